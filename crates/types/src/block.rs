@@ -1,0 +1,217 @@
+//! The chain's block: a header that consensus certifies, and the transactions it carries.
+//!
+//! The block digest is SHA-256 of the *header* alone; the header commits to the transactions
+//! through `txs_root` (an RFC 6962 tree over the encoded transactions). A light-client proof
+//! therefore carries a ~250-byte header, never a whole block.
+
+use crate::codec::{Buf, BufMut, CodecError, Encode, EncodeSize, Hash, Read, ReadExt, Write};
+use crate::log;
+use bytes::Bytes;
+use commonware_codec::{FixedSize, MaxEncodeSize, RangeCfg};
+use commonware_consensus::{
+    Block as ConsensusBlock, BoundedBlock, CertifiableBlock, Heightable,
+    simplex::types::Context,
+    types::{Epoch, Height, Round, View},
+};
+use commonware_cryptography::{Digest as _, Digestible, Hasher, Sha256, ed25519, sha256::Digest};
+use commonware_storage::mmr::Location;
+use commonware_utils::range::NonEmptyRange;
+
+/// The consensus context a block is proposed in (round, leader, parent view).
+pub type Ctx = Context<Digest, ed25519::PublicKey>;
+
+/// Most transactions in one block.
+pub const MAX_BLOCK_TXS: usize = 4096;
+
+/// Upper bound of a varint length prefix.
+const MAX_LEN_PREFIX: usize = 10;
+
+/// What consensus certifies about a block.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Header {
+    /// The simplex context it was proposed in (required by marshal's `Deferred` wrapper).
+    pub context: Ctx,
+    /// Parent block digest.
+    pub parent: Digest,
+    /// Height (genesis is 0).
+    pub height: Height,
+    /// Block time, ms since the Unix epoch; strictly greater than the parent's.
+    pub time_ms: u64,
+    /// RFC 6962 root over the encoded transactions.
+    pub txs_root: Hash,
+    /// Number of transactions.
+    pub tx_count: u32,
+    /// Canonical root of the QMDB `current::ordered` state after this block: what state
+    /// proofs verify against.
+    pub state_root: Digest,
+    /// QMDB operations root and range: the state-sync target.
+    pub ops_root: Digest,
+    /// QMDB operation range `[sync boundary, tip)`.
+    pub range: NonEmptyRange<Location>,
+}
+
+impl Write for Header {
+    fn write(&self, buf: &mut impl BufMut) {
+        self.context.write(buf);
+        self.parent.write(buf);
+        self.height.write(buf);
+        self.time_ms.write(buf);
+        self.txs_root.write(buf);
+        self.tx_count.write(buf);
+        self.state_root.write(buf);
+        self.ops_root.write(buf);
+        self.range.write(buf);
+    }
+}
+impl EncodeSize for Header {
+    fn encode_size(&self) -> usize {
+        self.context.encode_size()
+            + self.parent.encode_size()
+            + self.height.encode_size()
+            + self.time_ms.encode_size()
+            + self.txs_root.encode_size()
+            + self.tx_count.encode_size()
+            + self.state_root.encode_size()
+            + self.ops_root.encode_size()
+            + self.range.encode_size()
+    }
+}
+impl Read for Header {
+    type Cfg = ();
+    fn read_cfg(buf: &mut impl Buf, _: &()) -> Result<Self, CodecError> {
+        Ok(Self {
+            context: Ctx::read(buf)?,
+            parent: Digest::read(buf)?,
+            height: Height::read(buf)?,
+            time_ms: u64::read(buf)?,
+            txs_root: Hash::read(buf)?,
+            tx_count: u32::read(buf)?,
+            state_root: Digest::read(buf)?,
+            ops_root: Digest::read(buf)?,
+            range: NonEmptyRange::read(buf)?,
+        })
+    }
+}
+impl MaxEncodeSize for Header {
+    const MAX_ENCODE_SIZE: usize = Ctx::MAX_ENCODE_SIZE
+        + Digest::SIZE
+        + Height::MAX_ENCODE_SIZE
+        + 8
+        + 32
+        + 4
+        + 2 * Digest::SIZE
+        + NonEmptyRange::<Location>::MAX_ENCODE_SIZE;
+}
+
+impl Header {
+    /// The block digest: SHA-256 of the header's encoding.
+    pub fn digest(&self) -> Digest {
+        Sha256::hash(&[&self.encode()])
+    }
+}
+
+/// A block: header plus the encoded signed transactions it orders.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Block {
+    /// The certified header.
+    pub header: Header,
+    /// Encoded [crate::SignedTx]s, in execution order.
+    pub txs: Vec<Bytes>,
+}
+
+/// RFC 6962 root over encoded transactions.
+pub fn txs_root(txs: &[Bytes]) -> Hash {
+    let leaves: Vec<Hash> = txs.iter().map(|t| log::leaf_hash(t)).collect();
+    log::root(&leaves)
+}
+
+impl Write for Block {
+    fn write(&self, buf: &mut impl BufMut) {
+        self.header.write(buf);
+        self.txs.write(buf);
+    }
+}
+impl EncodeSize for Block {
+    fn encode_size(&self) -> usize {
+        self.header.encode_size() + self.txs.encode_size()
+    }
+}
+impl Read for Block {
+    type Cfg = ();
+    fn read_cfg(buf: &mut impl Buf, _: &()) -> Result<Self, CodecError> {
+        let header = Header::read(buf)?;
+        let count: RangeCfg<usize> = (..=MAX_BLOCK_TXS).into();
+        let size: RangeCfg<usize> = (..=crate::tx::MAX_TX_BYTES).into();
+        let txs = Vec::<Bytes>::read_cfg(buf, &(count, size))?;
+        // A block whose header does not commit to its transactions does not exist.
+        if txs.len() != header.tx_count as usize || txs_root(&txs) != header.txs_root {
+            return Err(CodecError::Invalid(
+                "Block",
+                "transactions do not match header",
+            ));
+        }
+        Ok(Self { header, txs })
+    }
+}
+
+impl Digestible for Block {
+    type Digest = Digest;
+    fn digest(&self) -> Digest {
+        self.header.digest()
+    }
+}
+impl Heightable for Block {
+    fn height(&self) -> Height {
+        self.header.height
+    }
+}
+impl ConsensusBlock for Block {
+    fn parent(&self) -> Digest {
+        self.header.parent
+    }
+}
+impl CertifiableBlock for Block {
+    type Context = Ctx;
+    fn context(&self) -> Ctx {
+        self.header.context.clone()
+    }
+}
+impl BoundedBlock for Block {
+    fn max_encode_size(_: &()) -> usize {
+        Header::MAX_ENCODE_SIZE
+            + MAX_LEN_PREFIX
+            + MAX_BLOCK_TXS * (MAX_LEN_PREFIX + crate::tx::MAX_TX_BYTES)
+    }
+}
+
+impl Block {
+    /// The height-zero block. Never executed: its commitments are those of an empty database.
+    /// Its time is the genesis time, so block 1 is later than genesis.
+    pub fn genesis(time_ms: u64, ops_root: Digest, range: NonEmptyRange<Location>) -> Self {
+        let header = Header {
+            context: Context {
+                round: Round::new(Epoch::zero(), View::zero()),
+                leader: genesis_leader(),
+                parent: (View::zero(), Digest::EMPTY),
+            },
+            parent: Digest::EMPTY,
+            height: Height::zero(),
+            time_ms,
+            txs_root: txs_root(&[]),
+            tx_count: 0,
+            state_root: Digest::EMPTY,
+            ops_root,
+            range,
+        };
+        Self {
+            header,
+            txs: Vec::new(),
+        }
+    }
+}
+
+/// A fixed placeholder leader for the genesis block (which no one proposes).
+fn genesis_leader() -> ed25519::PublicKey {
+    use commonware_cryptography::Signer as _;
+    ed25519::PrivateKey::from_seed(0).public_key()
+}

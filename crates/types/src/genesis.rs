@@ -1,0 +1,134 @@
+//! The genesis document: who the members, organisations, personnel and validators are, the
+//! chain's parameters and its consensus group key. Its hash is recorded in the first event.
+
+use crate::codec::{BoundedBytes, BoundedString, BoundedVec, Encode, Hash, Slug};
+use crate::codec_struct;
+use crate::crypto::PublicKey;
+use crate::personnel::{Member, Organisation, Roles};
+use serde::{Deserialize, Serialize};
+
+/// Chain parameters fixed at genesis (later changed only by System proposals).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Params {
+    /// Gas every transaction pays before its call's own cost.
+    pub tx_base_gas: u64,
+    /// Gas per byte of the encoded signed transaction.
+    pub tx_gas_per_byte: u64,
+    /// Most sponsored (pool-paid) transactions per block: bounds what fresh keys can cost.
+    pub sponsored_txs_per_block_max: u32,
+    /// Length of a personnel term, in milliseconds of block time.
+    pub personnel_term_ms: u64,
+}
+codec_struct!(Params {
+    tx_base_gas,
+    tx_gas_per_byte,
+    sponsored_txs_per_block_max,
+    personnel_term_ms
+});
+
+impl Default for Params {
+    fn default() -> Self {
+        Self {
+            tx_base_gas: 1_000,
+            tx_gas_per_byte: 10,
+            sponsored_txs_per_block_max: 64,
+            personnel_term_ms: 2 * 365 * 24 * 3600 * 1000,
+        }
+    }
+}
+
+/// A person seated at genesis (Active).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GenesisPersonnel {
+    /// Their account.
+    pub account: PublicKey,
+    /// Their member.
+    pub member: Slug,
+    /// Their organisation.
+    pub organisation: Option<Slug>,
+    /// Their roles.
+    pub roles: Roles,
+    /// Their tier.
+    pub tier: u8,
+    /// Display name.
+    pub name: BoundedString<128>,
+}
+codec_struct!(GenesisPersonnel {
+    account,
+    member,
+    organisation,
+    roles,
+    tier,
+    name
+});
+
+/// Gas credits granted at genesis.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GenesisAccount {
+    /// The account.
+    pub account: PublicKey,
+    /// Its credits.
+    pub gas: u64,
+}
+codec_struct!(GenesisAccount { account, gas });
+
+/// A validator: a member's node, identified on p2p by its Ed25519 key.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Validator {
+    /// The member running it.
+    pub member: Slug,
+    /// Its p2p identity key.
+    pub key: PublicKey,
+    /// Its p2p address (`host:port`).
+    pub address: BoundedString<128>,
+}
+codec_struct!(Validator {
+    member,
+    key,
+    address
+});
+
+/// The genesis document.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Genesis {
+    /// The chain id every transaction must carry.
+    pub chain_id: Slug,
+    /// Block time of genesis (ms since the Unix epoch).
+    pub genesis_time_ms: u64,
+    /// Parameters.
+    pub params: Params,
+    /// Members.
+    pub members: BoundedVec<Member, 256>,
+    /// Organisations.
+    pub organisations: BoundedVec<Organisation, 4096>,
+    /// Personnel seated at genesis.
+    pub personnel: BoundedVec<GenesisPersonnel, 16384>,
+    /// Gas credits granted at genesis.
+    pub accounts: BoundedVec<GenesisAccount, 16384>,
+    /// Credits in the system token pool.
+    pub pool_gas: u64,
+    /// Validators.
+    pub validators: BoundedVec<Validator, 1024>,
+    /// The consensus group's public polynomial (commonware encoding, hex in JSON). Its constant
+    /// term is the group key that light clients trust.
+    pub group_polynomial: BoundedBytes<65536>,
+}
+codec_struct!(Genesis {
+    chain_id,
+    genesis_time_ms,
+    params,
+    members,
+    organisations,
+    personnel,
+    accounts,
+    pool_gas,
+    validators,
+    group_polynomial
+});
+
+impl Genesis {
+    /// The genesis hash: SHA-256 over a domain tag and the canonical encoding.
+    pub fn hash(&self) -> Hash {
+        Hash::digest(&[b"_AIGOV_GENESIS", &self.encode()])
+    }
+}

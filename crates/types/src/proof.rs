@@ -1,0 +1,79 @@
+//! The light-client proof: a state entry's value (or its absence), the QMDB proof to a block's
+//! state root, that block's header, and the header's finalization certificate.
+//!
+//! `aigov-client` verifies it with nothing but the consensus group key: the certificate proves
+//! the header was finalized, the header carries the state root, and the QMDB proof ties the
+//! key's value (or absence) to that root.
+
+use crate::block::Header;
+use crate::codec::{BoundedBytes, Hash};
+use crate::codec_struct;
+use commonware_consensus::simplex::{scheme::bls12381_threshold::vrf, types::Finalization};
+use commonware_cryptography::{bls12381::primitives::variant::MinSig, ed25519, sha256};
+use commonware_storage::{
+    mmr,
+    qmdb::{any::value::VariableEncoding, current::ordered::proof::constant},
+};
+
+/// Largest value stored under one state key.
+pub const MAX_VALUE_BYTES: usize = 65536;
+/// Largest logical state key.
+pub const MAX_KEY_BYTES: usize = 256;
+/// Bitmap chunk size of the state database (bytes), a QMDB `current` parameter.
+pub const CHUNK_BYTES: usize = 32;
+/// Most digests a decoded QMDB proof may carry.
+pub const MAX_PROOF_DIGESTS: usize = 512;
+
+/// The consensus signing scheme: BLS12-381 threshold certificates with a VRF, participants
+/// identified by Ed25519 keys.
+pub type Scheme = vrf::Scheme<ed25519::PublicKey, MinSig>;
+/// A finalization certificate over a block digest.
+pub type BlockFinalization = Finalization<Scheme, sha256::Digest>;
+
+/// A state value as QMDB stores it.
+pub type StateValue = BoundedBytes<MAX_VALUE_BYTES>;
+/// QMDB's key: SHA-256 of the logical key (uniformly spread, fixed size).
+pub type StateKey = sha256::Digest;
+/// Value encoding of the state database.
+pub type StateEncoding = VariableEncoding<StateValue>;
+/// Proof that a key holds a value.
+pub type KeyValueProof =
+    constant::KeyValueProof<mmr::Family, StateKey, sha256::Digest, CHUNK_BYTES>;
+/// Proof that a key holds no value.
+pub type ExclusionProof =
+    constant::ExclusionProof<mmr::Family, StateKey, StateEncoding, sha256::Digest, CHUNK_BYTES>;
+
+/// The QMDB key of a logical key.
+pub fn state_key(logical: &[u8]) -> StateKey {
+    Hash::digest(&[logical]).to_digest()
+}
+
+/// A light-client proof of one state entry. JSON with hex strings in files and over the API.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct StateProof {
+    /// The logical state key.
+    pub key: BoundedBytes<MAX_KEY_BYTES>,
+    /// Its encoded value, or `None` for a proof of absence.
+    pub value: Option<StateValue>,
+    /// The encoded QMDB proof ([KeyValueProof] or [ExclusionProof]).
+    pub proof: BoundedBytes<65536>,
+    /// The encoded block [Header] whose state root the proof is against.
+    pub header: BoundedBytes<1024>,
+    /// The encoded [BlockFinalization] of that header's digest.
+    pub finalization: BoundedBytes<4096>,
+}
+codec_struct!(StateProof {
+    key,
+    value,
+    proof,
+    header,
+    finalization
+});
+
+impl StateProof {
+    /// Decodes the embedded header.
+    pub fn decode_header(&self) -> Result<Header, commonware_codec::Error> {
+        use commonware_codec::DecodeExt as _;
+        Header::decode(self.header.as_slice().to_vec())
+    }
+}

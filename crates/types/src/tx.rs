@@ -1,0 +1,206 @@
+//! Signed transactions: `Tx { chain_id, sender, nonce, gas_limit, call }` plus an Ed25519
+//! signature over its canonical encoding under the `_AIGOV_TX` namespace.
+
+use crate::call::Call;
+use crate::codec::{CodecError, DecodeExt, Encode, Hash, Slug};
+use crate::codec_struct;
+use crate::crypto::{PrivateKey, PublicKey, Signature};
+use serde::Serialize;
+
+/// Signing namespace of transactions.
+pub const TX_NAMESPACE: &[u8] = b"_AIGOV_TX";
+
+/// Largest encoded signed transaction accepted anywhere (API, mempool, block).
+pub const MAX_TX_BYTES: usize = 4096;
+
+/// A transaction's identity: SHA-256 of the unsigned transaction's encoding. Signatures are not
+/// part of it, so one transaction has one hash however it was signed.
+pub type TxHash = Hash;
+
+/// The unsigned transaction.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Tx {
+    /// The chain this transaction is for (replay protection across chains).
+    pub chain_id: Slug,
+    /// The signing account.
+    pub sender: PublicKey,
+    /// Must equal the sender's account nonce when executed (replay protection).
+    pub nonce: u64,
+    /// Most gas the sender allows this transaction to use.
+    pub gas_limit: u64,
+    /// What to do.
+    pub call: Call,
+}
+codec_struct!(Tx {
+    chain_id,
+    sender,
+    nonce,
+    gas_limit,
+    call
+});
+
+impl Tx {
+    /// The transaction hash.
+    pub fn hash(&self) -> TxHash {
+        Hash::digest(&[&self.encode()])
+    }
+
+    /// Signs the transaction with `key`; the key must be the sender's.
+    pub fn sign(self, key: &PrivateKey) -> SignedTx {
+        let signature = key.sign(TX_NAMESPACE, &self.encode());
+        SignedTx {
+            tx: self,
+            signature,
+        }
+    }
+}
+
+/// A transaction and its signature.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct SignedTx {
+    /// The transaction.
+    pub tx: Tx,
+    /// The sender's signature over `tx`'s encoding.
+    pub signature: Signature,
+}
+codec_struct!(SignedTx { tx, signature });
+
+/// Why bytes are not an acceptable signed transaction (checks that need no state).
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum TxFormatError {
+    /// Larger than [MAX_TX_BYTES].
+    #[error("transaction is {size} bytes; the limit is {max}")]
+    Oversized {
+        /// Size received.
+        size: usize,
+        /// Limit.
+        max: usize,
+    },
+    /// Not a canonical encoding of a signed transaction.
+    #[error("transaction bytes do not decode: {0}")]
+    Undecodable(String),
+    /// The signature does not verify for the sender.
+    #[error("signature does not verify for sender {0}")]
+    BadSignature(PublicKey),
+}
+
+impl TxFormatError {
+    /// Stable error code shared by the API, CLI and events.
+    pub fn code(&self) -> &'static str {
+        match self {
+            TxFormatError::Oversized { .. } => "tx_oversized",
+            TxFormatError::Undecodable(_) => "tx_undecodable",
+            TxFormatError::BadSignature(_) => "bad_signature",
+        }
+    }
+}
+
+impl SignedTx {
+    /// Decodes `bytes` (size-checked first), without checking the signature.
+    pub fn decode_bounded(bytes: &[u8]) -> Result<Self, TxFormatError> {
+        if bytes.len() > MAX_TX_BYTES {
+            return Err(TxFormatError::Oversized {
+                size: bytes.len(),
+                max: MAX_TX_BYTES,
+            });
+        }
+        Self::decode(bytes::Bytes::copy_from_slice(bytes))
+            .map_err(|e: CodecError| TxFormatError::Undecodable(e.to_string()))
+    }
+
+    /// Decodes `bytes` and checks the signature: everything that needs no state.
+    pub fn decode_and_verify(bytes: &[u8]) -> Result<Self, TxFormatError> {
+        let stx = Self::decode_bounded(bytes)?;
+        stx.verify()?;
+        Ok(stx)
+    }
+
+    /// Checks the signature.
+    pub fn verify(&self) -> Result<(), TxFormatError> {
+        if self
+            .tx
+            .sender
+            .verify(TX_NAMESPACE, &self.tx.encode(), &self.signature)
+        {
+            Ok(())
+        } else {
+            Err(TxFormatError::BadSignature(self.tx.sender.clone()))
+        }
+    }
+
+    /// The transaction hash.
+    pub fn hash(&self) -> TxHash {
+        self.tx.hash()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::codec::BoundedString;
+    use crate::personnel::{PersonnelCall, RegisterPersonnel, Role, Roles};
+    use proptest::prelude::*;
+
+    pub(crate) fn sample(key: &PrivateKey, nonce: u64, tier: u8) -> SignedTx {
+        Tx {
+            chain_id: Slug::new("aigov-test").unwrap(),
+            sender: key.public_key(),
+            nonce,
+            gas_limit: 10_000,
+            call: Call::Personnel(PersonnelCall::Register(RegisterPersonnel {
+                member: Slug::new("fr").unwrap(),
+                organisation: None,
+                roles: Roles::from_roles(&[Role::Safety]),
+                tier,
+                name: BoundedString::new("Ada").unwrap(),
+                credential: Hash::digest(&[b"cred"]),
+            })),
+        }
+        .sign(key)
+    }
+
+    #[test]
+    fn signed_round_trip_and_tamper() {
+        let k = PrivateKey::from_seed_bytes([1; 32]);
+        let stx = sample(&k, 3, 2);
+        let bytes = stx.encode();
+        let back = SignedTx::decode_and_verify(&bytes).unwrap();
+        assert_eq!(back, stx);
+        // Flip one byte of the nonce: the signature no longer verifies.
+        let mut bad = bytes.to_vec();
+        let nonce_pos = 1 + "aigov-test".len() + 32;
+        bad[nonce_pos + 7] ^= 1;
+        assert!(matches!(
+            SignedTx::decode_and_verify(&bad),
+            Err(TxFormatError::BadSignature(_))
+        ));
+        assert!(matches!(
+            SignedTx::decode_and_verify(&vec![0u8; MAX_TX_BYTES + 1]),
+            Err(TxFormatError::Oversized { .. })
+        ));
+    }
+
+    proptest! {
+        #[test]
+        fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..600)) {
+            let _ = SignedTx::decode_and_verify(&bytes);
+        }
+
+        #[test]
+        fn round_trip(seed in any::<[u8; 32]>(), nonce in any::<u64>(), tier in 1u8..9) {
+            let k = PrivateKey::from_seed_bytes(seed);
+            let stx = sample(&k, nonce, tier);
+            let back = SignedTx::decode_and_verify(&stx.encode()).unwrap();
+            prop_assert_eq!(back.hash(), stx.hash());
+            prop_assert_eq!(back, stx);
+        }
+
+        #[test]
+        fn truncations_fail_cleanly(cut in 0usize..200) {
+            let k = PrivateKey::from_seed_bytes([9; 32]);
+            let bytes = sample(&k, 1, 1).encode();
+            let cut = cut.min(bytes.len() - 1);
+            prop_assert!(SignedTx::decode_and_verify(&bytes[..cut]).is_err());
+        }
+    }
+}
