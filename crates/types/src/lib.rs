@@ -10,6 +10,7 @@
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
 pub mod account;
+pub mod api;
 pub mod block;
 pub mod call;
 pub mod codec;

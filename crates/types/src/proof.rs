@@ -15,6 +15,10 @@ use commonware_storage::{
     qmdb::{any::value::VariableEncoding, current::ordered::proof::constant},
 };
 
+/// Signing namespace of consensus messages (votes and certificates). Light clients need it to
+/// check a finalization certificate.
+pub const CONSENSUS_NAMESPACE: &[u8] = b"_AIGOV_CONSENSUS";
+
 /// Largest value stored under one state key.
 pub const MAX_VALUE_BYTES: usize = 65536;
 /// Largest logical state key.

@@ -66,7 +66,7 @@ pub struct SignedTx {
 codec_struct!(SignedTx { tx, signature });
 
 /// Why bytes are not an acceptable signed transaction (checks that need no state).
-#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[derive(Debug, thiserror::Error, Clone, PartialEq, Eq)]
 pub enum TxFormatError {
     /// Larger than [MAX_TX_BYTES].
     #[error("transaction is {size} bytes; the limit is {max}")]

@@ -1,0 +1,30 @@
+//! Accounts and the system token pool: nonces, gas credits, and who pays for a transaction.
+//!
+//! Gas credits are closed-loop accounting units: they are granted (genesis; later recorded
+//! purchases) and consumed, never transferred. Sponsored calls are paid by the pool, so vetted
+//! personnel and applicants never pay for their duties.
+
+pub mod keys;
+
+use crate::store::{Overlay, StateRead, StoreError, get_typed};
+use aigov_types::{Account, PublicKey};
+
+/// The account of `who`, if it exists.
+pub async fn account(s: &impl StateRead, who: &PublicKey) -> Result<Option<Account>, StoreError> {
+    get_typed::<Account>(s, &keys::account(who)).await
+}
+
+/// The pool's credits.
+pub async fn pool_gas(s: &impl StateRead) -> Result<u64, StoreError> {
+    Ok(get_typed::<u64>(s, &keys::pool()).await?.unwrap_or(0))
+}
+
+/// Writes an account.
+pub(crate) fn put_account<S: StateRead>(o: &mut Overlay<'_, S>, who: &PublicKey, acct: &Account) {
+    o.put_typed(keys::account(who), acct);
+}
+
+/// Writes the pool balance.
+pub(crate) fn put_pool<S: StateRead>(o: &mut Overlay<'_, S>, gas: u64) {
+    o.put_typed(keys::pool(), &gas);
+}

@@ -1,0 +1,421 @@
+//! Block execution: the one place that decides the order in which things happen.
+//!
+//! For each block:
+//! 1. on the first block, apply genesis (members, organisations, personnel, credits, pool);
+//! 2. for each transaction, in block order:
+//!    a. decode and verify the signature, then **admission** ([admit]): chain id, nonce, gas
+//!       limit, payer's balance, sponsored quota. An inadmissible transaction makes a block
+//!       invalid (when verifying) or is left out (when proposing);
+//!    b. **charge**: consume the nonce and the gas, whatever the call's outcome;
+//!    c. run the **call** in its own overlay: on success its writes and events apply, on
+//!       failure none do;
+//!    d. append the call's events, then `TxExecuted`, to the log; write the receipt;
+//! 3. write the log frontier, height and block time.
+
+use crate::error::{AdmissionError, CallError, ExecError, TxError};
+use crate::store::{Overlay, StateRead, StoreError};
+use crate::{accounts, chain, log::LogWriter, personnel};
+use aigov_types::codec::BoundedString;
+use aigov_types::event::{Event, EventRecord, GasCredited, GenesisApplied, TxExecuted};
+use aigov_types::genesis::{Genesis, Params};
+use aigov_types::personnel::{Personnel, PersonnelCall, PersonnelStatus};
+use aigov_types::receipt::{Failure, GasPayer, Succeeded, TxOutcome};
+use aigov_types::{Account, Call, Hash, Receipt, SignedTx};
+use bytes::Bytes;
+use std::collections::BTreeMap;
+
+/// What the state machine knows about the block being executed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct BlockContext {
+    /// The block's height (1 for the first block after genesis).
+    pub height: u64,
+    /// The block's time, ms since the Unix epoch.
+    pub time_ms: u64,
+}
+
+/// Whether the block is being built (leave out inadmissible transactions) or checked (reject
+/// the block if any transaction is inadmissible).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    /// Building a proposal.
+    Propose,
+    /// Verifying or replaying a block.
+    Verify,
+}
+
+/// The result of executing a block.
+#[derive(Debug, Default)]
+pub struct BlockOutput {
+    /// Every write, in key order.
+    pub writes: BTreeMap<Vec<u8>, Option<Vec<u8>>>,
+    /// Receipts of the executed transactions, in block order.
+    pub receipts: Vec<Receipt>,
+    /// Events appended to the log, in order.
+    pub events: Vec<EventRecord>,
+    /// Indices (into the given transactions) that were executed. In `Verify` mode, all.
+    pub included: Vec<usize>,
+}
+
+/// A transaction's execution context: its own overlay (dropped if the call fails), the block
+/// context, the parameters in force and the events it emits.
+pub struct TxCtx<'t, B: StateRead> {
+    /// The transaction's writes, over the block's.
+    pub overlay: Overlay<'t, B>,
+    /// The block.
+    pub block: BlockContext,
+    /// Parameters in force.
+    pub params: Params,
+    /// Events emitted so far.
+    pub events: Vec<Event>,
+}
+
+/// Gas of a call beyond the per-transaction base and per-byte cost.
+pub fn call_gas(call: &Call) -> u64 {
+    match call {
+        Call::Personnel(PersonnelCall::Register(_)) => 5_000,
+    }
+}
+
+/// The gas a transaction of `size` encoded bytes costs.
+pub fn tx_cost(params: &Params, call: &Call, size: usize) -> u64 {
+    params
+        .tx_base_gas
+        .saturating_add(params.tx_gas_per_byte.saturating_mul(size as u64))
+        .saturating_add(call_gas(call))
+}
+
+/// What a sender already has waiting in a mempool: admission of one more transaction must
+/// account for it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Pending {
+    /// Transactions pending.
+    pub count: u64,
+    /// Their total cost to the sender's own credits.
+    pub cost: u64,
+}
+
+/// Who pays how much for an admitted transaction.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Charge {
+    /// Payer.
+    pub payer: GasPayer,
+    /// Gas.
+    pub cost: u64,
+}
+
+/// Stateful admission checks, shared by the mempool and block execution. The signature must
+/// already have been checked.
+pub async fn admit(
+    s: &impl StateRead,
+    chain_id: &aigov_types::Slug,
+    params: &Params,
+    stx: &SignedTx,
+    size: usize,
+    pending: Pending,
+) -> Result<Result<Charge, AdmissionError>, StoreError> {
+    let tx = &stx.tx;
+    if tx.chain_id != *chain_id {
+        return Ok(Err(AdmissionError::WrongChainId {
+            expected: chain_id.clone(),
+            got: tx.chain_id.clone(),
+        }));
+    }
+    let account = accounts::account(s, &tx.sender).await?;
+    let sponsored = tx.call.is_sponsored();
+    let base_nonce = account.as_ref().map_or(0, |a| a.nonce);
+    if account.is_none() && !sponsored {
+        return Ok(Err(AdmissionError::UnknownAccount(tx.sender.clone())));
+    }
+    let expected = base_nonce.saturating_add(pending.count);
+    if tx.nonce < expected {
+        return Ok(Err(AdmissionError::StaleNonce {
+            sender: tx.sender.clone(),
+            expected,
+            got: tx.nonce,
+        }));
+    }
+    if tx.nonce > expected {
+        return Ok(Err(AdmissionError::NonceGap {
+            sender: tx.sender.clone(),
+            expected,
+            got: tx.nonce,
+        }));
+    }
+    let cost = tx_cost(params, &tx.call, size);
+    if tx.gas_limit < cost {
+        return Ok(Err(AdmissionError::GasLimitTooLow {
+            cost,
+            limit: tx.gas_limit,
+        }));
+    }
+    if sponsored {
+        let available = accounts::pool_gas(s).await?;
+        if available < cost {
+            return Ok(Err(AdmissionError::PoolExhausted { cost, available }));
+        }
+        return Ok(Ok(Charge {
+            payer: GasPayer::Pool,
+            cost,
+        }));
+    }
+    let available = account.map_or(0, |a| a.gas).saturating_sub(pending.cost);
+    if available < cost {
+        return Ok(Err(AdmissionError::InsufficientGas {
+            sender: tx.sender.clone(),
+            cost,
+            available,
+        }));
+    }
+    Ok(Ok(Charge {
+        payer: GasPayer::Sender,
+        cost,
+    }))
+}
+
+/// Runs a call against its own overlay.
+async fn dispatch<B: StateRead>(
+    cx: &mut TxCtx<'_, B>,
+    tx: &aigov_types::Tx,
+) -> Result<(), CallError> {
+    match &tx.call {
+        Call::Personnel(PersonnelCall::Register(call)) => {
+            personnel::register(cx, &tx.sender, call).await
+        }
+    }
+}
+
+/// Applies the genesis document (first block only).
+async fn apply_genesis<S: StateRead>(
+    o: &mut Overlay<'_, S>,
+    log: &mut LogWriter,
+    genesis: &Genesis,
+) -> Result<(), ExecError> {
+    let bad = |e: CallError| match e {
+        CallError::Store(s) => ExecError::Store(s),
+        CallError::Tx(t) => ExecError::Genesis(t.to_string()),
+    };
+    let mut events = vec![Event::GenesisApplied(GenesisApplied {
+        chain_id: genesis.chain_id.clone(),
+        genesis_hash: genesis.hash(),
+    })];
+    for m in genesis.members.iter() {
+        personnel::admit_member(o, &mut events, m)
+            .await
+            .map_err(bad)?;
+    }
+    for org in genesis.organisations.iter() {
+        personnel::add_organisation(o, &mut events, org)
+            .await
+            .map_err(bad)?;
+    }
+    let term_end = genesis
+        .genesis_time_ms
+        .saturating_add(genesis.params.personnel_term_ms);
+    for p in genesis.personnel.iter() {
+        let person = Personnel {
+            account: p.account.clone(),
+            member: p.member.clone(),
+            organisation: p.organisation.clone(),
+            roles: p.roles,
+            tier: p.tier,
+            name: p.name.clone(),
+            credential: Hash::default(),
+            status: PersonnelStatus::Active,
+            registered_height: 0,
+            term_expires_ms: term_end,
+        };
+        personnel::seat_genesis_personnel(o, &mut events, person)
+            .await
+            .map_err(bad)?;
+    }
+    let mut credited = BTreeMap::new();
+    for a in genesis.accounts.iter() {
+        if credited.insert(a.account.clone(), a.gas).is_some() {
+            return Err(ExecError::Genesis(format!(
+                "account {} is credited twice",
+                a.account
+            )));
+        }
+        accounts::put_account(
+            o,
+            &a.account,
+            &Account {
+                nonce: 0,
+                gas: a.gas,
+            },
+        );
+        events.push(Event::GasCredited(GasCredited {
+            account: a.account.clone(),
+            amount: a.gas,
+            reason: BoundedString::new("genesis").unwrap_or_default(),
+        }));
+    }
+    accounts::put_pool(o, genesis.pool_gas);
+    o.put_typed(chain::keys::params(), &genesis.params);
+    o.put_typed(chain::keys::genesis_hash(), &genesis.hash());
+    for e in events {
+        log.append(o, 0, None, e);
+    }
+    Ok(())
+}
+
+/// Checks a genesis document by applying it to an empty store.
+pub async fn validate_genesis(genesis: &Genesis) -> Result<(), ExecError> {
+    let empty = crate::store::MemStore::default();
+    let mut o = Overlay::new(&empty);
+    let mut log = LogWriter::load(&o).await?;
+    apply_genesis(&mut o, &mut log, genesis).await
+}
+
+/// Executes a block on `base` (the parent's state) and returns its writes, receipts and events.
+pub async fn execute_block<S: StateRead>(
+    base: &S,
+    genesis: &Genesis,
+    ctx: BlockContext,
+    txs: &[Bytes],
+    mode: Mode,
+) -> Result<BlockOutput, ExecError> {
+    let mut block = Overlay::new(base);
+    let mut log = LogWriter::load(&block).await?;
+    let parent_height = chain::height(&block).await?;
+    if ctx.height != parent_height + 1 {
+        return Err(ExecError::Internal {
+            module: "app",
+            message: format!(
+                "block {} executed on the state of height {parent_height}",
+                ctx.height
+            ),
+        });
+    }
+    if parent_height == 0 {
+        apply_genesis(&mut block, &mut log, genesis).await?;
+    }
+    let params = chain::params(&block).await?;
+    let mut receipts = Vec::new();
+    let mut included = Vec::new();
+    let mut sponsored = 0u32;
+
+    for (index, raw) in txs.iter().enumerate() {
+        let refuse = |error: AdmissionError| -> Result<(), ExecError> {
+            match mode {
+                Mode::Verify => Err(ExecError::Inadmissible { index, error }),
+                Mode::Propose => Ok(()),
+            }
+        };
+        let stx = match SignedTx::decode_and_verify(raw) {
+            Ok(stx) => stx,
+            Err(e) => {
+                refuse(e.into())?;
+                continue;
+            }
+        };
+        let charge = match admit(
+            &block,
+            &genesis.chain_id,
+            &params,
+            &stx,
+            raw.len(),
+            Pending::default(),
+        )
+        .await?
+        {
+            Ok(c) => c,
+            Err(e) => {
+                refuse(e)?;
+                continue;
+            }
+        };
+        if charge.payer == GasPayer::Pool {
+            if sponsored >= params.sponsored_txs_per_block_max {
+                refuse(AdmissionError::SponsoredQuota {
+                    max: params.sponsored_txs_per_block_max,
+                })?;
+                continue;
+            }
+            sponsored += 1;
+        }
+        let tx = &stx.tx;
+        let hash = tx.hash();
+
+        // Charge: the nonce and gas are consumed whatever the call does.
+        let mut account = accounts::account(&block, &tx.sender)
+            .await?
+            .unwrap_or_default();
+        account.nonce += 1;
+        match charge.payer {
+            GasPayer::Sender => account.gas -= charge.cost.min(account.gas),
+            GasPayer::Pool => {
+                let pool = accounts::pool_gas(&block).await?;
+                accounts::put_pool(&mut block, pool.saturating_sub(charge.cost));
+            }
+        }
+        accounts::put_account(&mut block, &tx.sender, &account);
+
+        // The call, all or nothing.
+        let mut cx = TxCtx {
+            overlay: Overlay::new(&block),
+            block: ctx,
+            params: params.clone(),
+            events: Vec::new(),
+        };
+        let result = dispatch(&mut cx, tx).await;
+        let (outcome, events) = match result {
+            Ok(()) => {
+                let events = cx.events;
+                let writes = cx.overlay.into_writes();
+                block.absorb(writes);
+                (TxOutcome::Success(Succeeded), events)
+            }
+            Err(CallError::Tx(e)) => (failure(&e), Vec::new()),
+            Err(CallError::Store(e)) => return Err(e.into()),
+        };
+
+        let first_event = log.next_index();
+        for e in events {
+            log.append(&mut block, ctx.height, Some(hash), e);
+        }
+        log.append(
+            &mut block,
+            ctx.height,
+            Some(hash),
+            Event::TxExecuted(TxExecuted {
+                hash,
+                sender: tx.sender.clone(),
+                nonce: tx.nonce,
+                call: BoundedString::new(tx.call.name()).unwrap_or_default(),
+                outcome: outcome.clone(),
+                gas_used: charge.cost,
+                payer: charge.payer,
+            }),
+        );
+        let receipt = Receipt {
+            hash,
+            height: ctx.height,
+            index: receipts.len() as u32,
+            sender: tx.sender.clone(),
+            outcome,
+            gas_used: charge.cost,
+            payer: charge.payer,
+            first_event,
+            event_count: (log.next_index() - first_event) as u32,
+        };
+        block.put_typed(crate::log::keys::receipt(&hash), &receipt);
+        receipts.push(receipt);
+        included.push(index);
+    }
+
+    log.finish(&mut block);
+    block.put_typed(chain::keys::height(), &ctx.height);
+    block.put_typed(chain::keys::time_ms(), &ctx.time_ms);
+    let events = std::mem::take(&mut log.appended);
+    Ok(BlockOutput {
+        writes: block.into_writes(),
+        receipts,
+        events,
+        included,
+    })
+}
+
+fn failure(e: &TxError) -> TxOutcome {
+    TxOutcome::Failed(Failure::new(e.code(), &e.to_string()))
+}

@@ -1,0 +1,168 @@
+//! Errors: why a transaction is refused before execution ([AdmissionError]), why its call
+//! failed during execution ([TxError]), and why a whole block cannot be executed ([ExecError]).
+//! Every variant has a stable `code()` shared by the API, the CLI and the failed-tx event.
+
+use crate::personnel::PersonnelError;
+use crate::store::StoreError;
+use aigov_types::tx::TxFormatError;
+use aigov_types::{Hash, PublicKey, Slug};
+
+/// Why a transaction may not enter the mempool or a block.
+#[derive(Debug, thiserror::Error, Clone, PartialEq, Eq)]
+pub enum AdmissionError {
+    /// Size, encoding or signature.
+    #[error(transparent)]
+    Format(#[from] TxFormatError),
+    /// Signed for another chain.
+    #[error("transaction is for chain {got}, this is {expected}")]
+    WrongChainId {
+        /// This chain.
+        expected: Slug,
+        /// The transaction's.
+        got: Slug,
+    },
+    /// The nonce was already used.
+    #[error("nonce {got} is stale: account {sender} expects {expected}")]
+    StaleNonce {
+        /// The sender.
+        sender: PublicKey,
+        /// The next nonce.
+        expected: u64,
+        /// The transaction's.
+        got: u64,
+    },
+    /// The nonce skips ahead of the account's next nonce (plus what is already pending).
+    #[error("nonce {got} is ahead: account {sender} expects {expected}")]
+    NonceGap {
+        /// The sender.
+        sender: PublicKey,
+        /// The next nonce.
+        expected: u64,
+        /// The transaction's.
+        got: u64,
+    },
+    /// The same transaction is already pending.
+    #[error("transaction {0} is already pending")]
+    Duplicate(Hash),
+    /// No account and the call is not sponsored.
+    #[error("account {0} does not exist; it needs gas credits before it can send this call")]
+    UnknownAccount(PublicKey),
+    /// The gas limit is below the transaction's cost.
+    #[error("gas limit {limit} is below the cost {cost}")]
+    GasLimitTooLow {
+        /// The cost.
+        cost: u64,
+        /// The limit.
+        limit: u64,
+    },
+    /// The sender cannot pay.
+    #[error("account {sender} has {available} gas credits; the transaction costs {cost}")]
+    InsufficientGas {
+        /// The sender.
+        sender: PublicKey,
+        /// The cost.
+        cost: u64,
+        /// Its balance.
+        available: u64,
+    },
+    /// The pool cannot pay for a sponsored call.
+    #[error("the system pool has {available} credits left; this sponsored call costs {cost}")]
+    PoolExhausted {
+        /// The cost.
+        cost: u64,
+        /// The pool's balance.
+        available: u64,
+    },
+    /// The block already holds its quota of sponsored calls.
+    #[error("the block's quota of {max} sponsored transactions is used up; retry shortly")]
+    SponsoredQuota {
+        /// The quota.
+        max: u32,
+    },
+    /// The pending pool is full.
+    #[error("the mempool is full ({0} transactions); retry shortly")]
+    MempoolFull(usize),
+}
+
+impl AdmissionError {
+    /// Stable error code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            AdmissionError::Format(e) => e.code(),
+            AdmissionError::WrongChainId { .. } => "wrong_chain_id",
+            AdmissionError::StaleNonce { .. } => "stale_nonce",
+            AdmissionError::NonceGap { .. } => "nonce_gap",
+            AdmissionError::Duplicate(_) => "duplicate_tx",
+            AdmissionError::UnknownAccount(_) => "unknown_account",
+            AdmissionError::GasLimitTooLow { .. } => "gas_limit_too_low",
+            AdmissionError::InsufficientGas { .. } => "insufficient_gas",
+            AdmissionError::PoolExhausted { .. } => "pool_exhausted",
+            AdmissionError::SponsoredQuota { .. } => "sponsored_quota",
+            AdmissionError::MempoolFull(_) => "mempool_full",
+        }
+    }
+}
+
+/// Why an admitted transaction's call failed. The transaction still pays gas and consumes its
+/// nonce; its other writes are dropped.
+#[derive(Debug, thiserror::Error, Clone, PartialEq, Eq)]
+pub enum TxError {
+    /// Personnel module.
+    #[error(transparent)]
+    Personnel(#[from] PersonnelError),
+}
+
+impl TxError {
+    /// Stable error code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            TxError::Personnel(e) => e.code(),
+        }
+    }
+}
+
+/// Why a block cannot be executed.
+#[derive(Debug, thiserror::Error, Clone, PartialEq, Eq)]
+pub enum ExecError {
+    /// Storage failed: retry, never vote on the result.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The block carries a transaction that may not be in a block: the proposer is faulty.
+    #[error("transaction {index} of the block is inadmissible: {error}")]
+    Inadmissible {
+        /// Its position.
+        index: usize,
+        /// Why.
+        error: AdmissionError,
+    },
+    /// The genesis document is invalid.
+    #[error("invalid genesis: {0}")]
+    Genesis(String),
+    /// A module failed while it must not (an internal invariant was broken).
+    #[error("internal error in {module}: {message}")]
+    Internal {
+        /// The module.
+        module: &'static str,
+        /// What broke.
+        message: String,
+    },
+}
+
+/// The result of a module's call handler: the call failed ([TxError], the transaction is
+/// rolled back but stays in the block) or storage failed ([StoreError], the block cannot be
+/// executed). Keeping both in one type lets handlers use `?` on either.
+#[derive(Debug, thiserror::Error, Clone, PartialEq, Eq)]
+pub enum CallError {
+    /// The call failed.
+    #[error(transparent)]
+    Tx(#[from] TxError),
+    /// Storage failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<PersonnelError> for CallError {
+    fn from(e: PersonnelError) -> Self {
+        CallError::Tx(e.into())
+    }
+}

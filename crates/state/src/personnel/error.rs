@@ -1,0 +1,68 @@
+use aigov_types::{PublicKey, Slug};
+
+/// Why a personnel call failed.
+#[derive(Debug, thiserror::Error, Clone, PartialEq, Eq)]
+pub enum PersonnelError {
+    /// No such member.
+    #[error("member {0} does not exist")]
+    UnknownMember(Slug),
+    /// No such organisation.
+    #[error("organisation {0} does not exist")]
+    UnknownOrganisation(Slug),
+    /// The organisation belongs to another member.
+    #[error("organisation {organisation} is under member {actual}, not {requested}")]
+    OrganisationMemberMismatch {
+        /// The organisation.
+        organisation: Slug,
+        /// Its member.
+        actual: Slug,
+        /// The member named in the call.
+        requested: Slug,
+    },
+    /// The account already has a personnel record.
+    #[error("account {0} is already registered as personnel")]
+    AlreadyRegistered(PublicKey),
+    /// Tier outside 1..=max.
+    #[error("tier {tier} is outside 1..={max}")]
+    InvalidTier {
+        /// Requested.
+        tier: u8,
+        /// Lowest tier.
+        max: u8,
+    },
+    /// The member has no seats at the requested tier.
+    #[error("member {member} has no seats at tier {tier}")]
+    NoSeatsAtTier {
+        /// The member.
+        member: Slug,
+        /// The tier.
+        tier: u8,
+    },
+    /// No roles requested.
+    #[error("at least one role is required")]
+    NoRoles,
+    /// A genesis id appears twice.
+    #[error("{kind} {id} appears twice")]
+    Duplicate {
+        /// What kind of entity.
+        kind: &'static str,
+        /// Its id.
+        id: String,
+    },
+}
+
+impl PersonnelError {
+    /// Stable error code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            PersonnelError::UnknownMember(_) => "unknown_member",
+            PersonnelError::UnknownOrganisation(_) => "unknown_organisation",
+            PersonnelError::OrganisationMemberMismatch { .. } => "organisation_member_mismatch",
+            PersonnelError::AlreadyRegistered(_) => "already_registered",
+            PersonnelError::InvalidTier { .. } => "invalid_tier",
+            PersonnelError::NoSeatsAtTier { .. } => "no_seats_at_tier",
+            PersonnelError::NoRoles => "no_roles",
+            PersonnelError::Duplicate { .. } => "duplicate",
+        }
+    }
+}

@@ -1,0 +1,160 @@
+//! JSON shapes of the HTTP API (`/v1/...`), shared by the server (`aigov-api`) and the client
+//! SDK (`aigov-client`) so the two cannot drift apart.
+
+use crate::codec::Hash;
+use crate::event::EventRecord;
+use crate::proof::StateProof;
+use crate::receipt::Receipt;
+use serde::{Deserialize, Serialize};
+
+/// `POST /v1/txs` request: the hex-encoded signed transaction.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct SubmitTxRequest {
+    /// Hex of the canonical `SignedTx` encoding.
+    pub tx: String,
+}
+
+/// `POST /v1/txs` success.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct SubmitTxResponse {
+    /// The transaction hash.
+    pub hash: Hash,
+}
+
+/// Every error response: a stable code, a message for people, and the HTTP status.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+pub struct ErrorBody {
+    /// Stable machine-readable code (e.g. `bad_signature`, `stale_nonce`, `not_found`).
+    pub code: String,
+    /// What was wrong and what to do.
+    pub message: String,
+}
+
+/// `GET /v1/txs/{hash}`.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "status")]
+pub enum TxStatus {
+    /// In the mempool, not yet in a finalized block.
+    Pending,
+    /// In a finalized block and executed successfully.
+    Finalized {
+        /// The receipt.
+        receipt: Receipt,
+        /// Events the transaction emitted (the last is `tx_executed`).
+        events: Vec<EventRecord>,
+    },
+    /// In a finalized block; the call failed (gas was still charged).
+    Failed {
+        /// The receipt (its outcome holds the code and message).
+        receipt: Receipt,
+        /// Events the transaction emitted.
+        events: Vec<EventRecord>,
+    },
+}
+
+/// A block header, readable.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct BlockHeaderJson {
+    /// Height.
+    pub height: u64,
+    /// Block digest (SHA-256 of the encoded header).
+    pub digest: Hash,
+    /// Parent digest.
+    pub parent: Hash,
+    /// Block time, ms since the Unix epoch.
+    pub time_ms: u64,
+    /// Consensus epoch.
+    pub epoch: u64,
+    /// Consensus view.
+    pub view: u64,
+    /// The proposer's p2p key, hex.
+    pub proposer: String,
+    /// Root over the transactions.
+    pub txs_root: Hash,
+    /// Number of transactions.
+    pub tx_count: u32,
+    /// State root after the block.
+    pub state_root: Hash,
+}
+
+/// `GET /v1/blocks/latest` and `GET /v1/blocks/{height}`.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct BlockResponse {
+    /// The header, readable.
+    pub header: BlockHeaderJson,
+    /// Hex of the encoded header (what the certificate signs, via its digest).
+    pub header_hex: String,
+    /// Hashes of the transactions, in order.
+    pub txs: Vec<Hash>,
+    /// Hex of the encoded finalization certificate, if this node has it.
+    pub finalization: Option<String>,
+}
+
+/// `GET /v1/state/...`: a typed value, the height it is current at, and (with `?prove=true`)
+/// a light-client proof.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct StateResponse<T> {
+    /// Height of the state read.
+    pub height: u64,
+    /// Hex of the logical key.
+    pub key: String,
+    /// The value, or `null` if absent.
+    pub value: Option<T>,
+    /// The proof, when asked for.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub proof: Option<StateProof>,
+}
+
+/// `GET /v1/events?from=N&limit=M`.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct EventsResponse {
+    /// The events, in log order.
+    pub events: Vec<EventRecord>,
+    /// Size of the log at the time of the read.
+    pub log_size: u64,
+}
+
+/// `GET /v1/log/checkpoint`: the log's size and root, signed by the node (C2SP signed note).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct CheckpointResponse {
+    /// Number of events.
+    pub size: u64,
+    /// RFC 6962 root.
+    pub root: Hash,
+    /// Height at which the log had this size.
+    pub height: u64,
+    /// The signed note text (`origin\nsize\nroot\n\n— name signature\n`).
+    pub note: String,
+}
+
+/// `GET /v1/log/proof?index=I&size=N`: RFC 6962 inclusion proof of one event.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct InclusionResponse {
+    /// The event.
+    pub event: EventRecord,
+    /// Hex of the leaf data (the encoded event record).
+    pub leaf: String,
+    /// Tree size the proof is for.
+    pub size: u64,
+    /// Root of that tree.
+    pub root: Hash,
+    /// Audit path.
+    pub path: Vec<Hash>,
+}
+
+/// `GET /v1/health`.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Health {
+    /// `ok` when the node is serving.
+    pub status: String,
+    /// Chain id.
+    pub chain_id: String,
+    /// Latest finalized height.
+    pub height: u64,
+    /// Transactions waiting.
+    pub mempool: usize,
+    /// Hex of the consensus group key (light clients' trust anchor).
+    pub group_key: String,
+    /// Node software version.
+    pub version: String,
+}
