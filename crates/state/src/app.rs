@@ -259,12 +259,30 @@ async fn apply_genesis<S: StateRead>(
     Ok(())
 }
 
-/// Checks a genesis document by applying it to an empty store.
+/// Checks a genesis document by applying it to an empty store, then checks its validators
+/// (distinct keys, admitted members), which the first block does not read.
 pub async fn validate_genesis(genesis: &Genesis) -> Result<(), ExecError> {
     let empty = crate::store::MemStore::default();
     let mut o = Overlay::new(&empty);
     let mut log = LogWriter::load(&o).await?;
-    apply_genesis(&mut o, &mut log, genesis).await
+    apply_genesis(&mut o, &mut log, genesis).await?;
+    // Validators are not state, but they must be distinct and run by admitted members.
+    let mut validators = std::collections::BTreeSet::new();
+    for v in genesis.validators.iter() {
+        if personnel::queries::member(&o, &v.member).await?.is_none() {
+            return Err(ExecError::Genesis(format!(
+                "validator {} is run by member {}, which does not exist",
+                v.key, v.member
+            )));
+        }
+        if !validators.insert(&v.key) {
+            return Err(ExecError::Genesis(format!(
+                "validator {} appears twice",
+                v.key
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// Executes a block on `base` (the parent's state) and returns its writes, receipts and events.
