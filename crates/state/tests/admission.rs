@@ -278,6 +278,21 @@ fn an_empty_block_only_moves_height_and_time() {
     );
 }
 
+#[test]
+fn a_corrupt_state_value_fails_the_block_with_a_store_error_not_a_panic() {
+    let mut c = Chain::started();
+    c.store
+        .entries
+        .insert(aigov_state::accounts::keys::pool(), vec![1, 2, 3]);
+    let err = c
+        .execute(&[register(&key("dana"), 0)], Mode::Propose)
+        .unwrap_err();
+    assert!(
+        matches!(&err, ExecError::Store(aigov_state::StoreError::Corrupt { key, .. }) if key.starts_with("pool/")),
+        "{err}"
+    );
+}
+
 // --- `admit`, as the mempool calls it -------------------------------------------------------
 
 #[test]
