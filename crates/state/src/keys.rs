@@ -47,6 +47,65 @@ mod tests {
     use super::*;
 
     #[test]
+    fn index_keys_sort_like_their_indices() {
+        let ns = [
+            0u64,
+            1,
+            2,
+            255,
+            256,
+            65_535,
+            1 << 32,
+            u64::MAX - 1,
+            u64::MAX,
+        ];
+        let builders: [fn(u64) -> Vec<u8>; 4] = [
+            crate::log::keys::event,
+            crate::personnel::keys::member_at,
+            crate::personnel::keys::organisation_at,
+            crate::personnel::keys::personnel_at,
+        ];
+        for build in builders {
+            for w in ns.windows(2) {
+                assert!(build(w[0]) < build(w[1]), "{} vs {}", w[0], w[1]);
+            }
+        }
+    }
+
+    #[test]
+    fn every_key_builder_stays_under_its_module_prefix() {
+        use aigov_types::{Hash, PrivateKey, Slug};
+        let id = Slug::new("fr").unwrap();
+        let who = PrivateKey::from_seed_bytes([7; 32]).public_key();
+        let hash = Hash::digest(&[b"tx"]);
+        let cases: [(&[u8], Vec<u8>); 17] = [
+            (CHAIN, crate::chain::keys::height()),
+            (CHAIN, crate::chain::keys::time_ms()),
+            (CHAIN, crate::chain::keys::genesis_hash()),
+            (CHAIN, crate::chain::keys::params()),
+            (ACCOUNTS, crate::accounts::keys::account(&who)),
+            (POOL, crate::accounts::keys::pool()),
+            (MEMBERS, crate::personnel::keys::member(&id)),
+            (MEMBERS, crate::personnel::keys::member_count()),
+            (MEMBERS, crate::personnel::keys::member_at(0)),
+            (ORGANISATIONS, crate::personnel::keys::organisation(&id)),
+            (ORGANISATIONS, crate::personnel::keys::organisation_count()),
+            (ORGANISATIONS, crate::personnel::keys::organisation_at(0)),
+            (PERSONNEL, crate::personnel::keys::personnel(&who)),
+            (PERSONNEL, crate::personnel::keys::personnel_count()),
+            (PERSONNEL, crate::personnel::keys::personnel_at(0)),
+            (LOG, crate::log::keys::event(0)),
+            (RECEIPTS, crate::log::keys::receipt(&hash)),
+        ];
+        let mut seen = std::collections::BTreeSet::new();
+        for (prefix, key) in &cases {
+            assert!(key.starts_with(prefix), "{key:?}");
+            assert!(seen.insert(key.clone()), "two builders give {key:?}");
+        }
+        assert!(seen.insert(crate::log::keys::frontier()));
+    }
+
+    #[test]
     fn no_prefix_is_a_prefix_of_another() {
         for (i, a) in ALL.iter().enumerate() {
             assert_eq!(a.last(), Some(&b'/'));

@@ -134,3 +134,84 @@ impl StateRead for MemStore {
         Ok(self.entries.get(key).cloned())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use futures::executor::block_on;
+
+    fn base() -> MemStore {
+        let mut s = MemStore::default();
+        s.entries.insert(b"a".to_vec(), b"1".to_vec());
+        s.entries.insert(b"b".to_vec(), b"2".to_vec());
+        s
+    }
+
+    fn get(s: &impl StateRead, k: &[u8]) -> Option<Vec<u8>> {
+        block_on(s.get(k)).unwrap()
+    }
+
+    #[test]
+    fn an_overlay_reads_its_own_writes_first_then_its_base() {
+        let b = base();
+        let mut o = Overlay::new(&b);
+        assert_eq!(get(&o, b"a"), Some(b"1".to_vec()));
+        o.put(b"a".to_vec(), b"9".to_vec());
+        o.delete(b"b".to_vec());
+        o.put(b"c".to_vec(), b"3".to_vec());
+        assert_eq!(get(&o, b"a"), Some(b"9".to_vec()));
+        assert_eq!(get(&o, b"b"), None, "a deletion hides the base value");
+        assert_eq!(get(&o, b"c"), Some(b"3".to_vec()));
+        assert_eq!(get(&b, b"a"), Some(b"1".to_vec()), "the base is untouched");
+    }
+
+    #[test]
+    fn a_dropped_inner_overlay_leaves_the_outer_unchanged_and_an_absorbed_one_applies() {
+        let b = base();
+        let mut block = Overlay::new(&b);
+        block.put(b"x".to_vec(), b"block".to_vec());
+        {
+            let mut tx = Overlay::new(&block);
+            tx.put(b"x".to_vec(), b"tx".to_vec());
+            tx.delete(b"a".to_vec());
+            assert_eq!(get(&tx, b"x"), Some(b"tx".to_vec()));
+            // Dropped: a failed call.
+        }
+        assert_eq!(get(&block, b"x"), Some(b"block".to_vec()));
+        assert_eq!(get(&block, b"a"), Some(b"1".to_vec()));
+        let mut tx = Overlay::new(&block);
+        tx.put(b"x".to_vec(), b"tx".to_vec());
+        tx.delete(b"a".to_vec());
+        let writes = tx.into_writes();
+        block.absorb(writes);
+        assert_eq!(get(&block, b"x"), Some(b"tx".to_vec()));
+        assert_eq!(get(&block, b"a"), None);
+
+        let writes = block.into_writes();
+        let keys: Vec<_> = writes.keys().cloned().collect();
+        assert_eq!(
+            keys,
+            [b"a".to_vec(), b"x".to_vec()],
+            "writes come in key order"
+        );
+        let mut committed = b.clone();
+        committed.apply(&writes);
+        assert_eq!(get(&committed, b"a"), None);
+        assert_eq!(get(&committed, b"b"), Some(b"2".to_vec()));
+        assert_eq!(get(&committed, b"x"), Some(b"tx".to_vec()));
+    }
+
+    #[test]
+    fn a_value_that_does_not_decode_is_reported_as_corrupt_with_a_readable_key() {
+        let mut s = MemStore::default();
+        let key = [b"acct/".as_slice(), &[0xab, 0x01]].concat();
+        s.entries.insert(key.clone(), vec![1, 2, 3]);
+        let err = block_on(get_typed::<u64>(&s, &key)).unwrap_err();
+        assert!(
+            matches!(&err, StoreError::Corrupt { key, .. } if key == "acct/ab01"),
+            "{err}"
+        );
+        assert_eq!(block_on(get_typed::<u64>(&s, b"acct/none")).unwrap(), None);
+        assert_eq!(hex_key(&[0xff, 0x00]), "ff00", "no separator: all hex");
+    }
+}
