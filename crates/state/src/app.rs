@@ -3,13 +3,13 @@
 //! For each block:
 //! 1. on the first block, apply genesis (members, organisations, personnel, credits, pool);
 //! 2. for each transaction, in block order:
-//!    a. decode and verify the signature, then **admission** ([admit]): chain id, nonce, gas
-//!       limit, payer's balance, sponsored quota. An inadmissible transaction makes a block
-//!       invalid (when verifying) or is left out (when proposing);
-//!    b. **charge**: consume the nonce and the gas, whatever the call's outcome;
-//!    c. run the **call** in its own overlay: on success its writes and events apply, on
-//!       failure none do;
-//!    d. append the call's events, then `TxExecuted`, to the log; write the receipt;
+//!    - a. decode and verify the signature, then **admission** ([admit]): chain id, nonce,
+//!      gas limit, payer's balance, sponsored quota. An inadmissible transaction makes a block
+//!      invalid (when verifying) or is left out (when proposing);
+//!    - b. **charge**: consume the nonce and the gas, whatever the call's outcome;
+//!    - c. run the **call** in its own overlay: on success its writes and events apply, on
+//!      failure none do;
+//!    - d. append the call's events, then `TxExecuted`, to the log; write the receipt;
 //! 3. write the log frontier, height and block time.
 
 use crate::error::{AdmissionError, CallError, ExecError, TxError};
@@ -314,6 +314,7 @@ pub async fn execute_block<S: StateRead>(
     let mut sponsored = 0u32;
 
     for (index, raw) in txs.iter().enumerate() {
+        #[allow(clippy::result_large_err)]
         let refuse = |error: AdmissionError| -> Result<(), ExecError> {
             match mode {
                 Mode::Verify => Err(ExecError::Inadmissible { index, error }),

@@ -258,7 +258,7 @@ pub mod base64_engine {
     /// Decodes `s`, or `None` if it is not canonical padded base64.
     pub fn decode(s: &str) -> Option<Vec<u8>> {
         let s = s.as_bytes();
-        if s.len() % 4 != 0 {
+        if !s.len().is_multiple_of(4) {
             return None;
         }
         let mut out = Vec::with_capacity(s.len() / 4 * 3);

@@ -95,6 +95,9 @@ impl TxFormatError {
     }
 }
 
+// `TxFormatError::BadSignature` names the sender's key, which makes the error large; these run
+// once per transaction, so the size does not matter and the key in the message does.
+#[allow(clippy::result_large_err)]
 impl SignedTx {
     /// Decodes `bytes` (size-checked first), without checking the signature.
     pub fn decode_bounded(bytes: &[u8]) -> Result<Self, TxFormatError> {
