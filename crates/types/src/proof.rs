@@ -9,7 +9,13 @@ use crate::block::Header;
 use crate::codec::{BoundedBytes, Hash};
 use crate::codec_struct;
 use commonware_consensus::simplex::{scheme::bls12381_threshold::vrf, types::Finalization};
-use commonware_cryptography::{bls12381::primitives::variant::MinSig, ed25519, sha256};
+use commonware_cryptography::{
+    bls12381::primitives::{
+        sharing::{ModeVersion, Sharing},
+        variant::MinSig,
+    },
+    ed25519, sha256,
+};
 use commonware_storage::{
     mmr,
     qmdb::{any::value::VariableEncoding, current::ordered::proof::constant},
@@ -46,6 +52,25 @@ pub type KeyValueProof =
 /// Proof that a key holds no value.
 pub type ExclusionProof =
     constant::ExclusionProof<mmr::Family, StateKey, StateEncoding, sha256::Digest, CHUNK_BYTES>;
+
+/// Most participants of the consensus group: the decode bound of the group polynomial (the same
+/// bound as genesis `validators`).
+pub const MAX_VALIDATORS: u32 = 1024;
+
+/// The consensus group's public polynomial (`feldman_desmedt::deal::<MinSig, _, N3f1>` with
+/// `Mode::NonZeroCounter`, or a DKG's output). Its constant term, [Sharing::public], is the group
+/// key that light clients trust.
+pub type GroupPolynomial = Sharing<MinSig>;
+
+/// Decodes the genesis `group_polynomial` bytes: the commonware encoding of a [GroupPolynomial]
+/// for at most [MAX_VALIDATORS] participants, `ModeVersion::v0` (mode `NonZeroCounter`), with no
+/// trailing bytes.
+pub fn decode_group_polynomial(bytes: &[u8]) -> Result<GroupPolynomial, commonware_codec::Error> {
+    use commonware_codec::Decode as _;
+    let max = std::num::NonZeroU32::MIN.saturating_add(MAX_VALIDATORS - 1);
+    let cfg = (max, ModeVersion::v0());
+    GroupPolynomial::decode_cfg(commonware_codec::Copying(bytes), &cfg)
+}
 
 /// The QMDB key of a logical key.
 pub fn state_key(logical: &[u8]) -> StateKey {
