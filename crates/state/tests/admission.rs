@@ -157,6 +157,26 @@ fn a_proposer_leaves_sponsored_calls_beyond_the_block_quota_out_and_a_verifier_r
 }
 
 #[test]
+fn the_pool_pays_for_at_most_the_sponsored_quota_of_transactions_per_block() {
+    // One key sending failing registrations: each is admitted (the pool pays), but no more
+    // than the quota per block.
+    let mut g = genesis();
+    g.params.sponsored_txs_per_block_max = 3;
+    let mut c = Chain::with_genesis(g);
+    c.apply(&[]);
+    let dana = key("dana");
+    let txs: Vec<Bytes> = (0..5)
+        .map(|n| register_with(&dana, n, |r| r.tier = 0))
+        .collect();
+    let pool = c.pool();
+    let out = c.propose(&txs);
+    assert_eq!(out.included, [0, 1, 2]);
+    let spent: u64 = out.receipts.iter().map(|r| r.gas_used).sum();
+    assert_eq!(c.pool(), pool - spent);
+    assert_eq!(c.nonce(&dana.public_key()), 3);
+}
+
+#[test]
 fn the_sponsored_quota_counts_admitted_calls_even_when_they_fail() {
     let mut g = genesis();
     g.params.sponsored_txs_per_block_max = 1;
