@@ -13,7 +13,9 @@ use aigov_types::api::{
 use aigov_types::call::Call;
 use aigov_types::codec::{Encode, Hash, Slug};
 use aigov_types::crypto::{PrivateKey, PublicKey};
-use aigov_types::personnel::{Member, Personnel};
+use aigov_types::event::EventRecord;
+use aigov_types::genesis::Params;
+use aigov_types::personnel::{Member, Organisation, Personnel};
 use aigov_types::receipt::Receipt;
 use aigov_types::tx::{SignedTx, TxHash};
 use serde::de::DeserializeOwned;
@@ -228,6 +230,39 @@ impl Client {
     /// `GET /v1/state/members/{id}`.
     pub fn member(&self, id: &Slug, prove: bool) -> Result<StateResponse<Member>, ClientError> {
         self.get(&state_path(&format!("members/{id}"), prove))
+    }
+
+    /// `GET /v1/state/organisations/{id}`.
+    pub fn organisation(
+        &self,
+        id: &Slug,
+        prove: bool,
+    ) -> Result<StateResponse<Organisation>, ClientError> {
+        self.get(&state_path(&format!("organisations/{id}"), prove))
+    }
+
+    /// `GET /v1/state/events/{index}`: one activity-log event as stored in state.
+    pub fn event(
+        &self,
+        index: u64,
+        prove: bool,
+    ) -> Result<StateResponse<EventRecord>, ClientError> {
+        self.get(&state_path(&format!("events/{index}"), prove))
+    }
+
+    /// `GET /v1/state/params`: the chain parameters.
+    pub fn params(&self, prove: bool) -> Result<StateResponse<Params>, ClientError> {
+        self.get(&state_path("params", prove))
+    }
+
+    /// `GET /v1/members`: every member.
+    pub fn members(&self) -> Result<Vec<Member>, ClientError> {
+        self.get("/v1/members")
+    }
+
+    /// `GET /v1/organisations`: every organisation.
+    pub fn organisations(&self) -> Result<Vec<Organisation>, ClientError> {
+        self.get("/v1/organisations")
     }
 
     /// `GET /v1/state/pool`: the system token pool's gas credits.

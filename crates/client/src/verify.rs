@@ -382,8 +382,8 @@ fn check_round(header: &Header, finalization: &BlockFinalization) -> Result<(), 
 }
 
 /// Verifies the proof inside an API state response and checks that the response says what the
-/// proof proves: the same key, and a value whose canonical encoding is the proven value (or no
-/// value where absence is proven).
+/// proof proves: the same height and key, and a value whose canonical encoding is the proven
+/// value (or no value where absence is proven).
 pub fn verify_state_response<T: Encode>(
     response: &StateResponse<T>,
     identity: &GroupIdentity,
@@ -399,6 +399,12 @@ pub fn verify_state_response<T: Encode>(
             "response key 0x{} but the proof is for key 0x{}",
             response.key,
             hex::encode(&verified.key)
+        )));
+    }
+    if response.height != verified.height {
+        return Err(ProofError::ResponseMismatch(format!(
+            "response is for height {} but the proof is for height {}",
+            response.height, verified.height
         )));
     }
     let claimed = response.value.as_ref().map(|v| v.encode().to_vec());

@@ -20,6 +20,7 @@ use std::time::Duration;
 struct Seen {
     method: String,
     target: String,
+    content_type: String,
     body: String,
 }
 
@@ -68,6 +69,7 @@ fn serve(
     let method = parts.next().unwrap_or_default().to_string();
     let target = parts.next().unwrap_or_default().to_string();
     let mut length = 0usize;
+    let mut content_type = String::new();
     loop {
         let mut h = String::new();
         reader.read_line(&mut h)?;
@@ -75,10 +77,12 @@ fn serve(
         if h.is_empty() {
             break;
         }
-        if let Some((name, value)) = h.split_once(':')
-            && name.eq_ignore_ascii_case("content-length")
-        {
-            length = value.trim().parse().unwrap_or(0);
+        if let Some((name, value)) = h.split_once(':') {
+            if name.eq_ignore_ascii_case("content-length") {
+                length = value.trim().parse().unwrap_or(0);
+            } else if name.eq_ignore_ascii_case("content-type") {
+                content_type = value.trim().to_string();
+            }
         }
     }
     let mut body = vec![0u8; length];
@@ -86,6 +90,7 @@ fn serve(
     let seen = Seen {
         method,
         target,
+        content_type,
         body: String::from_utf8_lossy(&body).into_owned(),
     };
     let index = {
@@ -151,12 +156,13 @@ fn finalized_json(hash: Hash) -> String {
 fn submit_posts_the_hex_encoded_transaction_and_returns_its_hash() {
     let tx = sample_tx(0);
     let hash = tx.hash();
-    let node = FakeNode::start(move |_, _| (200, format!("{{\"hash\":\"{hash}\"}}")));
+    let node = FakeNode::start(move |_, _| (202, format!("{{\"hash\":\"{hash}\"}}")));
     assert_eq!(node.client().submit(&tx).unwrap(), tx.hash());
     let seen = node.seen();
     assert_eq!(seen.len(), 1);
     assert_eq!(seen[0].method, "POST");
     assert_eq!(seen[0].target, "/v1/txs");
+    assert!(seen[0].content_type.starts_with("application/json"));
     let body: serde_json::Value = serde_json::from_str(&seen[0].body).unwrap();
     assert_eq!(body["tx"], hex::encode(tx.encode()));
     let decoded = SignedTx::decode_and_verify(&hex::decode(body["tx"].as_str().unwrap()).unwrap());
@@ -320,6 +326,8 @@ fn every_read_uses_its_documented_path() {
         let t = seen.target.as_str();
         let body = if t.starts_with("/v1/state/") {
             "{\"height\":3,\"key\":\"00\",\"value\":null}".to_string()
+        } else if t == "/v1/members" || t == "/v1/organisations" {
+            "[]".to_string()
         } else if t.starts_with("/v1/events") {
             "{\"events\":[],\"log_size\":0}".to_string()
         } else {
@@ -336,6 +344,11 @@ fn every_read_uses_its_documented_path() {
     c.pool(false).unwrap();
     c.receipt(&h, true).unwrap();
     c.raw_state("0xAbCd", true).unwrap();
+    c.organisation(&Slug::new("lab-1").unwrap(), false).unwrap();
+    c.event(42, true).unwrap();
+    c.params(false).unwrap();
+    c.members().unwrap();
+    c.organisations().unwrap();
     c.events(5, 20).unwrap();
     let _ = c.block(None);
     let _ = c.block(Some(7));
@@ -353,6 +366,11 @@ fn every_read_uses_its_documented_path() {
             "/v1/state/pool".to_string(),
             format!("/v1/state/receipts/{h}?prove=true"),
             "/v1/state/raw/abcd?prove=true".to_string(),
+            "/v1/state/organisations/lab-1".to_string(),
+            "/v1/state/events/42?prove=true".to_string(),
+            "/v1/state/params".to_string(),
+            "/v1/members".to_string(),
+            "/v1/organisations".to_string(),
             "/v1/events?from=5&limit=20".to_string(),
             "/v1/blocks/latest".to_string(),
             "/v1/blocks/7".to_string(),

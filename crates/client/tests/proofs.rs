@@ -870,6 +870,12 @@ fn a_state_response_must_say_what_its_proof_proves() {
         verify_state_response(&wrong_key, id()),
         Err(ProofError::ResponseMismatch(_))
     ));
+    let mut other_height = response(Some(alice_value()), Some(f.present.clone()), ALICE);
+    other_height.height = 4;
+    assert!(matches!(
+        verify_state_response(&other_height, id()),
+        Err(ProofError::ResponseMismatch(_))
+    ));
     let unproven = response(Some(alice_value()), None, ALICE);
     assert_eq!(
         verify_state_response(&unproven, id()),
