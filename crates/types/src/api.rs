@@ -3,6 +3,7 @@
 
 use crate::codec::Hash;
 use crate::event::EventRecord;
+use crate::personnel::Personnel;
 use crate::proof::StateProof;
 use crate::receipt::Receipt;
 use serde::{Deserialize, Serialize};
@@ -114,6 +115,19 @@ pub struct EventsResponse {
     pub log_size: u64,
 }
 
+/// `GET /v1/personnel?offset=&limit=`: a page of personnel, in registration order.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct PersonnelPage {
+    /// The personnel records of this page.
+    pub personnel: Vec<Personnel>,
+    /// Number of personnel records in state.
+    pub total: u64,
+    /// Position of the first record of this page.
+    pub offset: u64,
+    /// The page size used (the requested limit, capped by the server).
+    pub limit: u64,
+}
+
 /// `GET /v1/log/checkpoint`: the log's size and root, signed by the node (C2SP signed note).
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct CheckpointResponse {
@@ -139,6 +153,21 @@ pub struct InclusionResponse {
     /// Root of that tree.
     pub root: Hash,
     /// Audit path.
+    pub path: Vec<Hash>,
+}
+
+/// `GET /v1/log/consistency?from=M&to=N`: RFC 6962 consistency proof between two log sizes.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct ConsistencyResponse {
+    /// The older tree size.
+    pub from: u64,
+    /// The newer tree size.
+    pub to: u64,
+    /// Root of the older tree.
+    pub from_root: Hash,
+    /// Root of the newer tree.
+    pub to_root: Hash,
+    /// The consistency path.
     pub path: Vec<Hash>,
 }
 
