@@ -61,6 +61,10 @@ pub trait Backend: Clone + Send + Sync + 'static {
     fn submit(&self, tx: Vec<u8>) -> impl Future<Output = Result<TxHash, BackendError>> + Send;
 
     /// Whether `hash` is waiting in the mempool.
+    ///
+    /// `GET /v1/txs/{hash}` asks this first, then looks for the receipt in [Backend::reader]:
+    /// the node should make a block's state readable before it drops the block's transactions
+    /// from the mempool, or a transaction may briefly be reported as not found.
     fn mempool_status(&self, hash: &TxHash) -> MempoolStatus;
 
     /// A view of the latest finalized state, for `aigov-state` query functions.
@@ -81,7 +85,9 @@ pub trait Backend: Clone + Send + Sync + 'static {
     ) -> impl Future<Output = Result<BlockResponse, BackendError>> + Send;
 
     /// Leaf hashes of the activity log, `0..size`, for inclusion and consistency proofs. The
-    /// node keeps them in memory; `size` is at most the finalized log size.
+    /// node keeps them in memory; `size` is at most the finalized log size (the size of the
+    /// log in [Backend::reader]'s state). Exactly `size` hashes are expected; the API answers
+    /// `500` otherwise.
     fn log_leaves(
         &self,
         size: u64,
@@ -94,6 +100,11 @@ pub trait Backend: Clone + Send + Sync + 'static {
     ) -> impl Future<Output = Result<aigov_types::api::CheckpointResponse, BackendError>> + Send;
 
     /// New finalized events as they are appended.
+    ///
+    /// Broadcast a block's events once its state is readable through [Backend::reader]: the
+    /// event stream fills gaps and `Lagged` losses from state, waiting up to about two seconds
+    /// for state to catch up, and ends the stream (the client resumes with `Last-Event-ID`)
+    /// if it does not.
     fn subscribe(&self) -> tokio::sync::broadcast::Receiver<EventRecord>;
 
     /// Health summary.

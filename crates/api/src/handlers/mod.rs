@@ -1,0 +1,9 @@
+//! The route handlers, one file per group of routes.
+
+pub(crate) mod blocks;
+pub(crate) mod events;
+pub(crate) mod lists;
+pub(crate) mod log;
+pub(crate) mod node;
+pub(crate) mod state;
+pub(crate) mod txs;

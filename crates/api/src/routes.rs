@@ -1,0 +1,758 @@
+//! The route table: every route's method, path, documentation and handler, in one place. The
+//! router is built from [ROUTES] and the OpenAPI document is generated from it, so a route
+//! cannot be served without being documented, nor documented without being served.
+
+use crate::backend::Backend;
+use crate::error::ApiError;
+use crate::handlers::{blocks, events, lists, log, node, state, txs};
+use crate::{Ctx, MAX_BODY_BYTES, metrics, openapi};
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{Method, Uri};
+use axum::routing::{MethodFilter, MethodRouter, on};
+use std::sync::Arc;
+use tokio::sync::watch;
+
+/// An HTTP method used by the API.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Verb {
+    /// `GET` (and `HEAD`).
+    Get,
+    /// `POST`.
+    Post,
+}
+
+impl Verb {
+    /// Lower-case name, as OpenAPI keys operations.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verb::Get => "get",
+            Verb::Post => "post",
+        }
+    }
+
+    fn filter(self) -> MethodFilter {
+        match self {
+            Verb::Get => MethodFilter::GET,
+            Verb::Post => MethodFilter::POST,
+        }
+    }
+}
+
+/// Where a parameter goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ParamIn {
+    /// A `{name}` path segment.
+    Path,
+    /// A `?name=` query parameter.
+    Query,
+}
+
+/// A parameter's JSON-schema type.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ParamKind {
+    /// Text (hex, ids).
+    String,
+    /// A non-negative integer.
+    Integer,
+    /// `true` or `false`.
+    Boolean,
+}
+
+/// A documented parameter.
+#[derive(Clone, Copy, Debug)]
+pub struct Param {
+    /// Its name.
+    pub name: &'static str,
+    /// Path or query.
+    pub location: ParamIn,
+    /// Its type.
+    pub kind: ParamKind,
+    /// Whether it must be given (path parameters always).
+    pub required: bool,
+    /// What it means and its format.
+    pub description: &'static str,
+    /// A well-formed example value.
+    pub example: &'static str,
+}
+
+/// The successful response of a route.
+#[derive(Clone, Copy, Debug)]
+pub struct Success {
+    /// HTTP status.
+    pub status: u16,
+    /// What it holds.
+    pub description: &'static str,
+    /// Media type.
+    pub content_type: &'static str,
+    /// The name of its schema in the OpenAPI components ([crate::openapi::SCHEMAS]).
+    pub schema: &'static str,
+}
+
+/// Which handler serves a route. Each variant appears in exactly one row of [ROUTES].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Endpoint {
+    /// `POST /v1/txs`.
+    SubmitTx,
+    /// `GET /v1/txs/{hash}`.
+    TxStatus,
+    /// `GET /v1/blocks/latest`.
+    LatestBlock,
+    /// `GET /v1/blocks/{height}`.
+    BlockAt,
+    /// `GET /v1/state/accounts/{pubkey}`.
+    StateAccount,
+    /// `GET /v1/state/personnel/{pubkey}`.
+    StatePersonnel,
+    /// `GET /v1/state/members/{id}`.
+    StateMember,
+    /// `GET /v1/state/organisations/{id}`.
+    StateOrganisation,
+    /// `GET /v1/state/pool`.
+    StatePool,
+    /// `GET /v1/state/receipts/{hash}`.
+    StateReceipt,
+    /// `GET /v1/state/events/{index}`.
+    StateEvent,
+    /// `GET /v1/state/params`.
+    StateParams,
+    /// `GET /v1/state/raw/{hexkey}`.
+    StateRaw,
+    /// `GET /v1/members`.
+    Members,
+    /// `GET /v1/organisations`.
+    Organisations,
+    /// `GET /v1/personnel`.
+    Personnel,
+    /// `GET /v1/events`.
+    Events,
+    /// `GET /v1/events/stream`.
+    EventStream,
+    /// `GET /v1/log/checkpoint`.
+    Checkpoint,
+    /// `GET /v1/log/proof`.
+    InclusionProof,
+    /// `GET /v1/log/consistency`.
+    ConsistencyProof,
+    /// `GET /v1/health`.
+    Health,
+    /// `GET /metrics`.
+    Metrics,
+    /// `GET /v1/openapi.json`.
+    OpenApi,
+}
+
+/// One route: how it is called, what it answers, and which handler serves it.
+#[derive(Clone, Copy, Debug)]
+pub struct RouteDoc {
+    /// Method.
+    pub verb: Verb,
+    /// Path template (`{name}` for path parameters, as in OpenAPI).
+    pub path: &'static str,
+    /// Handler.
+    pub endpoint: Endpoint,
+    /// OpenAPI operation id.
+    pub operation_id: &'static str,
+    /// OpenAPI tag (group).
+    pub tag: &'static str,
+    /// One line.
+    pub summary: &'static str,
+    /// Details.
+    pub description: &'static str,
+    /// Parameters.
+    pub params: &'static [Param],
+    /// The success response.
+    pub success: Success,
+    /// Error statuses it may answer (each with an `ErrorBody`).
+    pub errors: &'static [u16],
+}
+
+const JSON: &str = "application/json";
+
+const fn path(name: &'static str, description: &'static str, example: &'static str) -> Param {
+    Param {
+        name,
+        location: ParamIn::Path,
+        kind: ParamKind::String,
+        required: true,
+        description,
+        example,
+    }
+}
+
+const fn query(
+    name: &'static str,
+    kind: ParamKind,
+    required: bool,
+    description: &'static str,
+    example: &'static str,
+) -> Param {
+    Param {
+        name,
+        location: ParamIn::Query,
+        kind,
+        required,
+        description,
+        example,
+    }
+}
+
+const fn ok(description: &'static str, schema: &'static str) -> Success {
+    Success {
+        status: 200,
+        description,
+        content_type: JSON,
+        schema,
+    }
+}
+
+const HASH_EXAMPLE: &str = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+const PUBKEY_EXAMPLE: &str = "19bf44096984cdfe8541bac167dc3b96c85086aa30b6b6cb0c5c38ad703166e1";
+
+const PROVE: Param = query(
+    "prove",
+    ParamKind::Boolean,
+    false,
+    "With `true`, include a light-client proof of the value (or of its absence).",
+    "false",
+);
+
+/// Errors of a typed state read.
+const STATE_ERRORS: &[u16] = &[400, 500, 503];
+
+/// A typed state read.
+const fn state_route(
+    path: &'static str,
+    endpoint: Endpoint,
+    operation_id: &'static str,
+    summary: &'static str,
+    params: &'static [Param],
+    schema: &'static str,
+) -> RouteDoc {
+    RouteDoc {
+        verb: Verb::Get,
+        path,
+        endpoint,
+        operation_id,
+        tag: "state",
+        summary,
+        description: "Reads one state entry at the latest finalized height. An absent entry is \
+                      not an error: `value` is `null` and, with `?prove=true`, the proof shows \
+                      the absence.",
+        params,
+        success: ok(
+            "The value (or null), the height it is current at, and the proof if asked for.",
+            schema,
+        ),
+        errors: STATE_ERRORS,
+    }
+}
+
+/// Every route of the API.
+pub const ROUTES: &[RouteDoc] = &[
+    RouteDoc {
+        verb: Verb::Post,
+        path: "/v1/txs",
+        endpoint: Endpoint::SubmitTx,
+        operation_id: "submit_tx",
+        tag: "transactions",
+        summary: "Submit a signed transaction",
+        description: "The body is either JSON `{\"tx\": \"<hex>\"}` (`Content-Type: \
+                      application/json`) or the raw encoded signed transaction \
+                      (`Content-Type: application/octet-stream`), at most 64 KiB. The node \
+                      checks size, encoding, signature, chain id, nonce and gas before the \
+                      mempool; a refusal answers with its stable code (`bad_signature`, \
+                      `tx_undecodable`, `tx_oversized`, `wrong_chain_id`, `stale_nonce`, \
+                      `nonce_gap`, `unknown_account`, `gas_limit_too_low`, \
+                      `insufficient_gas`, `pool_exhausted`, ...; `duplicate_tx` is 409 and \
+                      `mempool_full` 503).",
+        params: &[],
+        success: Success {
+            status: 202,
+            description: "Accepted into the mempool; poll `GET /v1/txs/{hash}`.",
+            content_type: JSON,
+            schema: "SubmitTxResponse",
+        },
+        errors: &[400, 409, 413, 415, 500, 503],
+    },
+    RouteDoc {
+        verb: Verb::Get,
+        path: "/v1/txs/{hash}",
+        endpoint: Endpoint::TxStatus,
+        operation_id: "tx_status",
+        tag: "transactions",
+        summary: "A transaction's status",
+        description: "`pending` while in the mempool; `finalized` or `failed` with its receipt \
+                      and events once executed in a finalized block (a failed transaction \
+                      still paid gas).",
+        params: &[path(
+            "hash",
+            "Transaction hash, 64 hex digits.",
+            HASH_EXAMPLE,
+        )],
+        success: ok("The status.", "TxStatus"),
+        errors: &[400, 404, 500, 503],
+    },
+    RouteDoc {
+        verb: Verb::Get,
+        path: "/v1/blocks/latest",
+        endpoint: Endpoint::LatestBlock,
+        operation_id: "latest_block",
+        tag: "blocks",
+        summary: "The latest finalized block",
+        description: "Header, transaction hashes and finalization certificate.",
+        params: &[],
+        success: ok("The block.", "BlockResponse"),
+        errors: &[404, 500, 503],
+    },
+    RouteDoc {
+        verb: Verb::Get,
+        path: "/v1/blocks/{height}",
+        endpoint: Endpoint::BlockAt,
+        operation_id: "block_at",
+        tag: "blocks",
+        summary: "A finalized block by height",
+        description: "Header, transaction hashes and finalization certificate.",
+        params: &[path("height", "Block height, a non-negative integer.", "1")],
+        success: ok("The block.", "BlockResponse"),
+        errors: &[400, 404, 500, 503],
+    },
+    state_route(
+        "/v1/state/accounts/{pubkey}",
+        Endpoint::StateAccount,
+        "state_account",
+        "An account (nonce and gas credits)",
+        &[
+            path(
+                "pubkey",
+                "Ed25519 public key, 64 hex digits.",
+                PUBKEY_EXAMPLE,
+            ),
+            PROVE,
+        ],
+        "StateResponse_Account",
+    ),
+    state_route(
+        "/v1/state/personnel/{pubkey}",
+        Endpoint::StatePersonnel,
+        "state_personnel",
+        "A person, by account",
+        &[
+            path(
+                "pubkey",
+                "Ed25519 public key, 64 hex digits.",
+                PUBKEY_EXAMPLE,
+            ),
+            PROVE,
+        ],
+        "StateResponse_Personnel",
+    ),
+    state_route(
+        "/v1/state/members/{id}",
+        Endpoint::StateMember,
+        "state_member",
+        "A member (nation or supranational body)",
+        &[
+            path("id", "Member id: 1-32 of a-z, 0-9, '-', '_'.", "fr"),
+            PROVE,
+        ],
+        "StateResponse_Member",
+    ),
+    state_route(
+        "/v1/state/organisations/{id}",
+        Endpoint::StateOrganisation,
+        "state_organisation",
+        "An organisation",
+        &[
+            path(
+                "id",
+                "Organisation id: 1-32 of a-z, 0-9, '-', '_'.",
+                "lab-one",
+            ),
+            PROVE,
+        ],
+        "StateResponse_Organisation",
+    ),
+    state_route(
+        "/v1/state/pool",
+        Endpoint::StatePool,
+        "state_pool",
+        "The system token pool's credits",
+        &[PROVE],
+        "StateResponse_u64",
+    ),
+    state_route(
+        "/v1/state/receipts/{hash}",
+        Endpoint::StateReceipt,
+        "state_receipt",
+        "A transaction's receipt",
+        &[
+            path("hash", "Transaction hash, 64 hex digits.", HASH_EXAMPLE),
+            PROVE,
+        ],
+        "StateResponse_Receipt",
+    ),
+    state_route(
+        "/v1/state/events/{index}",
+        Endpoint::StateEvent,
+        "state_event",
+        "An activity-log event, by index",
+        &[
+            path("index", "Event index, a non-negative integer.", "0"),
+            PROVE,
+        ],
+        "StateResponse_EventRecord",
+    ),
+    state_route(
+        "/v1/state/params",
+        Endpoint::StateParams,
+        "state_params",
+        "The chain parameters in force",
+        &[PROVE],
+        "StateResponse_Params",
+    ),
+    state_route(
+        "/v1/state/raw/{hexkey}",
+        Endpoint::StateRaw,
+        "state_raw",
+        "Any state entry by logical key; the value as hex",
+        &[
+            path(
+                "hexkey",
+                "The logical key, hex (at most 256 bytes).",
+                "706f6f6c2f676173",
+            ),
+            PROVE,
+        ],
+        "StateResponse_hex",
+    ),
+    RouteDoc {
+        verb: Verb::Get,
+        path: "/v1/members",
+        endpoint: Endpoint::Members,
+        operation_id: "members",
+        tag: "registries",
+        summary: "All members, in admission order",
+        description: "No proofs; prove single entries with `/v1/state/members/{id}`.",
+        params: &[],
+        success: ok("The members.", "Members"),
+        errors: &[500, 503],
+    },
+    RouteDoc {
+        verb: Verb::Get,
+        path: "/v1/organisations",
+        endpoint: Endpoint::Organisations,
+        operation_id: "organisations",
+        tag: "registries",
+        summary: "All organisations, in order of addition",
+        description: "No proofs; prove single entries with `/v1/state/organisations/{id}`.",
+        params: &[],
+        success: ok("The organisations.", "Organisations"),
+        errors: &[500, 503],
+    },
+    RouteDoc {
+        verb: Verb::Get,
+        path: "/v1/personnel",
+        endpoint: Endpoint::Personnel,
+        operation_id: "personnel",
+        tag: "registries",
+        summary: "A page of personnel, in registration order",
+        description: "No proofs; prove single entries with `/v1/state/personnel/{pubkey}`.",
+        params: &[
+            query(
+                "offset",
+                ParamKind::Integer,
+                false,
+                "Position of the first record (default 0).",
+                "0",
+            ),
+            query(
+                "limit",
+                ParamKind::Integer,
+                false,
+                "Page size (default 100, capped at 1000).",
+                "100",
+            ),
+        ],
+        success: ok("The page and the total.", "PersonnelPage"),
+        errors: &[400, 500, 503],
+    },
+    RouteDoc {
+        verb: Verb::Get,
+        path: "/v1/events",
+        endpoint: Endpoint::Events,
+        operation_id: "events",
+        tag: "activity log",
+        summary: "A page of activity-log events",
+        description: "Events `from .. from+limit` in log order, and the log size at the time \
+                      of the read.",
+        params: &[
+            query(
+                "from",
+                ParamKind::Integer,
+                false,
+                "Index of the first event (default 0).",
+                "0",
+            ),
+            query(
+                "limit",
+                ParamKind::Integer,
+                false,
+                "Page size (default 100, capped at 1000).",
+                "100",
+            ),
+        ],
+        success: ok("The events.", "EventsResponse"),
+        errors: &[400, 500, 503],
+    },
+    RouteDoc {
+        verb: Verb::Get,
+        path: "/v1/events/stream",
+        endpoint: Endpoint::EventStream,
+        operation_id: "event_stream",
+        tag: "activity log",
+        summary: "Follow the activity log (server-sent events)",
+        description: "Replays stored events from `from` (or from the `Last-Event-ID` header \
+                      plus one, when reconnecting), then follows new finalized events, with no \
+                      gap and no duplicate. Without either, starts at the current end of the \
+                      log. Each message has `id: <index>`, `event: <event type>` and `data: \
+                      <EventRecord JSON>`.",
+        params: &[query(
+            "from",
+            ParamKind::Integer,
+            false,
+            "Index of the first event to send (default: the current log size).",
+            "0",
+        )],
+        success: Success {
+            status: 200,
+            description: "An endless `text/event-stream`.",
+            content_type: "text/event-stream",
+            schema: "EventRecord",
+        },
+        errors: &[400, 500, 503],
+    },
+    RouteDoc {
+        verb: Verb::Get,
+        path: "/v1/log/checkpoint",
+        endpoint: Endpoint::Checkpoint,
+        operation_id: "log_checkpoint",
+        tag: "activity log",
+        summary: "The signed log checkpoint",
+        description: "Size and RFC 6962 root of the activity log at the latest finalized \
+                      height, as a C2SP signed note.",
+        params: &[],
+        success: ok("The checkpoint.", "CheckpointResponse"),
+        errors: &[500, 503],
+    },
+    RouteDoc {
+        verb: Verb::Get,
+        path: "/v1/log/proof",
+        endpoint: Endpoint::InclusionProof,
+        operation_id: "log_inclusion_proof",
+        tag: "activity log",
+        summary: "RFC 6962 inclusion proof of one event",
+        description: "Proves that event `index` is leaf `index` of the log tree of `size` \
+                      leaves. The leaf data is the event record's canonical encoding.",
+        params: &[
+            query(
+                "index",
+                ParamKind::Integer,
+                true,
+                "Event index; less than `size`.",
+                "0",
+            ),
+            query(
+                "size",
+                ParamKind::Integer,
+                false,
+                "Tree size, 1 to the current log size (default: the current size).",
+                "1",
+            ),
+        ],
+        success: ok(
+            "The event, its leaf, the root and the audit path.",
+            "InclusionResponse",
+        ),
+        errors: &[400, 500, 503],
+    },
+    RouteDoc {
+        verb: Verb::Get,
+        path: "/v1/log/consistency",
+        endpoint: Endpoint::ConsistencyProof,
+        operation_id: "log_consistency_proof",
+        tag: "activity log",
+        summary: "RFC 6962 consistency proof between two log sizes",
+        description: "Proves that the log of `to` leaves extends the log of `from` leaves.",
+        params: &[
+            query(
+                "from",
+                ParamKind::Integer,
+                true,
+                "The older size, at least 1.",
+                "1",
+            ),
+            query(
+                "to",
+                ParamKind::Integer,
+                false,
+                "The newer size, `from` to the current log size (default: the current size).",
+                "1",
+            ),
+        ],
+        success: ok("Both roots and the path.", "ConsistencyResponse"),
+        errors: &[400, 500, 503],
+    },
+    RouteDoc {
+        verb: Verb::Get,
+        path: "/v1/health",
+        endpoint: Endpoint::Health,
+        operation_id: "health",
+        tag: "node",
+        summary: "Node health",
+        description: "Chain id, height, mempool size, group key and software version.",
+        params: &[],
+        success: ok("The summary.", "Health"),
+        errors: &[],
+    },
+    RouteDoc {
+        verb: Verb::Get,
+        path: "/metrics",
+        endpoint: Endpoint::Metrics,
+        operation_id: "metrics",
+        tag: "node",
+        summary: "Prometheus metrics",
+        description: "The node's metrics and the API's request counters \
+                      (`aigov_api_requests_total{route, status}`), in the Prometheus text \
+                      format 0.0.4.",
+        params: &[],
+        success: Success {
+            status: 200,
+            description: "Prometheus text exposition.",
+            content_type: "text/plain; version=0.0.4",
+            schema: "Text",
+        },
+        errors: &[],
+    },
+    RouteDoc {
+        verb: Verb::Get,
+        path: "/v1/openapi.json",
+        endpoint: Endpoint::OpenApi,
+        operation_id: "openapi",
+        tag: "node",
+        summary: "This OpenAPI document",
+        description: "Generated from the API's route table.",
+        params: &[],
+        success: ok("OpenAPI 3.0 document.", "OpenApi"),
+        errors: &[],
+    },
+];
+
+/// The handler of a route, accepting only the route's method.
+fn method_router<B: Backend>(doc: &RouteDoc) -> MethodRouter<Ctx<B>> {
+    let f = doc.verb.filter();
+    match doc.endpoint {
+        Endpoint::SubmitTx => on(f, txs::submit::<B>).layer(DefaultBodyLimit::max(MAX_BODY_BYTES)),
+        Endpoint::TxStatus => on(f, txs::status::<B>),
+        Endpoint::LatestBlock => on(f, blocks::latest::<B>),
+        Endpoint::BlockAt => on(f, blocks::at::<B>),
+        Endpoint::StateAccount => on(f, state::account::<B>),
+        Endpoint::StatePersonnel => on(f, state::personnel::<B>),
+        Endpoint::StateMember => on(f, state::member::<B>),
+        Endpoint::StateOrganisation => on(f, state::organisation::<B>),
+        Endpoint::StatePool => on(f, state::pool::<B>),
+        Endpoint::StateReceipt => on(f, state::receipt::<B>),
+        Endpoint::StateEvent => on(f, state::event::<B>),
+        Endpoint::StateParams => on(f, state::params::<B>),
+        Endpoint::StateRaw => on(f, state::raw::<B>),
+        Endpoint::Members => on(f, lists::members::<B>),
+        Endpoint::Organisations => on(f, lists::organisations::<B>),
+        Endpoint::Personnel => on(f, lists::personnel::<B>),
+        Endpoint::Events => on(f, events::page::<B>),
+        Endpoint::EventStream => on(f, events::stream::<B>),
+        Endpoint::Checkpoint => on(f, log::checkpoint::<B>),
+        Endpoint::InclusionProof => on(f, log::inclusion::<B>),
+        Endpoint::ConsistencyProof => on(f, log::consistency::<B>),
+        Endpoint::Health => on(f, node::health::<B>),
+        Endpoint::Metrics => on(f, node::metrics::<B>),
+        Endpoint::OpenApi => on(f, node::openapi::<B>),
+    }
+}
+
+/// Builds the router: every row of [ROUTES], the JSON 404 and 405 fallbacks, and the request
+/// counters.
+pub(crate) fn build<B: Backend>(backend: B, shutdown: watch::Receiver<bool>) -> Router {
+    let metrics = Arc::new(metrics::ApiMetrics::new());
+    let ctx = Ctx {
+        backend,
+        metrics: metrics.clone(),
+        openapi: Arc::new(openapi::document().to_string()),
+        shutdown,
+    };
+    let mut router: Router<Ctx<B>> = Router::new();
+    for doc in ROUTES {
+        router = router.route(doc.path, method_router::<B>(doc));
+    }
+    router
+        .method_not_allowed_fallback(method_not_allowed)
+        .fallback(not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            metrics,
+            metrics::track,
+        ))
+        .with_state(ctx)
+}
+
+async fn not_found(method: Method, uri: Uri) -> ApiError {
+    ApiError::NotFound(format!(
+        "no route for {method} {}; see /v1/openapi.json",
+        crate::extract::echo(uri.path())
+    ))
+}
+
+async fn method_not_allowed(method: Method, uri: Uri) -> ApiError {
+    ApiError::MethodNotAllowed {
+        method: method.to_string(),
+        path: crate::extract::echo(uri.path()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    #[test]
+    fn paths_operation_ids_and_endpoints_are_unique() {
+        let mut routes = BTreeSet::new();
+        let mut ids = BTreeSet::new();
+        let mut endpoints = Vec::new();
+        for r in ROUTES {
+            assert!(routes.insert((r.path, r.verb.as_str())), "{}", r.path);
+            assert!(ids.insert(r.operation_id), "{}", r.operation_id);
+            assert!(!endpoints.contains(&r.endpoint), "{:?}", r.endpoint);
+            endpoints.push(r.endpoint);
+        }
+    }
+
+    #[test]
+    fn path_parameters_match_the_template() {
+        for r in ROUTES {
+            let in_template: BTreeSet<&str> = r
+                .path
+                .split('/')
+                .filter_map(|s| s.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
+                .collect();
+            let documented: BTreeSet<&str> = r
+                .params
+                .iter()
+                .filter(|p| p.location == ParamIn::Path)
+                .map(|p| p.name)
+                .collect();
+            assert_eq!(in_template, documented, "{}", r.path);
+            for p in r.params {
+                assert!(p.required || p.location == ParamIn::Query, "{}", r.path);
+            }
+        }
+    }
+}
