@@ -1,0 +1,10 @@
+//! The API against a real state machine: every route through the router (and, where it
+//! matters, through a real socket), every rejection with its own code.
+
+mod http;
+mod log;
+mod routes;
+mod state;
+mod stream;
+mod support;
+mod txs;
