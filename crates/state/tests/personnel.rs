@@ -78,7 +78,7 @@ fn a_newcomer_with_a_fresh_key_registers_as_pending_personnel_and_the_pool_pays(
     assert_eq!(p.registered_height, 2);
     assert_eq!(
         p.term_expires_ms,
-        c.next_ctx().time_ms - BLOCK_MS + c.params().personnel_term_ms
+        GENESIS_TIME_MS + 2 * BLOCK_MS + c.params().personnel_term_ms
     );
     let (page, total) = block_on(queries::personnel_page(&c.store, 3, 10)).unwrap();
     assert_eq!((page, total), (vec![p.clone()], 4));
