@@ -12,6 +12,7 @@
 //! - Every error is an [aigov_types::api::ErrorBody] `{code, message}` with a matching HTTP
 //!   status ([ApiError]); no input makes a handler panic.
 #![forbid(unsafe_code)]
+#![deny(missing_docs)]
 #![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
