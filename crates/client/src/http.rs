@@ -7,8 +7,8 @@
 use crate::tx::build_tx;
 use aigov_types::account::Account;
 use aigov_types::api::{
-    BlockResponse, CheckpointResponse, ErrorBody, EventsResponse, Health, InclusionResponse,
-    StateResponse, SubmitTxRequest, SubmitTxResponse, TxStatus,
+    BlockResponse, CheckpointResponse, ConsistencyResponse, ErrorBody, EventsResponse, Health,
+    InclusionResponse, PersonnelPage, StateResponse, SubmitTxRequest, SubmitTxResponse, TxStatus,
 };
 use aigov_types::call::Call;
 use aigov_types::codec::{Encode, Hash, Slug};
@@ -265,6 +265,12 @@ impl Client {
         self.get("/v1/organisations")
     }
 
+    /// `GET /v1/personnel?offset=&limit=`: a page of personnel in registration order (the node
+    /// caps `limit`).
+    pub fn personnel_page(&self, offset: u64, limit: u64) -> Result<PersonnelPage, ClientError> {
+        self.get(&format!("/v1/personnel?offset={offset}&limit={limit}"))
+    }
+
     /// `GET /v1/state/pool`: the system token pool's gas credits.
     pub fn pool(&self, prove: bool) -> Result<StateResponse<u64>, ClientError> {
         self.get(&state_path("pool", prove))
@@ -308,6 +314,16 @@ impl Client {
     /// `size` events. Check it with [aigov_types::log::verify_inclusion].
     pub fn inclusion_proof(&self, index: u64, size: u64) -> Result<InclusionResponse, ClientError> {
         self.get(&format!("/v1/log/proof?index={index}&size={size}"))
+    }
+
+    /// `GET /v1/log/consistency?from=&to=`: the consistency proof between log sizes `from` and
+    /// `to`. Check it with [aigov_types::log::verify_consistency].
+    pub fn consistency_proof(
+        &self,
+        from: u64,
+        to: u64,
+    ) -> Result<ConsistencyResponse, ClientError> {
+        self.get(&format!("/v1/log/consistency?from={from}&to={to}"))
     }
 
     fn url(&self, path: &str) -> String {

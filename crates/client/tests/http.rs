@@ -354,6 +354,8 @@ fn every_read_uses_its_documented_path() {
     let _ = c.block(Some(7));
     let _ = c.checkpoint();
     let _ = c.inclusion_proof(3, 10);
+    let _ = c.consistency_proof(4, 9);
+    let _ = c.personnel_page(20, 10);
     let _ = c.health();
     let targets: Vec<String> = node.seen().into_iter().map(|s| s.target).collect();
     assert_eq!(
@@ -376,6 +378,8 @@ fn every_read_uses_its_documented_path() {
             "/v1/blocks/7".to_string(),
             "/v1/log/checkpoint".to_string(),
             "/v1/log/proof?index=3&size=10".to_string(),
+            "/v1/log/consistency?from=4&to=9".to_string(),
+            "/v1/personnel?offset=20&limit=10".to_string(),
             "/v1/health".to_string(),
         ]
     );
