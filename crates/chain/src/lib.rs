@@ -1,1 +1,13 @@
-//! placeholder
+//! The aigov node: Commonware simplex consensus, marshal, glue::stateful over QMDB, mempool,
+//! execution, finalized index and proofs.
+#![forbid(unsafe_code)]
+
+pub mod app;
+pub mod db;
+pub mod engine;
+pub mod index;
+pub mod mempool;
+pub mod node;
+pub mod run;
+pub mod setup;
+pub mod sync;

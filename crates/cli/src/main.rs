@@ -1,1 +1,45 @@
-fn main() {}
+//! The aigov binary: node, CLI, light-client verifier.
+//!
+//! Exit codes: 0 success, 1 a negative answer (e.g. a proof that does not verify), 2 an error.
+#![forbid(unsafe_code)]
+
+mod args;
+mod dev;
+mod keys;
+mod output;
+mod query;
+mod tx;
+mod verify;
+
+use args::{Cli, Command};
+use clap::Parser as _;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("AIGOV_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn,aigov_chain=info")),
+        )
+        .init();
+    let result = match &cli.command {
+        Command::Dev(a) => dev::run(&cli.global, a),
+        Command::Keys(a) => keys::run(&cli.global, a),
+        Command::Tx(a) => tx::run(&cli.global, a),
+        Command::Query(a) => query::run(&cli.global, a),
+        Command::Verify(a) => verify::run(&cli.global, a),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            // The whole chain, once: what failed, then why.
+            eprintln!("error: {e}");
+            for cause in e.chain().skip(1) {
+                eprintln!("  caused by: {cause}");
+            }
+            ExitCode::from(2)
+        }
+    }
+}

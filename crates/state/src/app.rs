@@ -149,6 +149,12 @@ pub async fn admit(
         }));
     }
     if sponsored {
+        if expected >= params.sponsored_txs_per_account_max {
+            return Ok(Err(AdmissionError::SponsorshipUsed {
+                sender: tx.sender.clone(),
+                max: params.sponsored_txs_per_account_max,
+            }));
+        }
         let available = accounts::pool_gas(s).await?;
         if available < cost {
             return Ok(Err(AdmissionError::PoolExhausted { cost, available }));

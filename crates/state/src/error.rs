@@ -79,6 +79,16 @@ pub enum AdmissionError {
         /// The quota.
         max: u32,
     },
+    /// The account has used up its sponsored transactions.
+    #[error(
+        "account {sender} has used its {max} sponsored transactions; it needs gas credits for more"
+    )]
+    SponsorshipUsed {
+        /// The sender.
+        sender: PublicKey,
+        /// The allowance.
+        max: u64,
+    },
     /// The pending pool is full.
     #[error("the mempool is full ({0} transactions); retry shortly")]
     MempoolFull(usize),
@@ -98,6 +108,7 @@ impl AdmissionError {
             AdmissionError::InsufficientGas { .. } => "insufficient_gas",
             AdmissionError::PoolExhausted { .. } => "pool_exhausted",
             AdmissionError::SponsoredQuota { .. } => "sponsored_quota",
+            AdmissionError::SponsorshipUsed { .. } => "sponsorship_used",
             AdmissionError::MempoolFull(_) => "mempool_full",
         }
     }

@@ -237,6 +237,11 @@ impl<T, const MAX: usize> BoundedVec<T, MAX> {
     pub fn new(items: Vec<T>) -> Option<Self> {
         (items.len() <= MAX).then_some(Self(items))
     }
+    /// Wraps `items`, dropping any beyond `MAX`.
+    pub fn truncating(mut items: Vec<T>) -> Self {
+        items.truncate(MAX);
+        Self(items)
+    }
     /// The items.
     pub fn as_slice(&self) -> &[T] {
         &self.0

@@ -16,6 +16,9 @@ pub struct Params {
     pub tx_gas_per_byte: u64,
     /// Most sponsored (pool-paid) transactions per block: bounds what fresh keys can cost.
     pub sponsored_txs_per_block_max: u32,
+    /// Most sponsored transactions one account may send (counted by its nonce): a fresh key
+    /// gets a few tries at applying, not an endless drain on the pool.
+    pub sponsored_txs_per_account_max: u64,
     /// Length of a personnel term, in milliseconds of block time.
     pub personnel_term_ms: u64,
 }
@@ -23,6 +26,7 @@ codec_struct!(Params {
     tx_base_gas,
     tx_gas_per_byte,
     sponsored_txs_per_block_max,
+    sponsored_txs_per_account_max,
     personnel_term_ms
 });
 
@@ -32,6 +36,7 @@ impl Default for Params {
             tx_base_gas: 1_000,
             tx_gas_per_byte: 10,
             sponsored_txs_per_block_max: 64,
+            sponsored_txs_per_account_max: 3,
             personnel_term_ms: 2 * 365 * 24 * 3600 * 1000,
         }
     }

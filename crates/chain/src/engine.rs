@@ -1,0 +1,327 @@
+//! Wires one validator: buffered broadcast and marshal (block dissemination, backfill,
+//! finalized archive), glue::stateful (speculative and finalized QMDB state), and simplex
+//! (BLS12-381 threshold certificates with a VRF).
+//!
+//! Generic over the runtime and the network, so the same wiring runs on the tokio runtime with
+//! authenticated p2p (`aigov dev`, `aigov node run`) and on the deterministic runtime with the
+//! simulated network (tests).
+
+use crate::app::{App, Timing};
+use crate::db::{self, Dbs};
+use crate::index::Index;
+use crate::mempool::Mempool;
+use aigov_types::Block;
+use aigov_types::genesis::Genesis;
+use aigov_types::proof::{CONSENSUS_NAMESPACE, GroupPolynomial, MAX_VALUE_BYTES, Scheme};
+use commonware_broadcast::buffered;
+use commonware_consensus::{
+    marshal::{
+        self,
+        core::{Actor as MarshalActor, Mailbox as MarshalMailbox},
+        resolver::p2p as marshal_resolver,
+        standard::{Deferred, Standard},
+    },
+    simplex::{self, elector::RoundRobin},
+    types::{Epoch, FixedEpocher, ViewDelta},
+};
+use commonware_cryptography::{
+    Digestible as _, Sha256, bls12381::primitives::group::Share, certificate::ConstantProvider,
+    ed25519, sha256::Digest,
+};
+use commonware_glue::stateful::{
+    Config as StatefulConfig, Stateful, SyncPlan,
+    db::{DatabaseSet, SyncEngineConfig, p2p as qmdb_resolver},
+};
+use commonware_p2p::{Blocker, Provider, Receiver, Sender};
+use commonware_parallel::Sequential;
+use commonware_runtime::{Clock, Handle, Metrics, Spawner, buffer::paged::CacheRef};
+use commonware_storage::{archive::prunable, mmr, translator::TwoCap};
+use commonware_utils::{NZDuration, NZU16, NZU64, NZUsize, ordered::Set};
+use std::num::NonZeroUsize;
+use std::sync::Arc;
+use std::time::Duration;
+
+const SYNC_BATCH: std::num::NonZeroU64 = NZU64!(64);
+const IO: NonZeroUsize = NZUsize!(1 << 16);
+
+/// The six p2p channels a validator uses.
+pub struct Channels<S, R> {
+    /// Simplex votes.
+    pub votes: (S, R),
+    /// Simplex certificates.
+    pub certs: (S, R),
+    /// Simplex certificate resolver.
+    pub resolver: (S, R),
+    /// Marshal backfill.
+    pub backfill: (S, R),
+    /// Block broadcast.
+    pub broadcast: (S, R),
+    /// QMDB state sync.
+    pub state_sync: (S, R),
+}
+
+/// Channel ids, in the order of [Channels].
+pub const CHANNELS: [u64; 6] = [0, 1, 2, 3, 4, 5];
+
+/// The largest p2p message the engine sends with `n` validators.
+pub fn max_message_size(n: u32) -> u32 {
+    let op_size = MAX_VALUE_BYTES + 256;
+    let sizes = [
+        simplex::max_payload_size::<Scheme, Digest>(n),
+        marshal::max_payload_size::<Standard<Block>, Scheme>(n, &()),
+        qmdb_resolver::max_payload_size::<mmr::Family, Digest>(SYNC_BATCH, op_size),
+    ];
+    commonware_p2p::max_message_size(&sizes)
+}
+
+/// Everything a validator needs besides its runtime and network.
+pub struct EngineConfig {
+    /// Storage partition prefix (several validators may share one runtime in tests).
+    pub prefix: String,
+    /// This validator's p2p identity.
+    pub signer: ed25519::PrivateKey,
+    /// Every validator's p2p identity.
+    pub participants: Vec<ed25519::PublicKey>,
+    /// The group's public polynomial.
+    pub polynomial: GroupPolynomial,
+    /// This validator's key share.
+    pub share: Share,
+    /// The genesis document.
+    pub genesis: Arc<Genesis>,
+    /// Block timing.
+    pub timing: Timing,
+    /// Consensus leader timeout (must exceed `timing.idle_block`).
+    pub leader_timeout: Duration,
+}
+
+/// Handles to a running validator, from which the node's API is served.
+pub struct Engine<E: Spawner + commonware_storage::Context> {
+    /// Pending transactions.
+    pub mempool: Mempool,
+    /// Finalized history.
+    pub index: Index,
+    /// Marshal: finalized blocks and certificates.
+    pub marshal: MarshalMailbox<Scheme, Standard<Block>>,
+    /// The state database.
+    pub dbs: Dbs<E>,
+    /// The consensus engine task.
+    pub handle: Handle<()>,
+}
+
+fn archive_cfg<C>(
+    prefix: &str,
+    name: &str,
+    page_cache: CacheRef,
+    codec_config: C,
+) -> prunable::Config<TwoCap, C> {
+    prunable::Config {
+        translator: TwoCap,
+        metadata_partition: format!("{prefix}-{name}-metadata"),
+        key_partition: format!("{prefix}-{name}-key"),
+        key_page_cache: page_cache,
+        value_partition: format!("{prefix}-{name}-value"),
+        compression: None,
+        codec_config,
+        items_per_section: NZU64!(4096),
+        key_write_buffer: IO,
+        value_write_buffer: IO,
+        replay_buffer: IO,
+    }
+}
+
+/// Starts a validator and returns once its state is loaded and consensus is running.
+pub async fn start<E, S, R, C, B>(
+    context: E,
+    cfg: EngineConfig,
+    channels: Channels<S, R>,
+    peers: C,
+    blocker: B,
+) -> Result<Engine<E>, String>
+where
+    E: Spawner + Clock + Metrics + commonware_storage::Context + rand::Rng + rand::CryptoRng,
+    S: Sender<PublicKey = ed25519::PublicKey>,
+    R: Receiver<PublicKey = ed25519::PublicKey>,
+    C: Provider<PublicKey = ed25519::PublicKey>,
+    B: Blocker<PublicKey = ed25519::PublicKey>,
+{
+    let me = commonware_cryptography::Signer::public_key(&cfg.signer);
+    let participants = Set::from_iter_dedup(cfg.participants.iter().cloned());
+    let scheme = Scheme::signer(
+        CONSENSUS_NAMESPACE,
+        participants.clone(),
+        cfg.polynomial.clone(),
+        cfg.share.clone(),
+    )
+    .ok_or("this validator's key share does not match the group polynomial")?;
+    let provider = ConstantProvider::new(scheme.clone());
+    let prefix = cfg.prefix.clone();
+
+    // Block gossip and backfill.
+    let resolver = marshal_resolver::init(
+        context.child("marshal_resolver"),
+        marshal_resolver::Config {
+            public_key: me.clone(),
+            peer_provider: peers.clone(),
+            blocker: blocker.clone(),
+            mailbox_size: NZUsize!(1024),
+            fetch_timeout: NZDuration!(Duration::from_secs(2)),
+            fetch_retry_delay: Duration::from_millis(100),
+            priority_requests: false,
+            priority_responses: false,
+        },
+        channels.backfill,
+    );
+    let (broadcast_engine, buffer) = buffered::Engine::new(
+        context.child("broadcast"),
+        buffered::Config {
+            public_key: me.clone(),
+            mailbox_size: NZUsize!(1024),
+            deque_size: 10,
+            priority: false,
+            codec_config: (),
+            peer_provider: peers.clone(),
+            strategy: Sequential,
+        },
+    );
+    broadcast_engine.start(channels.broadcast);
+
+    // Finalized archive (never pruned: every finalized block and certificate is kept).
+    let page_cache = CacheRef::new(NZU16!(4096), NZUsize!(1024));
+    let finalizations = prunable::Archive::init(
+        context.child("finalizations_by_height"),
+        archive_cfg(&prefix, "finalizations", page_cache.clone(), ()),
+    )
+    .await
+    .map_err(|e| format!("opening the finalizations archive: {e}"))?;
+    let blocks = prunable::Archive::init(
+        context.child("finalized_blocks"),
+        archive_cfg(&prefix, "blocks", page_cache.clone(), ()),
+    )
+    .await
+    .map_err(|e| format!("opening the blocks archive: {e}"))?;
+
+    let initial = <Dbs<E> as DatabaseSet<E>>::initial_sync_targets();
+    let genesis_block = Block::genesis(
+        cfg.genesis.genesis_time_ms,
+        initial.root,
+        initial.range.clone(),
+    );
+    let plan = SyncPlan::init(context.child("plan"), &prefix).await;
+    let _ = plan.should_sync(false);
+
+    let epocher = FixedEpocher::new(NZU64!(u64::MAX));
+    let (marshal_actor, marshal_mailbox, floor) =
+        MarshalActor::<_, Standard<Block>, _, _, _, _, _>::init(
+            context.child("marshal"),
+            finalizations,
+            blocks,
+            marshal::Config {
+                provider: provider.clone(),
+                epocher: epocher.clone(),
+                start: plan.marshal_start(commonware_cryptography::Digested::precomputed(
+                    genesis_block.clone(),
+                    genesis_block.digest(),
+                )),
+                partition_prefix: format!("{prefix}-marshal"),
+                mailbox_size: NZUsize!(1024),
+                view_retention: ViewDelta::new(10),
+                prunable_items_per_section: NZU64!(4096),
+                page_cache: page_cache.clone(),
+                replay_buffer: IO,
+                key_write_buffer: IO,
+                value_write_buffer: IO,
+                block_codec_config: (),
+                max_repair: NZUsize!(10),
+                max_pending_acks: NZUsize!(4),
+                strategy: Sequential,
+            },
+        )
+        .await;
+
+    // State sync is not served yet (see `sync`); the channel stays registered so peers agree
+    // on the channel layout.
+    let qmdb_mailbox = crate::sync::NoStateSync::default();
+    drop(channels.state_sync);
+
+    let mempool = Mempool::default();
+    let index = Index::new();
+    let application = App {
+        genesis_block: genesis_block.clone(),
+        genesis: cfg.genesis.clone(),
+        mempool: mempool.clone(),
+        index: index.clone(),
+        timing: cfg.timing,
+    };
+    let (stateful, stateful_mailbox) = Stateful::new(
+        context.child("stateful"),
+        StatefulConfig {
+            application,
+            db_config: db::config(&prefix, page_cache.clone()),
+            provider: mempool.clone(),
+            marshal: (marshal_mailbox.clone(), floor),
+            mailbox_size: NZUsize!(1024),
+            plan,
+            resolvers: qmdb_mailbox,
+            sync_config: SyncEngineConfig {
+                fetch_batch_size: SYNC_BATCH,
+                apply_batch_size: NZU64!(1024),
+                max_outstanding_requests: NZUsize!(8),
+            },
+            prune_config: None,
+            strategy: Sequential,
+        },
+    );
+    let deferred = Deferred::new(
+        context.child("deferred"),
+        stateful_mailbox.clone(),
+        marshal_mailbox.clone(),
+        epocher,
+    );
+    marshal_actor.start(stateful_mailbox.clone(), buffer, resolver);
+    stateful.start();
+
+    // Load the finalized index from state before consensus starts, so nothing finalizes
+    // meanwhile: the log's leaves and the tip.
+    let dbs = stateful_mailbox.subscribe_databases().await;
+    crate::node::load_index(&dbs, &index).await?;
+
+    let engine = simplex::Engine::new(
+        context.child("simplex"),
+        simplex::Config {
+            scheme,
+            elector: RoundRobin::<Sha256>::default(),
+            blocker,
+            automaton: deferred.clone(),
+            relay: deferred.clone(),
+            reporter: deferred,
+            strategy: Sequential,
+            partition: format!("{prefix}-simplex"),
+            mailbox_size: NZUsize!(1024),
+            epoch: Epoch::zero(),
+            floor: simplex::Floor::Genesis(genesis_block.digest()),
+            leader_timeout: cfg.leader_timeout,
+            certification_timeout: cfg.leader_timeout * 2,
+            timeout_retry: Duration::from_secs(5),
+            fetch_timeout: NZDuration!(Duration::from_secs(1)),
+            fetch_retry_delay: Duration::from_millis(100),
+            view_retention: ViewDelta::new(10),
+            skip: simplex::SkipPolicy::Enabled {
+                timeout: Duration::from_secs(12),
+                budget: simplex::SkipBudget::Participants,
+            },
+            replay_buffer: IO,
+            write_buffer: IO,
+            page_cache,
+            forward: simplex::ForwardPolicy::Disabled,
+            track_historical_votes: false,
+        },
+    );
+    let handle = engine.start(channels.votes, channels.certs, channels.resolver);
+    Ok(Engine {
+        mempool,
+        index,
+        marshal: marshal_mailbox,
+        dbs,
+        handle,
+    })
+}

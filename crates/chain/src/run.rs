@@ -1,0 +1,167 @@
+//! Runs one validator as a process: the tokio runtime, authenticated p2p (`lookup`, encrypted
+//! and authenticated by each validator's Ed25519 key), the engine, and the HTTP API.
+
+use crate::app::Timing;
+use crate::engine::{self, Channels, EngineConfig};
+use crate::node::Node;
+use aigov_types::genesis::Genesis;
+use aigov_types::proof::GroupPolynomial;
+use aigov_types::{PrivateKey, PublicKey};
+use commonware_cryptography::{ChaCha20Poly1305, bls12381::primitives::group::Share};
+use commonware_p2p::{Address, AddressableManager as _, authenticated::lookup};
+use commonware_runtime::{Metrics as _, Quota, Runner as _, Spawner as _, Supervisor as _, tokio};
+use commonware_stream::{
+    cups::{self, Cups},
+    sake::{self, Sake},
+};
+use commonware_utils::{NZU32, NZUsize, ordered::Map};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Signing namespace of the p2p handshake.
+pub const P2P_NAMESPACE: &[u8] = b"_AIGOV_P2P";
+
+/// What `on_ready` learns once the node serves.
+#[derive(Clone, Debug)]
+pub struct Ready {
+    /// Finalized height at start.
+    pub height: u64,
+    /// Events in the log at start.
+    pub log_size: u64,
+    /// The API address.
+    pub api: SocketAddr,
+    /// Hex of the group key.
+    pub group_key: String,
+}
+
+/// Everything needed to run a validator process.
+pub struct RunConfig {
+    /// Where the runtime keeps its storage.
+    pub storage_dir: PathBuf,
+    /// The genesis document.
+    pub genesis: Genesis,
+    /// The group polynomial from genesis.
+    pub polynomial: GroupPolynomial,
+    /// This validator's identity key.
+    pub signer: PrivateKey,
+    /// This validator's key share.
+    pub share: Share,
+    /// Every validator's identity and p2p address.
+    pub peers: Vec<(PublicKey, SocketAddr)>,
+    /// Where p2p listens.
+    pub p2p_listen: SocketAddr,
+    /// The API listener, bound by the caller (so a port in use is reported before anything
+    /// starts).
+    pub api_listener: std::net::TcpListener,
+    /// Block timing.
+    pub timing: Timing,
+    /// Worker threads of the runtime.
+    pub worker_threads: usize,
+    /// Called once the node serves.
+    pub on_ready: Box<dyn FnOnce(Ready) + Send>,
+}
+
+/// Runs the validator until the process is stopped. Returns an error only if it cannot start.
+pub fn run(cfg: RunConfig) -> Result<(), String> {
+    let runtime_cfg = tokio::Config::new()
+        .with_storage_directory(&cfg.storage_dir)
+        .with_worker_threads(cfg.worker_threads)
+        .with_catch_panics(false);
+    tokio::Runner::new(runtime_cfg).start(|context| async move {
+        let signer = cfg.signer.inner().clone();
+        let n = cfg.peers.len() as u32;
+        let p2p_cfg = lookup::Config::local(
+            Cups::<_, ChaCha20Poly1305>::new(
+                Sake {
+                    signer: signer.clone(),
+                    synchrony_bound: Duration::from_secs(5),
+                    max_handshake_age: Duration::from_secs(10),
+                    version: sake::Version::V1,
+                },
+                cups::Version::V1,
+            ),
+            P2P_NAMESPACE,
+            cfg.p2p_listen,
+            NZUsize!(cfg.peers.len().max(1)),
+            engine::max_message_size(n),
+            NZUsize!(1024),
+        );
+        let (mut network, mut oracle) = lookup::Network::new(context.child("network"), p2p_cfg);
+        let peers: Map<_, Address> = match cfg
+            .peers
+            .iter()
+            .map(|(k, a)| (k.0.clone(), Address::from(*a)))
+            .collect::<Vec<_>>()
+            .try_into()
+        {
+            Ok(m) => m,
+            Err(_) => return Err("duplicate validator keys in genesis".to_string()),
+        };
+        let _ = oracle.track(0, peers);
+        let quota = Quota::per_second(NZU32!(50_000));
+        let channels = Channels {
+            votes: network.register(0, quota),
+            certs: network.register(1, quota),
+            resolver: network.register(2, quota),
+            backfill: network.register(3, quota),
+            broadcast: network.register(4, quota),
+            state_sync: network.register(5, quota),
+        };
+        network.start();
+
+        let genesis = Arc::new(cfg.genesis);
+        let group_key = crate::setup::group_key_hex(&cfg.polynomial);
+        let engine_cfg = EngineConfig {
+            prefix: "aigov".into(),
+            signer,
+            participants: cfg.peers.iter().map(|(k, _)| k.0.clone()).collect(),
+            polynomial: cfg.polynomial,
+            share: cfg.share,
+            genesis: genesis.clone(),
+            timing: cfg.timing,
+            leader_timeout: cfg.timing.idle_block * 3,
+        };
+        let engine = engine::start(
+            context.child("engine"),
+            engine_cfg,
+            channels,
+            oracle.clone(),
+            oracle,
+        )
+        .await?;
+        let metrics_ctx = context.child("metrics");
+        let node = Node::new(
+            &engine,
+            genesis,
+            cfg.signer,
+            group_key.clone(),
+            Box::new(move || metrics_ctx.encode()),
+        );
+
+        cfg.api_listener
+            .set_nonblocking(true)
+            .map_err(|e| format!("API listener: {e}"))?;
+        let api_addr = cfg
+            .api_listener
+            .local_addr()
+            .map_err(|e| format!("API listener: {e}"))?;
+        let listener = ::tokio::net::TcpListener::from_std(cfg.api_listener)
+            .map_err(|e| format!("API listener: {e}"))?;
+        let api_node = node.clone();
+        context.child("api").spawn(move |_| async move {
+            if let Err(e) = aigov_api::serve(api_node, listener, futures::future::pending()).await {
+                tracing::error!(error = %e, "API server stopped");
+            }
+        });
+        (cfg.on_ready)(Ready {
+            height: node.index().tip().height,
+            log_size: node.index().log_size(),
+            api: api_addr,
+            group_key,
+        });
+        let _ = engine.handle.await;
+        Err("consensus engine stopped".to_string())
+    })
+}

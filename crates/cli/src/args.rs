@@ -1,0 +1,245 @@
+//! Command-line arguments (clap derive; doc comments are the help text).
+
+use clap::{Args, Parser, Subcommand};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+/// aigov: the international AI-governance chain — node, command line and light-client verifier.
+///
+/// Start a local chain with `aigov dev`, then act as one of its demo accounts, e.g.
+/// `aigov --key alice query personnel-list`.
+#[derive(Parser, Debug)]
+#[command(name = "aigov", version, propagate_version = true)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options every command accepts.
+#[derive(Args, Debug, Clone)]
+pub struct Global {
+    /// The node's API URL.
+    #[arg(
+        long,
+        global = true,
+        env = "AIGOV_NODE",
+        default_value = "http://127.0.0.1:8700"
+    )]
+    pub node: String,
+    /// The keystore key to sign with (a name from `aigov keys list`).
+    #[arg(long, global = true, env = "AIGOV_KEY")]
+    pub key: Option<String>,
+    /// Home folder holding the keystore (`HOME/keystore/NAME.pem`). `aigov dev` puts its demo
+    /// accounts' keys in its data folder's keystore, which is this default.
+    #[arg(
+        long,
+        global = true,
+        env = "AIGOV_HOME",
+        default_value = "./.aigov/dev"
+    )]
+    pub home: PathBuf,
+    /// Print machine-readable JSON instead of text.
+    #[arg(long, global = true)]
+    pub json: bool,
+}
+
+/// What to do.
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Run a single-validator development chain with demo members, personnel and accounts.
+    ///
+    /// On first start it creates the validator's keys, a demo genesis and the demo accounts'
+    /// keys in DATA_DIR/keystore; later starts resume the chain where it stopped.
+    Dev(DevArgs),
+    /// Manage the keystore's Ed25519 account keys (PKCS#8 PEM files).
+    Keys(KeysArgs),
+    /// Sign and submit a transaction, then wait until it is finalized.
+    Tx(TxArgs),
+    /// Read from the chain: state (optionally with a light-client proof), blocks, events.
+    Query(QueryArgs),
+    /// Check a light-client proof file offline against the consensus group key.
+    ///
+    /// Exit code 0: the proof verifies; 1: it does not; 2: it could not be checked.
+    Verify(VerifyArgs),
+}
+
+/// `aigov tx`.
+#[derive(Args, Debug)]
+pub struct TxArgs {
+    /// Most gas the transaction may use.
+    #[arg(long, default_value_t = 100_000, global = true)]
+    pub gas_limit: u64,
+    /// Return once the node accepted the transaction, without waiting for finality.
+    #[arg(long, global = true)]
+    pub no_wait: bool,
+    /// How long to wait for finality, in seconds.
+    #[arg(long, default_value_t = 30, global = true)]
+    pub timeout: u64,
+    #[command(subcommand)]
+    pub module: TxModule,
+}
+
+/// Transaction modules.
+#[derive(Subcommand, Debug)]
+pub enum TxModule {
+    /// Personnel registry.
+    #[command(subcommand)]
+    Personnel(PersonnelTx),
+}
+
+/// Personnel transactions.
+#[derive(Subcommand, Debug)]
+pub enum PersonnelTx {
+    /// Apply to become personnel of a member; the signing key becomes your account. The
+    /// system pool pays the gas, so a brand-new key can apply. The record starts Pending until
+    /// a vetting vote.
+    Register {
+        /// The nominating member's id (see `aigov query members`).
+        #[arg(long)]
+        member: String,
+        /// A role (repeat for several): policy, safety, software, hardware, inspector,
+        /// auditor, treasury_officer.
+        #[arg(long = "role", required = true)]
+        roles: Vec<String>,
+        /// Requested tier (1 is the highest).
+        #[arg(long)]
+        tier: u8,
+        /// Your display name.
+        #[arg(long)]
+        name: String,
+        /// Your organisation's id, if any (must be under the member).
+        #[arg(long)]
+        organisation: Option<String>,
+        /// SHA-256 of your vetting credential (64 hex digits); defaults to the hash of your name.
+        #[arg(long)]
+        credential: Option<String>,
+    },
+}
+
+/// `aigov query`.
+#[derive(Args, Debug)]
+pub struct QueryArgs {
+    /// Ask the node for a light-client proof, check it against the group key, and print it.
+    #[arg(long, global = true)]
+    pub prove: bool,
+    /// With --prove: write the proof to this file (for `aigov verify`).
+    #[arg(long, global = true)]
+    pub out: Option<PathBuf>,
+    #[command(subcommand)]
+    pub what: QueryWhat,
+}
+
+/// What to query.
+#[derive(Subcommand, Debug)]
+pub enum QueryWhat {
+    /// The node's health and chain.
+    Health,
+    /// A finalized block (the latest by default).
+    Block {
+        /// Its height.
+        height: Option<u64>,
+    },
+    /// A transaction's status, receipt and events.
+    Tx {
+        /// Its hash.
+        hash: String,
+    },
+    /// An account's nonce and gas credits.
+    Account {
+        /// A public key (hex) or keystore name; defaults to --key.
+        who: Option<String>,
+    },
+    /// One person's record.
+    Personnel {
+        /// A public key (hex) or keystore name; defaults to --key.
+        who: Option<String>,
+    },
+    /// One member.
+    Member {
+        /// Its id.
+        id: String,
+    },
+    /// All members.
+    Members,
+    /// Personnel, in registration order.
+    PersonnelList {
+        /// Skip this many.
+        #[arg(long, default_value_t = 0)]
+        offset: u64,
+        /// Show at most this many.
+        #[arg(long, default_value_t = 100)]
+        limit: u64,
+    },
+    /// The system token pool's gas credits.
+    Pool,
+    /// Events of the activity log.
+    Events {
+        /// First event index.
+        #[arg(long, default_value_t = 0)]
+        from: u64,
+        /// Most events.
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
+    },
+    /// The activity log's signed checkpoint.
+    Checkpoint,
+}
+
+/// `aigov verify`.
+#[derive(Args, Debug)]
+pub struct VerifyArgs {
+    /// The proof file (from `aigov query … --prove --out FILE`).
+    pub proof: PathBuf,
+    /// The consensus group key to trust (hex). Default: the one in --genesis.
+    #[arg(long)]
+    pub group_key: Option<String>,
+    /// A genesis file whose group key to trust. Default: HOME/genesis.json.
+    #[arg(long)]
+    pub genesis: Option<PathBuf>,
+}
+
+/// `aigov dev`.
+#[derive(Args, Debug)]
+pub struct DevArgs {
+    /// Folder for the chain's data, keys and genesis.
+    #[arg(long, default_value = "./.aigov/dev")]
+    pub data_dir: PathBuf,
+    /// Address the HTTP API and portal listen on.
+    #[arg(long, default_value = "127.0.0.1:8700")]
+    pub listen: SocketAddr,
+    /// Address the validator's p2p listens on (0 picks a free port).
+    #[arg(long, default_value = "127.0.0.1:0")]
+    pub p2p: SocketAddr,
+    /// Longest wait for transactions before an empty block, in milliseconds.
+    #[arg(long, default_value_t = 1000)]
+    pub idle_block_ms: u64,
+    /// Batching window: shortest spacing between blocks, in milliseconds.
+    #[arg(long, default_value_t = 20)]
+    pub min_block_ms: u64,
+}
+
+/// `aigov keys`.
+#[derive(Args, Debug)]
+pub struct KeysArgs {
+    #[command(subcommand)]
+    pub command: KeysCommand,
+}
+
+/// Keystore commands.
+#[derive(Subcommand, Debug)]
+pub enum KeysCommand {
+    /// Create a new key.
+    New {
+        /// Its name (letters, digits, '-', '_').
+        name: String,
+    },
+    /// List keys and their public keys.
+    List,
+    /// Show one key's public key.
+    Show {
+        /// Its name.
+        name: String,
+    },
+}

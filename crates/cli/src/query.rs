@@ -1,0 +1,217 @@
+//! `aigov query …`: reads state, blocks and events; with `--prove`, checks the node's
+//! light-client proof against the trusted group key and can save it for `aigov verify`.
+
+use crate::args::{Global, QueryArgs, QueryWhat};
+use crate::output::{self, pretty};
+use aigov_client::{Client, verify_state_response};
+use aigov_types::api::StateResponse;
+use aigov_types::codec::{Encode, Slug, decode_slice};
+use aigov_types::{Hash, PublicKey};
+use anyhow::{Context as _, anyhow, bail};
+use serde::Serialize;
+use std::process::ExitCode;
+
+/// Resolves a public key (hex) or keystore name; `None` falls back to `--key`.
+fn who(global: &Global, arg: Option<&str>) -> anyhow::Result<PublicKey> {
+    match arg {
+        Some(s) if s.len() == 64 && s.chars().all(|c| c.is_ascii_hexdigit()) => {
+            PublicKey::from_hex(s).map_err(|e| anyhow!("{s}: {e}"))
+        }
+        Some(name) => Ok(crate::keys::load(&global.home, name)?.public_key()),
+        None => Ok(crate::keys::signer(global)
+            .context("name an account (public key or keystore name) or pass --key")?
+            .public_key()),
+    }
+}
+
+/// Decodes the value of a known state key into JSON text.
+pub fn decode_known(key: &[u8], bytes: &[u8]) -> Option<String> {
+    use aigov_types::personnel::{Member, Organisation, Personnel};
+    fn j<T: aigov_types::codec::Read<Cfg = ()> + Serialize>(b: &[u8]) -> Option<String> {
+        decode_slice::<T>(b).ok().map(|v| pretty(&v))
+    }
+    let k = String::from_utf8_lossy(key);
+    if k.starts_with("pers/id/") {
+        j::<Personnel>(bytes)
+    } else if k.starts_with("memb/id/") {
+        j::<Member>(bytes)
+    } else if k.starts_with("org/id/") {
+        j::<Organisation>(bytes)
+    } else if k.starts_with("acct/") {
+        j::<aigov_types::Account>(bytes)
+    } else if k.starts_with("rcpt/") {
+        j::<aigov_types::Receipt>(bytes)
+    } else if k.starts_with("log/ev/") {
+        j::<aigov_types::EventRecord>(bytes)
+    } else if k.starts_with("pool/") || k.starts_with("chain/height") || k.starts_with("chain/time")
+    {
+        j::<u64>(bytes)
+    } else {
+        None
+    }
+}
+
+/// Prints a state response; with `--prove`, verifies it and optionally saves the proof.
+fn state<T: Serialize + Encode>(
+    global: &Global,
+    args: &QueryArgs,
+    resp: StateResponse<T>,
+) -> anyhow::Result<ExitCode> {
+    if args.prove {
+        let proof = resp.proof.as_ref().context("the node returned no proof")?;
+        match crate::verify::trusted_identity(global, None, None) {
+            Ok(identity) => {
+                let v = verify_state_response(&resp, &identity)
+                    .context("the node's proof does not verify")?;
+                eprintln!(
+                    "proof checked: height {} block {} (finalized by the group key)",
+                    v.height, v.block_digest
+                );
+            }
+            Err(e) => eprintln!("warning: proof not checked locally: {e:#}"),
+        }
+        if let Some(path) = &args.out {
+            let json = serde_json::to_vec_pretty(proof)?;
+            aigov_chain::setup::write_atomic(path, &json)?;
+            eprintln!(
+                "proof written to {} (check it with `aigov verify {}`)",
+                path.display(),
+                path.display()
+            );
+        }
+    } else if args.out.is_some() {
+        bail!("--out saves a proof: add --prove");
+    }
+    output::print(global, &resp, || match &resp.value {
+        Some(v) => format!("{}\n(height {})", pretty(v), resp.height),
+        None => format!("absent (height {})", resp.height),
+    });
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `aigov query …`.
+pub fn run(global: &Global, args: &QueryArgs) -> anyhow::Result<ExitCode> {
+    let client = Client::new(&global.node);
+    let prove = args.prove;
+    let no_proof = |what: &str| -> anyhow::Result<()> {
+        if prove {
+            bail!(
+                "{what} has no light-client proof; --prove applies to state queries (account, personnel, member, pool)"
+            );
+        }
+        Ok(())
+    };
+    match &args.what {
+        QueryWhat::Health => {
+            no_proof("health")?;
+            let h = client.health()?;
+            output::print(global, &h, || {
+                format!(
+                    "{} at height {} ({} pending)\ngroup key {}\nversion {}",
+                    h.chain_id, h.height, h.mempool, h.group_key, h.version
+                )
+            });
+        }
+        QueryWhat::Block { height } => {
+            no_proof("a block")?;
+            let b = client.block(*height)?;
+            output::print(global, &b, || pretty(&b));
+        }
+        QueryWhat::Tx { hash } => {
+            no_proof("a transaction")?;
+            let h = Hash::from_hex(hash)
+                .ok_or_else(|| anyhow!("a transaction hash is 64 hex digits"))?;
+            match client.tx_status(&h)? {
+                Some(s) => output::print(global, &s, || output::describe_tx(&h, &s)),
+                None => {
+                    output::print(
+                        global,
+                        &serde_json::json!({"hash": h, "status": "unknown"}),
+                        || format!("{h}: unknown to this node"),
+                    );
+                    return Ok(ExitCode::from(1));
+                }
+            }
+        }
+        QueryWhat::Account { who: w } => {
+            return state(
+                global,
+                args,
+                client.account(&who(global, w.as_deref())?, prove)?,
+            );
+        }
+        QueryWhat::Personnel { who: w } => {
+            return state(
+                global,
+                args,
+                client.personnel(&who(global, w.as_deref())?, prove)?,
+            );
+        }
+        QueryWhat::Member { id } => {
+            let id = Slug::new(id.as_str()).map_err(|e| anyhow!("member id {id:?}: {e}"))?;
+            return state(global, args, client.member(&id, prove)?);
+        }
+        QueryWhat::Pool => return state(global, args, client.pool(prove)?),
+        QueryWhat::Members => {
+            no_proof("the member list")?;
+            let members = client.members()?;
+            output::print(global, &members, || {
+                members
+                    .iter()
+                    .map(|m| {
+                        format!(
+                            "{:<8} {:<36} seats per tier {:?}",
+                            m.id,
+                            m.name,
+                            m.seats_per_tier.as_slice()
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            });
+        }
+        QueryWhat::PersonnelList { offset, limit } => {
+            no_proof("the personnel list")?;
+            let page = client.personnel_page(*offset, *limit)?;
+            output::print(global, &page, || {
+                let mut lines: Vec<String> = page
+                    .personnel
+                    .iter()
+                    .map(|p| {
+                        let roles: Vec<_> = p.roles.to_vec().iter().map(|r| r.name()).collect();
+                        format!(
+                            "{} {:<4} tier {} {:<9} {:<24} {}",
+                            p.account,
+                            p.member,
+                            p.tier,
+                            format!("{:?}", p.status).to_lowercase(),
+                            p.name,
+                            roles.join(",")
+                        )
+                    })
+                    .collect();
+                lines.push(format!(
+                    "({} of {} personnel records)",
+                    page.personnel.len(),
+                    page.total
+                ));
+                lines.join("\n")
+            });
+        }
+        QueryWhat::Events { from, limit } => {
+            no_proof("the event list")?;
+            let r = client.events(*from, *limit)?;
+            output::print(global, &r, || {
+                let mut lines: Vec<String> = r.events.iter().map(output::describe_event).collect();
+                lines.push(format!("({} events in the log)", r.log_size));
+                lines.join("\n")
+            });
+        }
+        QueryWhat::Checkpoint => {
+            no_proof("the checkpoint")?;
+            let c = client.checkpoint()?;
+            output::print(global, &c, || c.note.clone());
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

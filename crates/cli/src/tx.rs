@@ -1,0 +1,86 @@
+//! `aigov tx …`: build, sign, submit, wait for finality, print the outcome.
+
+use crate::args::{Global, PersonnelTx, TxArgs, TxModule};
+use crate::output;
+use aigov_client::Client;
+use aigov_types::Call;
+use aigov_types::api::TxStatus;
+use aigov_types::codec::{BoundedString, Hash, Slug};
+use aigov_types::personnel::{PersonnelCall, RegisterPersonnel, Role, Roles};
+use anyhow::{Context as _, anyhow};
+use std::process::ExitCode;
+use std::time::Duration;
+
+fn slug(s: &str, what: &str) -> anyhow::Result<Slug> {
+    Slug::new(s).map_err(|e| anyhow!("invalid {what} id {s:?}: {e}"))
+}
+
+fn personnel_call(cmd: &PersonnelTx) -> anyhow::Result<Call> {
+    match cmd {
+        PersonnelTx::Register {
+            member,
+            roles,
+            tier,
+            name,
+            organisation,
+            credential,
+        } => {
+            let roles: Vec<Role> = roles
+                .iter()
+                .flat_map(|r| r.split(','))
+                .map(|r| r.parse::<Role>().map_err(|e| anyhow!(e)))
+                .collect::<anyhow::Result<_>>()?;
+            let credential = match credential {
+                Some(h) => Hash::from_hex(h)
+                    .ok_or_else(|| anyhow!("--credential must be 64 hex digits"))?,
+                None => Hash::digest(&[b"aigov-credential:", name.as_bytes()]),
+            };
+            Ok(Call::Personnel(PersonnelCall::Register(
+                RegisterPersonnel {
+                    member: slug(member, "member")?,
+                    organisation: organisation
+                        .as_deref()
+                        .map(|o| slug(o, "organisation"))
+                        .transpose()?,
+                    roles: Roles::from_roles(&roles),
+                    tier: *tier,
+                    name: BoundedString::new(name.as_str())
+                        .ok_or_else(|| anyhow!("--name is longer than 128 bytes"))?,
+                    credential,
+                },
+            )))
+        }
+    }
+}
+
+/// `aigov tx …`.
+pub fn run(global: &Global, args: &TxArgs) -> anyhow::Result<ExitCode> {
+    let call = match &args.module {
+        TxModule::Personnel(cmd) => personnel_call(cmd)?,
+    };
+    let key = crate::keys::signer(global)?;
+    let client = Client::new(&global.node);
+    let health = client.health()?;
+    let chain_id = slug(&health.chain_id, "chain")?;
+    let tx = client
+        .build_tx(&key, &chain_id, args.gas_limit, call)
+        .context("building the transaction")?;
+    let hash = client.submit(&tx)?;
+    if args.no_wait {
+        output::print(
+            global,
+            &serde_json::json!({"hash": hash, "status": "pending"}),
+            || format!("submitted {hash}"),
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    if !global.json {
+        eprintln!("submitted {hash}; waiting for finality…");
+    }
+    let status = client.wait_for_tx(&hash, Duration::from_secs(args.timeout))?;
+    output::print(global, &status, || output::describe_tx(&hash, &status));
+    Ok(match status {
+        TxStatus::Failed { .. } => ExitCode::from(1),
+        _ => ExitCode::SUCCESS,
+    })
+}
