@@ -63,6 +63,39 @@ pub enum Command {
     ///
     /// Exit code 0: the proof verifies; 1: it does not; 2: it could not be checked.
     Verify(VerifyArgs),
+    /// Measure performance against this machine's limit; prints a table, `--out` writes JSON.
+    ///
+    /// Starts its own node on a fresh chain in a temporary folder. Build with --release.
+    Bench(BenchArgs),
+}
+
+/// `aigov bench`.
+#[derive(Args, Debug)]
+pub struct BenchArgs {
+    /// Which benchmark (all by default; `limit` always runs, as the reference).
+    #[arg(value_enum)]
+    pub what: Option<BenchWhat>,
+    /// A short smoke run (seconds; for CI): figures are rough.
+    #[arg(long)]
+    pub quick: bool,
+    /// Write the figures as JSON to this file.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+}
+
+/// Benchmarks.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BenchWhat {
+    /// Everything below.
+    All,
+    /// Single Ed25519 verifications per second on all cores.
+    Limit,
+    /// Finalized transactions per second on one validator.
+    Tx,
+    /// Submit-to-finalized latency.
+    Finality,
+    /// Light-client proof size and verification time.
+    Proof,
 }
 
 /// `aigov tx`.

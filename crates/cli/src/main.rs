@@ -4,6 +4,7 @@
 #![forbid(unsafe_code)]
 
 mod args;
+mod bench;
 mod dev;
 mod keys;
 mod output;
@@ -19,9 +20,16 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("AIGOV_LOG")
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn,aigov_chain=info")),
+            tracing_subscriber::EnvFilter::try_from_env("AIGOV_LOG").unwrap_or_else(|_| {
+                // `dev` narrates finalized blocks; everything else stays quiet.
+                let default = match cli.command {
+                    Command::Dev(_) => "warn,aigov_chain=info",
+                    _ => "warn",
+                };
+                tracing_subscriber::EnvFilter::new(default)
+            }),
         )
         .init();
     let result = match &cli.command {
@@ -30,6 +38,7 @@ fn main() -> ExitCode {
         Command::Tx(a) => tx::run(&cli.global, a),
         Command::Query(a) => query::run(&cli.global, a),
         Command::Verify(a) => verify::run(&cli.global, a),
+        Command::Bench(a) => bench::run(&cli.global, a),
     };
     match result {
         Ok(code) => code,

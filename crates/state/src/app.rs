@@ -20,6 +20,7 @@ use aigov_types::event::{Event, EventRecord, GasCredited, GenesisApplied, TxExec
 use aigov_types::genesis::{Genesis, Params};
 use aigov_types::personnel::{Personnel, PersonnelCall, PersonnelStatus};
 use aigov_types::receipt::{Failure, GasPayer, Succeeded, TxOutcome};
+use aigov_types::tx::TxFormatError;
 use aigov_types::{Account, Call, Hash, Receipt, SignedTx};
 use bytes::Bytes;
 use std::collections::BTreeMap;
@@ -37,7 +38,9 @@ pub struct BlockContext {
 /// the block if any transaction is inadmissible).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Mode {
-    /// Building a proposal.
+    /// Building a proposal from the node's own mempool. Signatures are **not** re-checked: the
+    /// caller vouches that every transaction passed [SignedTx::decode_and_verify] on admission
+    /// (the mempool admits nothing else). Peers verify the resulting block in `Verify` mode.
     Propose,
     /// Verifying or replaying a block.
     Verify,
@@ -319,7 +322,8 @@ pub async fn execute_block<S: StateRead>(
     let mut included = Vec::new();
     let mut sponsored = 0u32;
 
-    for (index, raw) in txs.iter().enumerate() {
+    let decoded = decode_txs(txs, mode);
+    for (index, (raw, decoded)) in txs.iter().zip(decoded).enumerate() {
         #[allow(clippy::result_large_err)]
         let refuse = |error: AdmissionError| -> Result<(), ExecError> {
             match mode {
@@ -327,7 +331,7 @@ pub async fn execute_block<S: StateRead>(
                 Mode::Propose => Ok(()),
             }
         };
-        let stx = match SignedTx::decode_and_verify(raw) {
+        let stx = match decoded {
             Ok(stx) => stx,
             Err(e) => {
                 refuse(e.into())?;
@@ -438,6 +442,35 @@ pub async fn execute_block<S: StateRead>(
         receipts,
         events,
         included,
+    })
+}
+
+/// Decodes every transaction; in `Verify` mode also checks every signature, spread over the
+/// machine's cores when the block is large (the verdicts do not depend on how it is split).
+#[allow(clippy::result_large_err)] // the error carries the sender's key, as everywhere else
+fn decode_txs(txs: &[Bytes], mode: Mode) -> Vec<Result<SignedTx, TxFormatError>> {
+    let check = |raw: &Bytes| match mode {
+        Mode::Propose => SignedTx::decode_bounded(raw),
+        Mode::Verify => SignedTx::decode_and_verify(raw),
+    };
+    const PARALLEL_FROM: usize = 64;
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if mode == Mode::Propose || txs.len() < PARALLEL_FROM || threads < 2 {
+        return txs.iter().map(check).collect();
+    }
+    let chunk = txs.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = txs
+            .chunks(chunk)
+            .map(|part| scope.spawn(move || part.iter().map(check).collect::<Vec<_>>()))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| {
+                // A panic in a verifier thread is a bug; re-raise it rather than hide it.
+                h.join().unwrap_or_else(|p| std::panic::resume_unwind(p))
+            })
+            .collect()
     })
 }
 

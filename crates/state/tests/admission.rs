@@ -221,16 +221,14 @@ fn an_oversized_transaction_is_inadmissible() {
 }
 
 #[test]
-fn a_badly_signed_transaction_is_inadmissible() {
+fn a_badly_signed_transaction_makes_a_block_invalid() {
     let mut c = Chain::started();
     let dana = key("dana");
     // Signed by someone else.
     let forged = sign(tx(&dana, 0, register_call(registration())), &key("mallory"));
-    refused(&mut c, &[forged], 0, "bad_signature");
     // Signed by the sender, then the call tampered with.
-    let mut stx = tx(&dana, 0, register_call(registration())).sign(&dana);
-    stx.tx.gas_limit += 1;
-    refused(&mut c, &[stx.encode()], 0, "bad_signature");
+    let mut tampered = tx(&dana, 0, register_call(registration())).sign(&dana);
+    tampered.tx.gas_limit += 1;
     // Signed under another namespace.
     let t = tx(&dana, 0, register_call(registration()));
     let sig = dana.sign(b"_AIGOV_OTHER", &t.encode());
@@ -239,9 +237,41 @@ fn a_badly_signed_transaction_is_inadmissible() {
         signature: sig,
     }
     .encode();
-    refused(&mut c, &[wrong_ns], 0, "bad_signature");
+    for bad in [forged, tampered.encode(), wrong_ns] {
+        let before = c.store.clone();
+        let err = c
+            .try_apply(&[register(&key("emil"), 0), bad], Mode::Verify)
+            .unwrap_err();
+        let (index, error) = inadmissible(err);
+        assert_eq!((index, error.code()), (1, "bad_signature"), "{error}");
+        assert_eq!(c.store, before, "a rejected block changes nothing");
+    }
     assert_eq!(c.account(&dana.public_key()), None);
     assert_eq!(c.personnel(&dana.public_key()), None);
+}
+
+/// `Mode::Propose` trusts the mempool, which admits only verified transactions: the proposer
+/// does not check signatures twice. The block it builds is what peers verify.
+#[test]
+fn a_proposer_does_not_recheck_signatures_its_mempool_checked() {
+    let mut c = Chain::started();
+    let dana = key("dana");
+    let forged = sign(tx(&dana, 0, register_call(registration())), &key("mallory"));
+    let out = block_on(aigov_state::execute_block(
+        &c.store,
+        &c.genesis,
+        aigov_state::BlockContext {
+            height: c.height + 1,
+            time_ms: 1 << 40,
+        },
+        std::slice::from_ref(&forged),
+        Mode::Propose,
+    ))
+    .unwrap();
+    assert_eq!(out.included, vec![0]);
+    // Peers reject that block.
+    let err = c.try_apply(&[forged], Mode::Verify).unwrap_err();
+    assert_eq!(inadmissible(err).1.code(), "bad_signature");
 }
 
 #[test]

@@ -277,14 +277,33 @@ impl Chain {
     }
 
     /// Executes the next block on the current state without applying it.
+    ///
+    /// `Mode::Propose` is run as the node runs it: on what its mempool would hold, i.e. only
+    /// transactions whose signature verifies (the proposer does not re-check them), with
+    /// `included` mapped back to positions in `txs`.
     pub fn execute(&self, txs: &[Bytes], mode: Mode) -> Result<BlockOutput, ExecError> {
-        block_on(app::execute_block(
+        if mode == Mode::Verify {
+            return block_on(app::execute_block(
+                &self.store,
+                &self.genesis,
+                self.next_ctx(),
+                txs,
+                mode,
+            ));
+        }
+        let admitted: Vec<usize> = (0..txs.len())
+            .filter(|i| SignedTx::decode_and_verify(&txs[*i]).is_ok())
+            .collect();
+        let pool: Vec<Bytes> = admitted.iter().map(|i| txs[*i].clone()).collect();
+        let mut out = block_on(app::execute_block(
             &self.store,
             &self.genesis,
             self.next_ctx(),
-            txs,
+            &pool,
             mode,
-        ))
+        ))?;
+        out.included = out.included.iter().map(|i| admitted[*i]).collect();
+        Ok(out)
     }
 
     /// Executes the next block and, if it executes, applies its writes.

@@ -1,0 +1,495 @@
+//! `aigov bench …`: measured performance. Each benchmark builds its own load (transactions signed
+//! by many fresh keys), runs against a real node started in this process (consensus, QMDB,
+//! HTTP API on loopback), prints a table and can write JSON. Figures are medians or rates with
+//! the machine's core count beside them; they are measurements, not assertions.
+
+use crate::args::{BenchArgs, BenchWhat, Global};
+use aigov_chain::app::Timing;
+use aigov_chain::run::{Ready, RunConfig};
+use aigov_chain::setup;
+use aigov_client::{Client, GroupIdentity, verify_state_proof};
+use aigov_types::api::TxStatus;
+use aigov_types::codec::{BoundedString, Encode, Hash, Slug};
+use aigov_types::personnel::{PersonnelCall, RegisterPersonnel, Role, Roles};
+use aigov_types::{Call, PrivateKey, SignedTx, Tx};
+use anyhow::{Context as _, bail};
+use serde::Serialize;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, mpsc};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+/// One measured figure.
+#[derive(Serialize, Clone, Debug)]
+struct Figure {
+    bench: &'static str,
+    metric: String,
+    value: f64,
+    unit: &'static str,
+    goal: Option<String>,
+    met: Option<bool>,
+}
+
+#[derive(Serialize)]
+struct Report {
+    machine: Machine,
+    quick: bool,
+    figures: Vec<Figure>,
+}
+
+#[derive(Serialize)]
+struct Machine {
+    cores: usize,
+    cpu: String,
+    os: String,
+    build: &'static str,
+    aigov_version: &'static str,
+}
+
+fn machine() -> Machine {
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("model name"))
+                .and_then(|l| l.split(':').nth(1))
+                .map(|s| s.trim().to_string())
+        })
+        .unwrap_or_else(|| "unknown".into());
+    Machine {
+        cores: cores(),
+        cpu,
+        os: std::env::consts::OS.into(),
+        build: if cfg!(debug_assertions) {
+            "debug"
+        } else {
+            "release"
+        },
+        aigov_version: env!("CARGO_PKG_VERSION"),
+    }
+}
+
+fn cores() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+/// Percentile of sorted data (nearest rank).
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return f64::NAN;
+    }
+    let rank = ((p / 100.0) * sorted.len() as f64).ceil() as usize;
+    sorted[rank.clamp(1, sorted.len()) - 1]
+}
+
+/// `limit`: single (non-batched) Ed25519 verifications per second on all cores — the ceiling
+/// for signed transactions on this machine.
+fn bench_limit(duration: Duration) -> f64 {
+    let threads = cores();
+    let stop = Arc::new(AtomicBool::new(false));
+    let total = Arc::new(AtomicU64::new(0));
+    let handles: Vec<_> = (0..threads)
+        .map(|t| {
+            let stop = stop.clone();
+            let total = total.clone();
+            std::thread::spawn(move || {
+                let items: Vec<_> = (0..64u64)
+                    .map(|i| {
+                        let k = PrivateKey::from_seed_bytes(
+                            [(t as u8).wrapping_mul(31).wrapping_add(i as u8); 32],
+                        );
+                        let msg = (t as u64 * 1000 + i).to_be_bytes().repeat(20);
+                        let sig = k.sign(aigov_types::tx::TX_NAMESPACE, &msg);
+                        (k.public_key(), msg, sig)
+                    })
+                    .collect();
+                let mut n = 0u64;
+                while !stop.load(Ordering::Relaxed) {
+                    for (pk, msg, sig) in &items {
+                        assert!(pk.verify(aigov_types::tx::TX_NAMESPACE, msg, sig));
+                    }
+                    n += items.len() as u64;
+                }
+                total.fetch_add(n, Ordering::Relaxed);
+            })
+        })
+        .collect();
+    let start = Instant::now();
+    std::thread::sleep(duration);
+    stop.store(true, Ordering::Relaxed);
+    for h in handles {
+        let _ = h.join();
+    }
+    total.load(Ordering::Relaxed) as f64 / start.elapsed().as_secs_f64()
+}
+
+/// A node running in this process on a fresh chain in a temporary folder.
+struct BenchNode {
+    client: Client,
+    chain_id: Slug,
+    genesis_path: PathBuf,
+    dir: PathBuf,
+}
+
+impl Drop for BenchNode {
+    fn drop(&mut self) {
+        // The node thread keeps running until the process exits; its files can go.
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+fn start_node() -> anyhow::Result<BenchNode> {
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    let dir = std::env::temp_dir().join(format!("aigov-bench-{}-{nanos}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    let validator = PrivateKey::generate();
+    let dealt = setup::deal(&[validator.public_key()])?;
+    let share = dealt.shares.values().next().context("no share")?.clone();
+    let now_ms = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as u64);
+    let (mut genesis, _) = setup::demo_genesis(
+        "aigov-bench",
+        now_ms,
+        &validator.public_key(),
+        "127.0.0.1:0",
+        &dealt.polynomial,
+    );
+    // The load is applications from fresh keys: let a block carry as many as it can hold.
+    genesis.params.sponsored_txs_per_block_max = aigov_types::block::MAX_BLOCK_TXS as u32;
+    genesis.pool_gas = u64::MAX / 4;
+    let genesis_path = dir.join("genesis.json");
+    setup::write_genesis(&genesis_path, &genesis)?;
+    let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
+    let (ready_tx, ready_rx) = mpsc::channel();
+    let cfg = RunConfig {
+        storage_dir: dir.join("db"),
+        peers: vec![(validator.public_key(), "127.0.0.1:0".parse()?)],
+        genesis: genesis.clone(),
+        polynomial: dealt.polynomial,
+        signer: validator,
+        share,
+        p2p_listen: "127.0.0.1:0".parse()?,
+        api_listener: listener,
+        timing: Timing::default(),
+        worker_threads: cores(),
+        on_ready: Box::new(move |r: Ready| {
+            let _ = ready_tx.send(r);
+        }),
+    };
+    // The runtime drives the node's root future on this thread: give it a main-thread-sized
+    // stack (spawned threads get 2 MiB, too little for the engine's futures in debug builds).
+    std::thread::Builder::new()
+        .name("bench-node".into())
+        .stack_size(64 << 20)
+        .spawn(move || {
+            if let Err(e) = aigov_chain::run::run(cfg) {
+                eprintln!("bench node stopped: {e}");
+            }
+        })?;
+    let ready = ready_rx
+        .recv_timeout(Duration::from_secs(60))
+        .context("the bench node did not start")?;
+    let client = Client::new(format!("http://{}", ready.api));
+    let start = Instant::now();
+    while client.health().map(|h| h.height).unwrap_or(0) < 1 {
+        if start.elapsed() > Duration::from_secs(30) {
+            bail!("the bench node did not finalize its first block");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    Ok(BenchNode {
+        client,
+        chain_id: genesis.chain_id,
+        genesis_path,
+        dir,
+    })
+}
+
+/// A registration from a fresh key: the transaction a newcomer sends.
+fn registration(chain_id: &Slug, i: usize) -> SignedTx {
+    let key = PrivateKey::generate();
+    Tx {
+        chain_id: chain_id.clone(),
+        sender: key.public_key(),
+        nonce: 0,
+        gas_limit: 100_000,
+        call: Call::Personnel(PersonnelCall::Register(RegisterPersonnel {
+            member: Slug::new(["fr", "de", "jp", "br", "eu"][i % 5])
+                .unwrap_or_else(|_| unreachable!()),
+            organisation: None,
+            roles: Roles::from_roles(&[Role::Safety]),
+            tier: 3,
+            name: BoundedString::new(format!("bench applicant {i}")).unwrap_or_default(),
+            credential: Hash::digest(&[&(i as u64).to_be_bytes()]),
+        })),
+    }
+    .sign(&key)
+}
+
+/// `tx`: finalized transactions per second on one validator, submitted over HTTP by several
+/// client threads.
+fn bench_tx(node: &BenchNode, count: usize) -> anyhow::Result<(f64, f64)> {
+    eprintln!("tx: signing {count} registrations from fresh keys…");
+    let txs: Vec<SignedTx> = (0..count)
+        .map(|i| registration(&node.chain_id, i))
+        .collect();
+    let senders = 4usize;
+    let chunks: Vec<Vec<SignedTx>> = txs
+        .chunks(count.div_ceil(senders))
+        .map(<[SignedTx]>::to_vec)
+        .collect();
+    let start = Instant::now();
+    let handles: Vec<_> = chunks
+        .into_iter()
+        .map(|chunk| {
+            let client = node.client.clone();
+            std::thread::spawn(move || -> anyhow::Result<()> {
+                for tx in &chunk {
+                    // A full mempool is back-pressure: wait and retry.
+                    loop {
+                        match client.submit(tx) {
+                            Ok(_) => break,
+                            Err(e) if e.code() == Some("mempool_full") => {
+                                std::thread::sleep(Duration::from_millis(5))
+                            }
+                            Err(e) => return Err(e.into()),
+                        }
+                    }
+                }
+                Ok(())
+            })
+        })
+        .collect();
+    for h in handles {
+        h.join()
+            .map_err(|_| anyhow::anyhow!("a submitter thread panicked"))??;
+    }
+    let submitted = start.elapsed().as_secs_f64();
+    // Every transaction leaves the mempool only once finalized.
+    loop {
+        let h = node.client.health()?;
+        if h.mempool == 0 {
+            break;
+        }
+        if start.elapsed() > Duration::from_secs(600) {
+            bail!(
+                "transactions were not finalized within 10 minutes ({} pending)",
+                h.mempool
+            );
+        }
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    let elapsed = start.elapsed().as_secs_f64();
+    // Spot-check that they really executed.
+    for tx in txs.iter().step_by((count / 20).max(1)) {
+        match node.client.tx_status(&tx.hash())? {
+            Some(TxStatus::Finalized { .. }) => {}
+            other => bail!(
+                "transaction {} did not finalize successfully: {other:?}",
+                tx.hash()
+            ),
+        }
+    }
+    Ok((count as f64 / elapsed, count as f64 / submitted))
+}
+
+/// `finality`: submit-to-finalized latency, one transaction at a time.
+fn bench_finality(node: &BenchNode, count: usize) -> anyhow::Result<Vec<f64>> {
+    let mut latencies = Vec::with_capacity(count);
+    for i in 0..count {
+        let tx = registration(&node.chain_id, 1_000_000 + i);
+        let hash = tx.hash();
+        let t0 = Instant::now();
+        node.client.submit(&tx)?;
+        loop {
+            match node.client.tx_status(&hash)? {
+                Some(TxStatus::Finalized { .. }) | Some(TxStatus::Failed { .. }) => break,
+                _ => std::thread::sleep(Duration::from_micros(500)),
+            }
+            if t0.elapsed() > Duration::from_secs(30) {
+                bail!("transaction {hash} not finalized within 30 s");
+            }
+        }
+        latencies.push(t0.elapsed().as_secs_f64() * 1000.0);
+        // Spread submissions over block boundaries.
+        std::thread::sleep(Duration::from_millis(7 * (i as u64 % 5)));
+    }
+    latencies.sort_by(f64::total_cmp);
+    Ok(latencies)
+}
+
+/// `proof`: light-client proof size and verification time (value and absence).
+fn bench_proof(node: &BenchNode, runs: usize) -> anyhow::Result<Vec<Figure>> {
+    let (genesis, _) = setup::read_genesis(&node.genesis_path)?;
+    let identity = GroupIdentity::from_genesis(&genesis)?;
+    let present = genesis
+        .personnel
+        .as_slice()
+        .first()
+        .context("no genesis personnel")?
+        .account
+        .clone();
+    let absent = PrivateKey::generate().public_key();
+    let mut figures = Vec::new();
+    for (label, who) in [("value", present), ("absence", absent)] {
+        let resp = node.client.personnel(&who, true)?;
+        let proof = resp.proof.context("the node returned no proof")?;
+        let size = proof.encode().len();
+        let json = serde_json::to_vec(&proof)?.len();
+        let mut times = Vec::with_capacity(runs);
+        for _ in 0..runs {
+            let t0 = Instant::now();
+            verify_state_proof(&proof, &identity)?;
+            times.push(t0.elapsed().as_secs_f64() * 1000.0);
+        }
+        times.sort_by(f64::total_cmp);
+        let median = percentile(&times, 50.0);
+        figures.push(Figure {
+            bench: "proof",
+            metric: format!("{label} proof size (binary; {json} B as JSON)"),
+            value: size as f64,
+            unit: "B",
+            goal: Some("≤ 2048 B".into()),
+            met: Some(size <= 2048),
+        });
+        figures.push(Figure {
+            bench: "proof",
+            metric: format!("{label} proof verification, median of {runs}"),
+            value: median,
+            unit: "ms",
+            goal: Some("≤ 1 ms".into()),
+            met: Some(median <= 1.0),
+        });
+    }
+    Ok(figures)
+}
+
+fn print_table(report: &Report) {
+    let m = &report.machine;
+    println!(
+        "aigov bench — {} cores, {}, {} build{}",
+        m.cores,
+        m.cpu,
+        m.build,
+        if report.quick {
+            ", --quick (smoke run: figures are rough)"
+        } else {
+            ""
+        }
+    );
+    println!(
+        "{:<10} {:<58} {:>14} {:<6} {:<16} {}",
+        "bench", "metric", "value", "unit", "goal", "met"
+    );
+    for f in &report.figures {
+        let met = match f.met {
+            Some(true) => "yes",
+            Some(false) => "no",
+            None => "",
+        };
+        println!(
+            "{:<10} {:<58} {:>14.3} {:<6} {:<16} {}",
+            f.bench,
+            f.metric,
+            f.value,
+            f.unit,
+            f.goal.clone().unwrap_or_default(),
+            met
+        );
+    }
+}
+
+/// `aigov bench …`.
+pub fn run(global: &Global, args: &BenchArgs) -> anyhow::Result<ExitCode> {
+    if cfg!(debug_assertions) && !args.quick {
+        eprintln!("warning: this is a debug build; build with --release for meaningful figures");
+    }
+    let quick = args.quick;
+    let what = args.what.unwrap_or(BenchWhat::All);
+    let mut figures = Vec::new();
+    let wants = |w: BenchWhat| what == BenchWhat::All || what == w;
+
+    // The ceiling, measured in the same run as everything it is compared with.
+    let limit = bench_limit(Duration::from_millis(if quick { 300 } else { 3000 }));
+    figures.push(Figure {
+        bench: "limit",
+        metric: format!("single Ed25519 verifications/s on {} cores", cores()),
+        value: limit,
+        unit: "1/s",
+        goal: None,
+        met: None,
+    });
+
+    if wants(BenchWhat::Tx) || wants(BenchWhat::Finality) || wants(BenchWhat::Proof) {
+        let node = start_node()?;
+        if wants(BenchWhat::Tx) {
+            let (tps, submit_rate) = bench_tx(&node, if quick { 500 } else { 20_000 })?;
+            figures.push(Figure {
+                bench: "tx",
+                metric: "finalized registrations/s, one validator, via HTTP".into(),
+                value: tps,
+                unit: "tx/s",
+                goal: None,
+                met: None,
+            });
+            figures.push(Figure {
+                bench: "tx",
+                metric: "  ratio to limit".into(),
+                value: tps / limit,
+                unit: "",
+                goal: Some("≥ 0.5".into()),
+                met: Some(tps / limit >= 0.5),
+            });
+            figures.push(Figure {
+                bench: "tx",
+                metric: "  admission rate (HTTP submit, 4 client threads)".into(),
+                value: submit_rate,
+                unit: "tx/s",
+                goal: None,
+                met: None,
+            });
+        }
+        if wants(BenchWhat::Finality) {
+            let lat = bench_finality(&node, if quick { 20 } else { 300 })?;
+            let (p50, p99) = (percentile(&lat, 50.0), percentile(&lat, 99.0));
+            figures.push(Figure {
+                bench: "finality",
+                metric: format!("submit→finalized p50, one validator ({} txs)", lat.len()),
+                value: p50,
+                unit: "ms",
+                goal: None,
+                met: None,
+            });
+            figures.push(Figure {
+                bench: "finality",
+                metric: "submit→finalized p99, one validator".into(),
+                value: p99,
+                unit: "ms",
+                goal: None,
+                met: None,
+            });
+        }
+        if wants(BenchWhat::Proof) {
+            figures.extend(bench_proof(&node, if quick { 50 } else { 1000 })?);
+        }
+    }
+    let report = Report {
+        machine: machine(),
+        quick,
+        figures,
+    };
+    if let Some(path) = &args.out {
+        setup::write_atomic(path, &serde_json::to_vec_pretty(&report)?)?;
+        eprintln!("wrote {}", path.display());
+    }
+    if global.json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        print_table(&report);
+    }
+    Ok(ExitCode::SUCCESS)
+}
