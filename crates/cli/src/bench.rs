@@ -382,8 +382,8 @@ fn print_table(report: &Report) {
         }
     );
     println!(
-        "{:<10} {:<58} {:>14} {:<6} {:<16} {}",
-        "bench", "metric", "value", "unit", "goal", "met"
+        "{:<10} {:<58} {:>14} {:<6} {:<16} met",
+        "bench", "metric", "value", "unit", "goal"
     );
     for f in &report.figures {
         let met = match f.met {
