@@ -58,10 +58,12 @@ pub struct Channels<S, R> {
     pub broadcast: (S, R),
     /// QMDB state sync.
     pub state_sync: (S, R),
+    /// Transaction gossip.
+    pub txs: (S, R),
 }
 
 /// Channel ids, in the order of [Channels].
-pub const CHANNELS: [u64; 6] = [0, 1, 2, 3, 4, 5];
+pub const CHANNELS: [u64; 7] = [0, 1, 2, 3, 4, 5, 6];
 
 /// The largest p2p message the engine sends with `n` validators.
 pub fn max_message_size(n: u32) -> u32 {
@@ -104,6 +106,8 @@ pub struct Engine<E: Spawner + commonware_storage::Context> {
     pub marshal: MarshalMailbox<Scheme, Standard<Block>>,
     /// The state database.
     pub dbs: Dbs<E>,
+    /// Sends admitted transactions to the other validators.
+    pub gossip: crate::gossip::Gossip,
     /// The consensus engine task.
     pub handle: Handle<()>,
 }
@@ -285,6 +289,16 @@ where
     let dbs = stateful_mailbox.subscribe_databases().await;
     crate::node::load_index(&dbs, &index).await?;
 
+    let gossip = crate::gossip::start(
+        context.child("tx_gossip"),
+        channels.txs,
+        blocker.clone(),
+        dbs.clone(),
+        mempool.clone(),
+        index.clone(),
+        cfg.genesis.clone(),
+    );
+
     let engine = simplex::Engine::new(
         context.child("simplex"),
         simplex::Config {
@@ -322,6 +336,7 @@ where
         index,
         marshal: marshal_mailbox,
         dbs,
+        gossip,
         handle,
     })
 }

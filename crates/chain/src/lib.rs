@@ -2,9 +2,11 @@
 //! execution, finalized index and proofs.
 #![forbid(unsafe_code)]
 
+pub mod admission;
 pub mod app;
 pub mod db;
 pub mod engine;
+pub mod gossip;
 pub mod index;
 pub mod mempool;
 pub mod node;

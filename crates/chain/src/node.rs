@@ -4,10 +4,11 @@
 //! the committed QMDB state plus marshal's finalized blocks and certificates; the activity log's
 //! leaves and live events come from the [Index].
 
+use crate::admission::SubmitError;
 use crate::db::{Dbs, FinalizedReader, StateDb};
 use crate::engine::Engine;
 use crate::index::{Index, Tip};
-use crate::mempool::{InsertError, Mempool};
+use crate::mempool::Mempool;
 use aigov_api::backend::{Backend, BackendError, MempoolStatus, ProvenValue};
 use aigov_state::AdmissionError;
 use aigov_types::api::{BlockHeaderJson, BlockResponse, CheckpointResponse, Health};
@@ -73,6 +74,7 @@ struct Inner<E: commonware_runtime::Spawner + commonware_storage::Context> {
     index: Index,
     marshal: MarshalMailbox<Scheme, Standard<Block>>,
     dbs: Dbs<E>,
+    gossip: crate::gossip::Gossip,
     genesis: Arc<Genesis>,
     checkpoint_key: PrivateKey,
     group_key: String,
@@ -96,6 +98,7 @@ impl<E: commonware_runtime::Spawner + commonware_storage::Context> Node<E> {
                 index: engine.index.clone(),
                 marshal: engine.marshal.clone(),
                 dbs: engine.dbs.clone(),
+                gossip: engine.gossip.clone(),
                 genesis,
                 checkpoint_key,
                 group_key,
@@ -174,56 +177,17 @@ where
     type Reader = FinalizedReader<E>;
 
     async fn submit(&self, tx: Vec<u8>) -> Result<TxHash, BackendError> {
-        let stx = SignedTx::decode_and_verify(&tx).map_err(|e| rejected(e.into()))?;
-        if self.inner.index.tip().height == 0 {
-            return Err(BackendError::Unavailable(
-                "the chain has not finalized its first block (genesis) yet; retry in a moment"
-                    .into(),
-            ));
-        }
-        let hash = stx.hash();
-        if self.inner.mempool.contains(&hash) {
-            return Err(rejected(AdmissionError::Duplicate(hash)));
-        }
-        let reader = self.reader_now();
-        let params = aigov_state::chain::params(&reader)
-            .await
-            .map_err(internal)?;
-        let pending = self.inner.mempool.pending(&stx.tx.sender);
-        let charge = aigov_state::admit(
-            &reader,
-            &self.inner.genesis.chain_id,
-            &params,
-            &stx,
-            tx.len(),
-            pending,
-        )
-        .await
-        .map_err(internal)?
-        .map_err(rejected)?;
-        let sponsored = charge.payer == aigov_types::receipt::GasPayer::Pool;
-        self.inner
-            .mempool
-            .insert(
-                hash,
-                Bytes::from(tx),
-                stx.tx.sender.clone(),
-                stx.tx.nonce,
-                charge.cost,
-                sponsored,
-                pending.count,
-            )
-            .map_err(|e| match e {
-                InsertError::Duplicate => rejected(AdmissionError::Duplicate(hash)),
-                InsertError::Full => {
-                    rejected(AdmissionError::MempoolFull(crate::mempool::MEMPOOL_MAX))
-                }
-                InsertError::NonceTaken { expected } => rejected(AdmissionError::StaleNonce {
-                    sender: stx.tx.sender.clone(),
-                    expected,
-                    got: stx.tx.nonce,
-                }),
-            })?;
+        let i = &self.inner;
+        let bytes = Bytes::from(tx);
+        let hash =
+            crate::admission::submit(&i.dbs, &i.mempool, &i.index, &i.genesis, bytes.clone())
+                .await
+                .map_err(|e| match e {
+                    SubmitError::Rejected(e) => rejected(e),
+                    SubmitError::Unavailable(m) => BackendError::Unavailable(m),
+                    SubmitError::Internal(m) => BackendError::Internal(m),
+                })?;
+        i.gossip.broadcast(bytes);
         Ok(hash)
     }
 

@@ -108,6 +108,7 @@ pub fn run(cfg: RunConfig) -> Result<(), String> {
             backfill: network.register(3, quota),
             broadcast: network.register(4, quota),
             state_sync: network.register(5, quota),
+            txs: network.register(6, quota),
         };
         network.start();
 

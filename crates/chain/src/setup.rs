@@ -174,6 +174,25 @@ pub fn demo_genesis(
     validator_address: &str,
     polynomial: &GroupPolynomial,
 ) -> (Genesis, Vec<DemoAccount>) {
+    demo_genesis_with_validators(
+        chain_id,
+        genesis_time_ms,
+        &[(validator.clone(), validator_address.to_string())],
+        polynomial,
+    )
+}
+
+/// The demo members, in order; validators are assigned to them round-robin.
+pub const DEMO_MEMBERS: [&str; 5] = ["fr", "de", "jp", "br", "eu"];
+
+/// [demo_genesis] with several validators (`key`, `host:port`), run by the demo members in
+/// turn.
+pub fn demo_genesis_with_validators(
+    chain_id: &str,
+    genesis_time_ms: u64,
+    validators: &[(PublicKey, String)],
+    polynomial: &GroupPolynomial,
+) -> (Genesis, Vec<DemoAccount>) {
     let members = [
         ("fr", "French Republic"),
         ("de", "Federal Republic of Germany"),
@@ -274,11 +293,17 @@ pub fn demo_genesis(
         personnel: BoundedVec::truncating(personnel),
         accounts: BoundedVec::truncating(funded),
         pool_gas: 1_000_000_000,
-        validators: BoundedVec::truncating(vec![Validator {
-            member: slug("fr"),
-            key: validator.clone(),
-            address: text(validator_address),
-        }]),
+        validators: BoundedVec::truncating(
+            validators
+                .iter()
+                .enumerate()
+                .map(|(i, (key, address))| Validator {
+                    member: slug(DEMO_MEMBERS[i % DEMO_MEMBERS.len()]),
+                    key: key.clone(),
+                    address: text(address),
+                })
+                .collect(),
+        ),
         group_polynomial: BoundedBytes::new(polynomial.encode().to_vec()).unwrap_or_default(),
     };
     (genesis, accounts)

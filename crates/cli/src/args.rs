@@ -63,6 +63,10 @@ pub enum Command {
     ///
     /// Exit code 0: the proof verifies; 1: it does not; 2: it could not be checked.
     Verify(VerifyArgs),
+    /// Create the keys, genesis and configuration files of a multi-validator network.
+    Testnet(TestnetArgs),
+    /// Run one validator of a network.
+    Node(NodeArgs),
     /// Measure performance against this machine's limit; prints a table, `--out` writes JSON.
     ///
     /// Starts its own node on a fresh chain in a temporary folder. Build with --release.
@@ -274,5 +278,57 @@ pub enum KeysCommand {
     Show {
         /// Its name.
         name: String,
+    },
+}
+
+/// `aigov testnet`.
+#[derive(Args, Debug)]
+pub struct TestnetArgs {
+    #[command(subcommand)]
+    pub command: TestnetCommand,
+}
+
+/// Testnet commands.
+#[derive(Subcommand, Debug)]
+pub enum TestnetCommand {
+    /// Deal the threshold key, write genesis, one folder per validator (key, share,
+    /// config.json) and the demo accounts' keystore.
+    Init {
+        /// Number of validators.
+        #[arg(long, default_value_t = 4)]
+        validators: usize,
+        /// Output folder.
+        #[arg(long, default_value = "./testnet")]
+        dir: PathBuf,
+        /// Host (IP) the validators listen on and are reached at.
+        #[arg(long, default_value = "127.0.0.1")]
+        host: String,
+        /// p2p port of validator 0 (validator i uses base + i).
+        #[arg(long, default_value_t = 30400)]
+        p2p_base_port: u16,
+        /// API port of validator 0 (validator i uses base + i).
+        #[arg(long, default_value_t = 8701)]
+        api_base_port: u16,
+        /// The chain id.
+        #[arg(long, default_value = "aigov-testnet")]
+        chain_id: String,
+    },
+}
+
+/// `aigov node`.
+#[derive(Args, Debug)]
+pub struct NodeArgs {
+    #[command(subcommand)]
+    pub command: NodeCommand,
+}
+
+/// Node commands.
+#[derive(Subcommand, Debug)]
+pub enum NodeCommand {
+    /// Run a validator from its configuration file (written by `aigov testnet init`).
+    Run {
+        /// The node's config.json.
+        #[arg(long)]
+        config: PathBuf,
     },
 }

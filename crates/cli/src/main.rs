@@ -9,6 +9,7 @@ mod dev;
 mod keys;
 mod output;
 mod query;
+mod testnet;
 mod tx;
 mod verify;
 
@@ -39,6 +40,8 @@ fn main() -> ExitCode {
         Command::Query(a) => query::run(&cli.global, a),
         Command::Verify(a) => verify::run(&cli.global, a),
         Command::Bench(a) => bench::run(&cli.global, a),
+        Command::Testnet(a) => testnet::run_testnet(&cli.global, a),
+        Command::Node(a) => testnet::run_node(&cli.global, a),
     };
     match result {
         Ok(code) => code,
