@@ -24,6 +24,7 @@ height() { curl -fsS "$NODE/v1/health" | python3 -c 'import json,sys; print(json
 start_node() {
   "$BIN" dev --data-dir "$WORK/data" --listen "127.0.0.1:$PORT" >>"$WORK/node.log" 2>&1 &
   PID=$!
+  disown "$PID" 2>/dev/null || true
   for _ in $(seq 1 100); do
     if curl -fsS "$NODE/v1/health" >/dev/null 2>&1 && [ "$(height)" -ge 1 ]; then return 0; fi
     kill -0 "$PID" 2>/dev/null || fail "node exited during start"
@@ -78,7 +79,7 @@ BIG=$(python3 -c 'print("00"*5000)')
 step "kill -9 and restart: nothing finalized is lost"
 H1=$(height)
 EV1=$(curl -fsS "$NODE/v1/events?from=0&limit=1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["log_size"])')
-kill -9 "$PID"; wait "$PID" 2>/dev/null || true; PID=""
+kill -9 "$PID"; while kill -0 "$PID" 2>/dev/null; do sleep 0.05; done; PID=""
 start_node
 H2=$(height)
 [ "$H2" -ge "$H1" ] || fail "height went back from $H1 to $H2"

@@ -303,6 +303,10 @@ pub enum TestnetCommand {
         /// Host (IP) the validators listen on and are reached at.
         #[arg(long, default_value = "127.0.0.1")]
         host: String,
+        /// One host per validator, comma-separated (e.g. one per network namespace); each then
+        /// uses the base ports. Overrides --host.
+        #[arg(long, value_delimiter = ',')]
+        hosts: Vec<String>,
         /// p2p port of validator 0 (validator i uses base + i).
         #[arg(long, default_value_t = 30400)]
         p2p_base_port: u16,

@@ -56,7 +56,7 @@ fn resolve(base: &Path, p: &Path) -> PathBuf {
 fn init(
     dir: &Path,
     validators: usize,
-    host: &str,
+    hosts: &[String],
     p2p_port: u16,
     api_port: u16,
     chain_id: &str,
@@ -64,6 +64,20 @@ fn init(
     if validators == 0 || validators > 100 {
         bail!("--validators must be between 1 and 100");
     }
+    if hosts.len() != 1 && hosts.len() != validators {
+        bail!(
+            "--hosts lists {} hosts for {validators} validators",
+            hosts.len()
+        );
+    }
+    // With one shared host, validators differ by port; with a host each, they share the ports.
+    let addr = |i: usize, base: u16| -> String {
+        if hosts.len() == 1 {
+            format!("{}:{}", hosts[0], base as usize + i)
+        } else {
+            format!("{}:{base}", hosts[i])
+        }
+    };
     if dir.join("genesis.json").exists() {
         bail!(
             "{} already holds a testnet; remove it or pick another --dir",
@@ -80,7 +94,7 @@ fn init(
     let addresses: Vec<(aigov_types::PublicKey, String)> = keys
         .iter()
         .enumerate()
-        .map(|(i, k)| (k.public_key(), format!("{host}:{}", p2p_port as usize + i)))
+        .map(|(i, k)| (k.public_key(), addr(i, p2p_port)))
         .collect();
     let (genesis, accounts) =
         setup::demo_genesis_with_validators(chain_id, now_ms, &addresses, &dealt.polynomial);
@@ -97,8 +111,8 @@ fn init(
             genesis: PathBuf::from("../genesis.json"),
             validator_key: PathBuf::from("validator.pem"),
             share: PathBuf::from("validator.share"),
-            p2p_listen: format!("{host}:{}", p2p_port as usize + i).parse()?,
-            api_listen: format!("{host}:{}", api_port as usize + i).parse()?,
+            p2p_listen: addr(i, p2p_port).parse()?,
+            api_listen: addr(i, api_port).parse()?,
             idle_block_ms: default_idle(),
             min_block_ms: default_min(),
         };
@@ -120,9 +134,9 @@ fn init(
     );
     for i in 0..validators {
         eprintln!(
-            "  aigov node run --config {}   # API http://{host}:{}",
+            "  aigov node run --config {}   # API http://{}",
             dir.join(format!("node{i}")).join("config.json").display(),
-            api_port as usize + i
+            addr(i, api_port)
         );
     }
     eprintln!(
@@ -140,17 +154,25 @@ pub fn run_testnet(_global: &Global, args: &TestnetArgs) -> anyhow::Result<ExitC
             validators,
             dir,
             host,
+            hosts,
             p2p_base_port,
             api_base_port,
             chain_id,
-        } => init(
-            dir,
-            *validators,
-            host,
-            *p2p_base_port,
-            *api_base_port,
-            chain_id,
-        )?,
+        } => {
+            let hosts = if hosts.is_empty() {
+                vec![host.clone()]
+            } else {
+                hosts.clone()
+            };
+            init(
+                dir,
+                *validators,
+                &hosts,
+                *p2p_base_port,
+                *api_base_port,
+                chain_id,
+            )?
+        }
     }
     Ok(ExitCode::SUCCESS)
 }
