@@ -173,17 +173,34 @@ where
                     return None;
                 }
             };
-        // Transactions the proposal left out can never execute on this chain as it stands
-        // (bad nonce after another block, pool exhausted, ...): drop all but quota overflow.
         let included: Vec<Bytes> = out
             .included
             .iter()
             .map(|i| candidates[*i].clone())
             .collect();
+        // A transaction left out now may fit a later block (quota, nonce order) or may never
+        // execute (its nonce was used, the pool ran dry): the mempool counts the misses and
+        // evicts a transaction left out of too many proposals.
         if included.len() < candidates.len() {
+            let mut kept = out.included.iter().peekable();
+            let left_out: Vec<Bytes> = candidates
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| {
+                    if kept.peek() == Some(&i) {
+                        kept.next();
+                        false
+                    } else {
+                        true
+                    }
+                })
+                .map(|(_, tx)| tx.clone())
+                .collect();
+            let evicted = mempool.left_out(&left_out);
             debug!(
                 height,
-                left_out = candidates.len() - included.len(),
+                left_out = left_out.len(),
+                evicted,
                 "proposal left transactions out"
             );
         }

@@ -16,6 +16,11 @@ use tokio::sync::Notify;
 /// Most transactions held at once.
 pub const MEMPOOL_MAX: usize = 50_000;
 
+/// Proposals that may leave a transaction out before it is evicted: enough to ride out a
+/// full block or a sponsored quota, few enough that a transaction that can never execute does
+/// not linger.
+pub const MAX_MISSES: u32 = 16;
+
 #[derive(Clone)]
 struct Entry {
     bytes: Bytes,
@@ -24,6 +29,8 @@ struct Entry {
     cost: u64,
     sponsored: bool,
     seq: u64,
+    /// Proposals that left this transaction out.
+    misses: u32,
 }
 
 #[derive(Default)]
@@ -143,6 +150,7 @@ impl Mempool {
                 cost,
                 sponsored,
                 seq,
+                misses: 0,
             },
         );
         drop(inner);
@@ -192,6 +200,29 @@ impl Mempool {
         }
     }
 
+    /// Records that a proposal left `txs` out; evicts those left out of [MAX_MISSES]
+    /// proposals. Returns how many were evicted.
+    pub fn left_out(&self, txs: &[Bytes]) -> usize {
+        let mut inner = self.lock();
+        let mut evict = Vec::new();
+        for raw in txs {
+            let Ok(stx) = aigov_types::SignedTx::decode_bounded(raw) else {
+                continue;
+            };
+            let hash = stx.hash();
+            if let Some(e) = inner.by_hash.get_mut(&hash) {
+                e.misses += 1;
+                if e.misses >= MAX_MISSES {
+                    evict.push(hash);
+                }
+            }
+        }
+        for h in &evict {
+            remove(&mut inner, h);
+        }
+        evict.len()
+    }
+
     /// Drops a transaction (e.g. one that finalized state shows can never execute).
     pub fn evict(&self, hash: &TxHash) {
         remove(&mut self.lock(), hash);
@@ -215,5 +246,86 @@ fn remove(inner: &mut Inner, hash: &TxHash) {
                 inner.by_sender.remove(&e.sender);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use aigov_types::codec::{BoundedString, Encode, Hash, Slug};
+    use aigov_types::personnel::{PersonnelCall, RegisterPersonnel, Role, Roles};
+    use aigov_types::{Call, PrivateKey, Tx};
+
+    fn tx(key: &PrivateKey, nonce: u64) -> (TxHash, Bytes) {
+        let stx = Tx {
+            chain_id: Slug::new("t").unwrap(),
+            sender: key.public_key(),
+            nonce,
+            gas_limit: 1,
+            call: Call::Personnel(PersonnelCall::Register(RegisterPersonnel {
+                member: Slug::new("fr").unwrap(),
+                organisation: None,
+                roles: Roles::from_roles(&[Role::Policy]),
+                tier: 1,
+                name: BoundedString::new("x").unwrap(),
+                credential: Hash::default(),
+            })),
+        }
+        .sign(key);
+        (stx.hash(), stx.encode())
+    }
+
+    #[test]
+    fn nonces_must_follow_what_is_pending() {
+        let m = Mempool::default();
+        let k = PrivateKey::from_seed_bytes([1; 32]);
+        let (h0, b0) = tx(&k, 0);
+        let (h1, b1) = tx(&k, 1);
+        m.insert(h0, b0.clone(), k.public_key(), 0, 1, false, 0)
+            .unwrap();
+        assert_eq!(
+            m.insert(h0, b0, k.public_key(), 0, 1, false, 0),
+            Err(InsertError::Duplicate)
+        );
+        // Admission assumed nothing pending, but one transaction is: the nonce is taken.
+        assert_eq!(
+            m.insert(h1, b1.clone(), k.public_key(), 1, 1, false, 0),
+            Err(InsertError::NonceTaken { expected: 1 })
+        );
+        m.insert(h1, b1, k.public_key(), 1, 1, false, 1).unwrap();
+        assert_eq!(m.pending(&k.public_key()), Pending { count: 2, cost: 2 });
+        assert_eq!(m.peek(10).len(), 2);
+    }
+
+    #[test]
+    fn finalization_removes_included_and_stale() {
+        let m = Mempool::default();
+        let k = PrivateKey::from_seed_bytes([2; 32]);
+        let txs: Vec<_> = (0..3).map(|n| tx(&k, n)).collect();
+        for (n, (h, b)) in txs.iter().enumerate() {
+            m.insert(*h, b.clone(), k.public_key(), n as u64, 1, false, n as u64)
+                .unwrap();
+        }
+        // Block included nonce 0; the account's next nonce is now 2 (nonce 1 used elsewhere).
+        let next = BTreeMap::from([(k.public_key(), 2)]);
+        m.finalized(&[txs[0].0], &next);
+        assert!(!m.contains(&txs[0].0) && !m.contains(&txs[1].0));
+        assert!(m.contains(&txs[2].0));
+    }
+
+    #[test]
+    fn a_transaction_left_out_of_too_many_proposals_is_evicted() {
+        let m = Mempool::default();
+        let k = PrivateKey::from_seed_bytes([3; 32]);
+        let (h, b) = tx(&k, 0);
+        m.insert(h, b.clone(), k.public_key(), 0, 1, true, 0)
+            .unwrap();
+        for _ in 1..MAX_MISSES {
+            assert_eq!(m.left_out(std::slice::from_ref(&b)), 0);
+        }
+        assert!(m.contains(&h));
+        assert_eq!(m.left_out(std::slice::from_ref(&b)), 1);
+        assert!(!m.contains(&h));
+        assert!(m.is_empty());
     }
 }
