@@ -3,6 +3,7 @@
 
 use aigov_types::codec::{BoundedBytes, BoundedString, BoundedVec, Slug};
 use aigov_types::genesis::{Genesis, GenesisAccount, GenesisPersonnel, Params, Validator};
+use aigov_types::governance::GovernanceParams;
 use aigov_types::personnel::{Member, Organisation, OrganisationKind, Role, Roles};
 use aigov_types::proof::{GroupPolynomial, decode_group_polynomial};
 use aigov_types::{PrivateKey, PublicKey};
@@ -288,6 +289,7 @@ pub fn demo_genesis_with_validators(
         chain_id: slug(chain_id),
         genesis_time_ms,
         params: Params::default(),
+        governance: GovernanceParams::default(),
         members: BoundedVec::truncating(members),
         organisations: BoundedVec::truncating(organisations),
         personnel: BoundedVec::truncating(personnel),

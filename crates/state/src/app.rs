@@ -1,23 +1,32 @@
 //! Block execution: the one place that decides the order in which things happen.
 //!
 //! For each block:
-//! 1. on the first block, apply genesis (members, organisations, personnel, credits, pool);
+//! 1. on the first block, apply genesis (members, organisations, personnel, credits, pool,
+//!    governance parameters);
 //! 2. for each transaction, in block order:
 //!    - a. decode and verify the signature, then **admission** ([admit]): chain id, nonce,
-//!      gas limit, payer's balance, sponsored quota. An inadmissible transaction makes a block
-//!      invalid (when verifying) or is left out (when proposing);
+//!      gas limit, who pays ([Sponsorship]: the sender; the pool for an applicant, within the
+//!      per-account limit and the block's quota; the pool for a duty of Active personnel),
+//!      the payer's balance. An inadmissible transaction makes a block invalid (when
+//!      verifying) or is left out (when proposing);
 //!    - b. **charge**: consume the nonce and the gas, whatever the call's outcome;
 //!    - c. run the **call** in its own overlay: on success its writes and events apply, on
 //!      failure none do;
 //!    - d. append the call's events, then `TxExecuted`, to the log; write the receipt;
-//! 3. write the log frontier, height and block time.
+//! 3. the **end-of-block hooks**, after every transaction: governance moves each live proposal
+//!    along by block time, in id order (activation, tally, late-quorum extension, confirm,
+//!    queueing, execution of due actions, expiry; see [crate::governance::hooks]); their events
+//!    are appended to the log with no transaction;
+//! 4. write the log frontier, height and block time.
 
 use crate::error::{AdmissionError, CallError, ExecError, TxError};
 use crate::store::{Overlay, StateRead, StoreError};
-use crate::{accounts, chain, log::LogWriter, personnel};
+use crate::{accounts, chain, governance, log::LogWriter, personnel};
+use aigov_types::call::Sponsorship;
 use aigov_types::codec::BoundedString;
 use aigov_types::event::{Event, EventRecord, GasCredited, GenesisApplied, TxExecuted};
 use aigov_types::genesis::{Genesis, Params};
+use aigov_types::governance::GovernanceCall;
 use aigov_types::personnel::{Personnel, PersonnelCall, PersonnelStatus};
 use aigov_types::receipt::{Failure, GasPayer, Succeeded, TxOutcome};
 use aigov_types::tx::TxFormatError;
@@ -76,6 +85,9 @@ pub struct TxCtx<'t, B: StateRead> {
 pub fn call_gas(call: &Call) -> u64 {
     match call {
         Call::Personnel(PersonnelCall::Register(_)) => 5_000,
+        Call::Governance(GovernanceCall::Propose(_)) => 20_000,
+        Call::Governance(GovernanceCall::Vote(_)) => 3_000,
+        Call::Governance(GovernanceCall::Cancel(_)) => 2_000,
     }
 }
 
@@ -124,7 +136,8 @@ pub async fn admit(
         }));
     }
     let account = accounts::account(s, &tx.sender).await?;
-    let sponsored = tx.call.is_sponsored();
+    let sponsorship = tx.call.sponsorship();
+    let sponsored = sponsorship != Sponsorship::Unsponsored;
     let base_nonce = account.as_ref().map_or(0, |a| a.nonce);
     if account.is_none() && !sponsored {
         return Ok(Err(AdmissionError::UnknownAccount(tx.sender.clone())));
@@ -151,13 +164,24 @@ pub async fn admit(
             limit: tx.gas_limit,
         }));
     }
-    if sponsored {
-        if expected >= params.sponsored_txs_per_account_max {
-            return Ok(Err(AdmissionError::SponsorshipUsed {
+    if sponsorship == Sponsorship::Applicant && expected >= params.sponsored_txs_per_account_max {
+        return Ok(Err(AdmissionError::SponsorshipUsed {
+            sender: tx.sender.clone(),
+            max: params.sponsored_txs_per_account_max,
+        }));
+    }
+    if sponsorship == Sponsorship::Duty {
+        let status = personnel::queries::personnel(s, &tx.sender)
+            .await?
+            .map(|p| p.status);
+        if status != Some(PersonnelStatus::Active) {
+            return Ok(Err(AdmissionError::NotActivePersonnel {
                 sender: tx.sender.clone(),
-                max: params.sponsored_txs_per_account_max,
+                status,
             }));
         }
+    }
+    if sponsored {
         let available = accounts::pool_gas(s).await?;
         if available < cost {
             return Ok(Err(AdmissionError::PoolExhausted { cost, available }));
@@ -189,6 +213,15 @@ async fn dispatch<B: StateRead>(
     match &tx.call {
         Call::Personnel(PersonnelCall::Register(call)) => {
             personnel::register(cx, &tx.sender, call).await
+        }
+        Call::Governance(GovernanceCall::Propose(call)) => {
+            governance::propose(cx, &tx.sender, call).await
+        }
+        Call::Governance(GovernanceCall::Vote(call)) => {
+            governance::vote(cx, &tx.sender, call).await
+        }
+        Call::Governance(GovernanceCall::Cancel(call)) => {
+            governance::cancel(cx, &tx.sender, call).await
         }
     }
 }
@@ -260,6 +293,8 @@ async fn apply_genesis<S: StateRead>(
         }));
     }
     accounts::put_pool(o, genesis.pool_gas);
+    governance::init_genesis(o, &genesis.governance)
+        .map_err(|e| ExecError::Genesis(format!("governance parameters: {e}")))?;
     o.put_typed(chain::keys::params(), &genesis.params);
     o.put_typed(chain::keys::genesis_hash(), &genesis.hash());
     for e in events {
@@ -354,7 +389,9 @@ pub async fn execute_block<S: StateRead>(
                 continue;
             }
         };
-        if charge.payer == GasPayer::Pool {
+        // Only applications count against the block's quota: duties are bounded by the number
+        // of Active personnel.
+        if stx.tx.call.sponsorship() == Sponsorship::Applicant {
             if sponsored >= params.sponsored_txs_per_block_max {
                 refuse(AdmissionError::SponsoredQuota {
                     max: params.sponsored_txs_per_block_max,
@@ -431,6 +468,13 @@ pub async fn execute_block<S: StateRead>(
         block.put_typed(crate::log::keys::receipt(&hash), &receipt);
         receipts.push(receipt);
         included.push(index);
+    }
+
+    // End-of-block hooks.
+    let mut hook_events = Vec::new();
+    governance::end_block(&mut block, ctx, &params, &mut hook_events).await?;
+    for e in hook_events {
+        log.append(&mut block, ctx.height, None, e);
     }
 
     log.finish(&mut block);

@@ -2,8 +2,10 @@
 //! failed during execution ([TxError]), and why a whole block cannot be executed ([ExecError]).
 //! Every variant has a stable `code()` shared by the API, the CLI and the failed-tx event.
 
+use crate::governance::GovernanceError;
 use crate::personnel::PersonnelError;
 use crate::store::StoreError;
+use aigov_types::personnel::PersonnelStatus;
 use aigov_types::tx::TxFormatError;
 use aigov_types::{Hash, PublicKey, Slug};
 
@@ -89,6 +91,18 @@ pub enum AdmissionError {
         /// The allowance.
         max: u64,
     },
+    /// A duty call (governance) from an account that is not Active personnel: duties are
+    /// paid by the pool and only Active personnel may send them.
+    #[error(
+        "account {sender} is not Active personnel ({}); only Active personnel may send governance calls",
+        match status { Some(s) => format!("{s:?}"), None => "not registered".to_string() }
+    )]
+    NotActivePersonnel {
+        /// The sender.
+        sender: PublicKey,
+        /// Its personnel status, if it is personnel at all.
+        status: Option<PersonnelStatus>,
+    },
     /// The pending pool is full.
     #[error("the mempool is full ({0} transactions); retry shortly")]
     MempoolFull(usize),
@@ -109,6 +123,7 @@ impl AdmissionError {
             AdmissionError::PoolExhausted { .. } => "pool_exhausted",
             AdmissionError::SponsoredQuota { .. } => "sponsored_quota",
             AdmissionError::SponsorshipUsed { .. } => "sponsorship_used",
+            AdmissionError::NotActivePersonnel { .. } => "not_active_personnel",
             AdmissionError::MempoolFull(_) => "mempool_full",
         }
     }
@@ -121,6 +136,9 @@ pub enum TxError {
     /// Personnel module.
     #[error(transparent)]
     Personnel(#[from] PersonnelError),
+    /// Governance module.
+    #[error(transparent)]
+    Governance(#[from] GovernanceError),
 }
 
 impl TxError {
@@ -128,6 +146,7 @@ impl TxError {
     pub fn code(&self) -> &'static str {
         match self {
             TxError::Personnel(e) => e.code(),
+            TxError::Governance(e) => e.code(),
         }
     }
 }
@@ -174,6 +193,12 @@ pub enum CallError {
 
 impl From<PersonnelError> for CallError {
     fn from(e: PersonnelError) -> Self {
+        CallError::Tx(e.into())
+    }
+}
+
+impl From<GovernanceError> for CallError {
+    fn from(e: GovernanceError) -> Self {
         CallError::Tx(e.into())
     }
 }

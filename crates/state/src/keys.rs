@@ -20,9 +20,11 @@ pub const PERSONNEL: &[u8] = b"pers/";
 pub const LOG: &[u8] = b"log/";
 /// Transaction receipts.
 pub const RECEIPTS: &[u8] = b"rcpt/";
+/// Governance: parameters, proposals, ballots, the live list.
+pub const GOVERNANCE: &[u8] = b"gov/";
 
 /// Every prefix, for the collision test and for tools.
-pub const ALL: [&[u8]; 8] = [
+pub const ALL: [&[u8]; 9] = [
     CHAIN,
     ACCOUNTS,
     POOL,
@@ -31,6 +33,7 @@ pub const ALL: [&[u8]; 8] = [
     PERSONNEL,
     LOG,
     RECEIPTS,
+    GOVERNANCE,
 ];
 
 /// `prefix || parts...`.
@@ -59,11 +62,13 @@ mod tests {
             u64::MAX - 1,
             u64::MAX,
         ];
-        let builders: [fn(u64) -> Vec<u8>; 4] = [
+        let builders: [fn(u64) -> Vec<u8>; 6] = [
             crate::log::keys::event,
             crate::personnel::keys::member_at,
             crate::personnel::keys::organisation_at,
             crate::personnel::keys::personnel_at,
+            crate::governance::keys::proposal,
+            |n| crate::governance::keys::voter_at(7, n),
         ];
         for build in builders {
             for w in ns.windows(2) {
@@ -78,7 +83,7 @@ mod tests {
         let id = Slug::new("fr").unwrap();
         let who = PrivateKey::from_seed_bytes([7; 32]).public_key();
         let hash = Hash::digest(&[b"tx"]);
-        let cases: [(&[u8], Vec<u8>); 17] = [
+        let cases: [(&[u8], Vec<u8>); 25] = [
             (CHAIN, crate::chain::keys::height()),
             (CHAIN, crate::chain::keys::time_ms()),
             (CHAIN, crate::chain::keys::genesis_hash()),
@@ -96,6 +101,14 @@ mod tests {
             (PERSONNEL, crate::personnel::keys::personnel_at(0)),
             (LOG, crate::log::keys::event(0)),
             (RECEIPTS, crate::log::keys::receipt(&hash)),
+            (GOVERNANCE, crate::governance::keys::params()),
+            (GOVERNANCE, crate::governance::keys::proposal_count()),
+            (GOVERNANCE, crate::governance::keys::proposal(0)),
+            (GOVERNANCE, crate::governance::keys::live()),
+            (GOVERNANCE, crate::governance::keys::content(&hash)),
+            (GOVERNANCE, crate::governance::keys::ballot(0, &who)),
+            (GOVERNANCE, crate::governance::keys::voter_count(0)),
+            (GOVERNANCE, crate::governance::keys::voter_at(0, 0)),
         ];
         let mut seen = std::collections::BTreeSet::new();
         for (prefix, key) in &cases {

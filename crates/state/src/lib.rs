@@ -9,7 +9,8 @@
 //!
 //! Modules own disjoint key prefixes ([keys]) and talk to each other only through their
 //! `queries` functions. [app] runs a block: genesis on the first block, then each
-//! transaction's admission checks, gas charge, call and receipt, in one documented order.
+//! transaction's admission checks, gas charge, call and receipt, then the end-of-block hooks
+//! (governance), in one documented order.
 #![forbid(unsafe_code)]
 #![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
@@ -18,6 +19,7 @@ pub mod accounts;
 pub mod app;
 pub mod chain;
 pub mod error;
+pub mod governance;
 pub mod keys;
 pub mod log;
 pub mod personnel;

@@ -476,7 +476,37 @@ fn replay_log(events: &[EventRecord], genesis_pool: u64) -> Result<Replayed, Tes
                     .is_none();
                 prop_assert!(fresh, "a person registered twice");
             }
-            Event::GenesisApplied(_) | Event::MemberAdmitted(_) | Event::OrganisationAdded(_) => {}
+            Event::PersonnelStatusChanged(c) => {
+                let Some(p) = r.personnel.get_mut(&c.account) else {
+                    return Err(TestCaseError::fail("a status change for unknown personnel"));
+                };
+                prop_assert_eq!(p.3, c.from);
+                p.3 = c.to;
+            }
+            Event::PersonnelTierChanged(c) => {
+                let Some(p) = r.personnel.get_mut(&c.account) else {
+                    return Err(TestCaseError::fail("a tier change for unknown personnel"));
+                };
+                prop_assert_eq!(p.2, c.from);
+                p.2 = c.to;
+            }
+            // Governance events change governance state only (its own properties check it).
+            Event::GenesisApplied(_)
+            | Event::MemberAdmitted(_)
+            | Event::OrganisationAdded(_)
+            | Event::PersonnelTermRenewed(_)
+            | Event::ProposalSubmitted(_)
+            | Event::ProposalActivated(_)
+            | Event::VoteCast(_)
+            | Event::ProposalTallied(_)
+            | Event::ProposalQueued(_)
+            | Event::ProposalExecuted(_)
+            | Event::ProposalExecutionFailed(_)
+            | Event::ProposalCanceled(_)
+            | Event::ProposalExpired(_)
+            | Event::VotingExtended(_)
+            | Event::ClassParamsChanged(_)
+            | Event::GovernanceParamsChanged(_) => {}
         }
     }
     Ok(r)

@@ -1,9 +1,12 @@
 //! Events: the typed, past-tense record of every state change, appended to the activity log.
 
-use crate::codec::{BoundedString, Hash, Slug};
+use crate::codec::{BoundedString, BoundedVec, Hash, Slug};
 use crate::crypto::PublicKey;
+use crate::governance::{
+    ACTIONS_MAX, Action, Choice, ClassParams, GovernanceParams, ProposalClass, TallyOutcome,
+};
 use crate::personnel::{PersonnelStatus, Roles};
-use crate::receipt::{GasPayer, TxOutcome};
+use crate::receipt::{Failure, GasPayer, TxOutcome};
 use crate::{codec_enum, codec_struct};
 use serde::{Deserialize, Serialize};
 
@@ -109,6 +112,249 @@ codec_struct!(TxExecuted {
     payer
 });
 
+/// A person's status changed (by an executed proposal).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PersonnelStatusChanged {
+    /// Their account.
+    pub account: PublicKey,
+    /// The status before.
+    pub from: PersonnelStatus,
+    /// The status after.
+    pub to: PersonnelStatus,
+}
+codec_struct!(PersonnelStatusChanged { account, from, to });
+
+/// A person moved to another tier (by an executed proposal).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PersonnelTierChanged {
+    /// Their account.
+    pub account: PublicKey,
+    /// The tier before.
+    pub from: u8,
+    /// The tier after.
+    pub to: u8,
+}
+codec_struct!(PersonnelTierChanged { account, from, to });
+
+/// A person's term was renewed (by an executed proposal).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PersonnelTermRenewed {
+    /// Their account.
+    pub account: PublicKey,
+    /// The new end of their term (block time, ms).
+    pub term_expires_ms: u64,
+}
+codec_struct!(PersonnelTermRenewed {
+    account,
+    term_expires_ms
+});
+
+/// A proposal was submitted; it is Pending until `voting_starts_ms`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProposalSubmitted {
+    /// Its id.
+    pub proposal: u64,
+    /// Its class.
+    pub class: ProposalClass,
+    /// Who submitted it.
+    pub proposer: PublicKey,
+    /// Its title.
+    pub title: BoundedString<256>,
+    /// Digest of its description.
+    pub description_hash: Hash,
+    /// What it does if executed.
+    pub actions: BoundedVec<Action, ACTIONS_MAX>,
+    /// Voting opens at this block time.
+    pub voting_starts_ms: u64,
+    /// Voting closes at this block time.
+    pub voting_ends_ms: u64,
+}
+codec_struct!(ProposalSubmitted {
+    proposal,
+    class,
+    proposer,
+    title,
+    description_hash,
+    actions,
+    voting_starts_ms,
+    voting_ends_ms
+});
+
+/// Voting on a proposal opened (Pending → Active).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProposalActivated {
+    /// The proposal.
+    pub proposal: u64,
+    /// Voting closes at this block time.
+    pub voting_ends_ms: u64,
+}
+codec_struct!(ProposalActivated {
+    proposal,
+    voting_ends_ms
+});
+
+/// A ballot was cast or changed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VoteCast {
+    /// The proposal.
+    pub proposal: u64,
+    /// The voter.
+    pub voter: PublicKey,
+    /// The voter's member.
+    pub member: Slug,
+    /// The choice.
+    pub choice: Choice,
+    /// The voter's tier weight.
+    pub weight: u32,
+    /// The choice this ballot replaced, if the voter had voted before.
+    pub previous: Option<Choice>,
+    /// Digest of the rationale, if any.
+    pub rationale: Option<Hash>,
+}
+codec_struct!(VoteCast {
+    proposal,
+    voter,
+    member,
+    choice,
+    weight,
+    previous,
+    rationale
+});
+
+/// A proposal was tallied at the end of voting (or at the end of its confirm period). The full
+/// decision record is stored in the proposal.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProposalTallied {
+    /// The proposal.
+    pub proposal: u64,
+    /// True for the re-tally at the end of the confirm period.
+    pub confirming: bool,
+    /// The outcome.
+    pub outcome: TallyOutcome,
+    /// Counted yes weight.
+    pub total_yes: u64,
+    /// Counted no weight.
+    pub total_no: u64,
+    /// Counted abstain weight.
+    pub total_abstain: u64,
+    /// Eligible weight (after member caps).
+    pub eligible_weight: u64,
+    /// Members approving by their own majority.
+    pub approving_members: u16,
+    /// Members rejecting by their own majority.
+    pub vetoing_members: u16,
+}
+codec_struct!(ProposalTallied {
+    proposal,
+    confirming,
+    outcome,
+    total_yes,
+    total_no,
+    total_abstain,
+    eligible_weight,
+    approving_members,
+    vetoing_members
+});
+
+/// A passed proposal was queued behind its enactment delay.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProposalQueued {
+    /// The proposal.
+    pub proposal: u64,
+    /// Earliest block time of execution.
+    pub eta_ms: u64,
+    /// It expires if not executed by this block time.
+    pub expires_ms: u64,
+}
+codec_struct!(ProposalQueued {
+    proposal,
+    eta_ms,
+    expires_ms
+});
+
+/// A proposal's actions ran, all of them (their own events precede this one).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProposalExecuted {
+    /// The proposal.
+    pub proposal: u64,
+    /// How many actions ran.
+    pub actions: u16,
+}
+codec_struct!(ProposalExecuted { proposal, actions });
+
+/// A proposal's execution failed; none of its actions took effect.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProposalExecutionFailed {
+    /// The proposal.
+    pub proposal: u64,
+    /// Index of the action that failed.
+    pub action: u16,
+    /// Why (the action's error code and message).
+    pub reason: Failure,
+}
+codec_struct!(ProposalExecutionFailed {
+    proposal,
+    action,
+    reason
+});
+
+/// A proposal was withdrawn.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProposalCanceled {
+    /// The proposal.
+    pub proposal: u64,
+    /// Who canceled it.
+    pub by: PublicKey,
+}
+codec_struct!(ProposalCanceled { proposal, by });
+
+/// A queued proposal was not executed within its execution window.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProposalExpired {
+    /// The proposal.
+    pub proposal: u64,
+    /// The deadline it missed.
+    pub deadline_ms: u64,
+}
+codec_struct!(ProposalExpired {
+    proposal,
+    deadline_ms
+});
+
+/// Quorum was first reached late, so voting was extended (late-quorum protection).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VotingExtended {
+    /// The proposal.
+    pub proposal: u64,
+    /// The new end of voting.
+    pub voting_ends_ms: u64,
+    /// Extensions so far.
+    pub extensions: u8,
+}
+codec_struct!(VotingExtended {
+    proposal,
+    voting_ends_ms,
+    extensions
+});
+
+/// One class's parameters were replaced (by an executed System proposal).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClassParamsChanged {
+    /// The class.
+    pub class: ProposalClass,
+    /// Its new parameters.
+    pub params: ClassParams,
+}
+codec_struct!(ClassParamsChanged { class, params });
+
+/// Every governance parameter was replaced (by an executed System proposal).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GovernanceParamsChanged {
+    /// The new parameters.
+    pub params: GovernanceParams,
+}
+codec_struct!(GovernanceParamsChanged { params });
+
 /// Every event of every module.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "type")]
@@ -125,6 +371,36 @@ pub enum Event {
     PersonnelRegistered(PersonnelRegistered),
     /// See [TxExecuted].
     TxExecuted(TxExecuted),
+    /// See [PersonnelStatusChanged].
+    PersonnelStatusChanged(PersonnelStatusChanged),
+    /// See [PersonnelTierChanged].
+    PersonnelTierChanged(PersonnelTierChanged),
+    /// See [PersonnelTermRenewed].
+    PersonnelTermRenewed(PersonnelTermRenewed),
+    /// See [ProposalSubmitted].
+    ProposalSubmitted(ProposalSubmitted),
+    /// See [ProposalActivated].
+    ProposalActivated(ProposalActivated),
+    /// See [VoteCast].
+    VoteCast(VoteCast),
+    /// See [ProposalTallied].
+    ProposalTallied(ProposalTallied),
+    /// See [ProposalQueued].
+    ProposalQueued(ProposalQueued),
+    /// See [ProposalExecuted].
+    ProposalExecuted(ProposalExecuted),
+    /// See [ProposalExecutionFailed].
+    ProposalExecutionFailed(ProposalExecutionFailed),
+    /// See [ProposalCanceled].
+    ProposalCanceled(ProposalCanceled),
+    /// See [ProposalExpired].
+    ProposalExpired(ProposalExpired),
+    /// See [VotingExtended].
+    VotingExtended(VotingExtended),
+    /// See [ClassParamsChanged].
+    ClassParamsChanged(ClassParamsChanged),
+    /// See [GovernanceParamsChanged].
+    GovernanceParamsChanged(GovernanceParamsChanged),
 }
 codec_enum!(Event {
     0 => GenesisApplied(GenesisApplied),
@@ -133,6 +409,21 @@ codec_enum!(Event {
     3 => GasCredited(GasCredited),
     4 => PersonnelRegistered(PersonnelRegistered),
     5 => TxExecuted(TxExecuted),
+    6 => PersonnelStatusChanged(PersonnelStatusChanged),
+    7 => PersonnelTierChanged(PersonnelTierChanged),
+    8 => PersonnelTermRenewed(PersonnelTermRenewed),
+    9 => ProposalSubmitted(ProposalSubmitted),
+    10 => ProposalActivated(ProposalActivated),
+    11 => VoteCast(VoteCast),
+    12 => ProposalTallied(ProposalTallied),
+    13 => ProposalQueued(ProposalQueued),
+    14 => ProposalExecuted(ProposalExecuted),
+    15 => ProposalExecutionFailed(ProposalExecutionFailed),
+    16 => ProposalCanceled(ProposalCanceled),
+    17 => ProposalExpired(ProposalExpired),
+    18 => VotingExtended(VotingExtended),
+    19 => ClassParamsChanged(ClassParamsChanged),
+    20 => GovernanceParamsChanged(GovernanceParamsChanged),
 });
 
 impl Event {
@@ -145,6 +436,21 @@ impl Event {
             Event::GasCredited(_) => "gas_credited",
             Event::PersonnelRegistered(_) => "personnel_registered",
             Event::TxExecuted(_) => "tx_executed",
+            Event::PersonnelStatusChanged(_) => "personnel_status_changed",
+            Event::PersonnelTierChanged(_) => "personnel_tier_changed",
+            Event::PersonnelTermRenewed(_) => "personnel_term_renewed",
+            Event::ProposalSubmitted(_) => "proposal_submitted",
+            Event::ProposalActivated(_) => "proposal_activated",
+            Event::VoteCast(_) => "vote_cast",
+            Event::ProposalTallied(_) => "proposal_tallied",
+            Event::ProposalQueued(_) => "proposal_queued",
+            Event::ProposalExecuted(_) => "proposal_executed",
+            Event::ProposalExecutionFailed(_) => "proposal_execution_failed",
+            Event::ProposalCanceled(_) => "proposal_canceled",
+            Event::ProposalExpired(_) => "proposal_expired",
+            Event::VotingExtended(_) => "voting_extended",
+            Event::ClassParamsChanged(_) => "class_params_changed",
+            Event::GovernanceParamsChanged(_) => "governance_params_changed",
         }
     }
 }
@@ -167,3 +473,53 @@ codec_struct!(EventRecord {
     tx,
     event
 });
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::codec::{Encode, decode_slice};
+    use crate::governance::Choice;
+
+    #[test]
+    fn governance_events_round_trip_in_both_encodings_and_json_names_their_kind() {
+        let who = crate::PrivateKey::from_seed_bytes([3; 32]).public_key();
+        let events = [
+            Event::VoteCast(VoteCast {
+                proposal: 7,
+                voter: who.clone(),
+                member: Slug::new("fr").unwrap(),
+                choice: Choice::Abstain,
+                weight: 4,
+                previous: Some(Choice::Yes),
+                rationale: Some(Hash::digest(&[b"why"])),
+            }),
+            Event::ProposalTallied(ProposalTallied {
+                proposal: 7,
+                confirming: false,
+                outcome: TallyOutcome::Vetoed,
+                total_yes: 10,
+                total_no: 3,
+                total_abstain: 1,
+                eligible_weight: 20,
+                approving_members: 2,
+                vetoing_members: 2,
+            }),
+            Event::ProposalExecutionFailed(ProposalExecutionFailed {
+                proposal: 7,
+                action: 1,
+                reason: Failure::new("invalid_status_transition", "no"),
+            }),
+            Event::PersonnelStatusChanged(PersonnelStatusChanged {
+                account: who,
+                from: PersonnelStatus::Pending,
+                to: PersonnelStatus::Active,
+            }),
+        ];
+        for e in events {
+            assert_eq!(decode_slice::<Event>(&e.encode()).unwrap(), e);
+            let json = serde_json::to_value(&e).unwrap();
+            assert_eq!(json["type"], e.kind());
+            assert_eq!(serde_json::from_value::<Event>(json).unwrap(), e);
+        }
+    }
+}

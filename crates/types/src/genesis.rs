@@ -1,9 +1,11 @@
 //! The genesis document: who the members, organisations, personnel and validators are, the
-//! chain's parameters and its consensus group key. Its hash is recorded in the first event.
+//! chain's and governance's parameters and its consensus group key. Its hash is recorded in
+//! the first event.
 
 use crate::codec::{BoundedBytes, BoundedString, BoundedVec, Encode, Hash, Slug};
 use crate::codec_struct;
 use crate::crypto::PublicKey;
+use crate::governance::GovernanceParams;
 use crate::personnel::{Member, Organisation, Roles};
 use serde::{Deserialize, Serialize};
 
@@ -102,6 +104,10 @@ pub struct Genesis {
     pub genesis_time_ms: u64,
     /// Parameters.
     pub params: Params,
+    /// Governance parameters: tier weights, member cap, and each proposal class's rules.
+    /// Absent in JSON means the defaults ([GovernanceParams::default]).
+    #[serde(default)]
+    pub governance: GovernanceParams,
     /// Members.
     pub members: BoundedVec<Member, 256>,
     /// Organisations.
@@ -122,6 +128,7 @@ codec_struct!(Genesis {
     chain_id,
     genesis_time_ms,
     params,
+    governance,
     members,
     organisations,
     personnel,

@@ -17,6 +17,7 @@ pub mod codec;
 pub mod crypto;
 pub mod event;
 pub mod genesis;
+pub mod governance;
 pub mod log;
 pub mod personnel;
 pub mod proof;

@@ -57,6 +57,7 @@ pub fn genesis() -> Genesis {
         chain_id: slug(CHAIN_ID),
         genesis_time_ms: GENESIS_TIME_MS,
         params: Params::default(),
+        governance: Default::default(),
         members: BoundedVec::new(vec![
             member("fr", "France", vec![2, 3, 5]),
             member("de", "Germany", vec![1, 1]),

@@ -1,3 +1,4 @@
+use aigov_types::personnel::PersonnelStatus;
 use aigov_types::{PublicKey, Slug};
 
 /// Why a personnel call failed.
@@ -41,6 +42,31 @@ pub enum PersonnelError {
     /// No roles requested.
     #[error("at least one role is required")]
     NoRoles,
+    /// No personnel record for the account.
+    #[error("account {0} is not registered as personnel")]
+    UnknownPersonnel(PublicKey),
+    /// The status change is not one of the allowed edges (Pending or Suspended → Active,
+    /// Active → Suspended, anything but Removed → Removed).
+    #[error("personnel {account} cannot go from {from:?} to {to:?}")]
+    InvalidTransition {
+        /// The person.
+        account: PublicKey,
+        /// Their status.
+        from: PersonnelStatus,
+        /// The status asked for.
+        to: PersonnelStatus,
+    },
+    /// The person already holds the tier asked for.
+    #[error("personnel {account} is already at tier {tier}")]
+    TierUnchanged {
+        /// The person.
+        account: PublicKey,
+        /// The tier.
+        tier: u8,
+    },
+    /// The person was removed; nothing more can change for them.
+    #[error("personnel {0} was removed")]
+    Removed(PublicKey),
     /// A genesis id appears twice.
     #[error("{kind} {id} appears twice")]
     Duplicate {
@@ -62,6 +88,10 @@ impl PersonnelError {
             PersonnelError::InvalidTier { .. } => "invalid_tier",
             PersonnelError::NoSeatsAtTier { .. } => "no_seats_at_tier",
             PersonnelError::NoRoles => "no_roles",
+            PersonnelError::UnknownPersonnel(_) => "unknown_personnel",
+            PersonnelError::InvalidTransition { .. } => "invalid_status_transition",
+            PersonnelError::TierUnchanged { .. } => "tier_unchanged",
+            PersonnelError::Removed(_) => "personnel_removed",
             PersonnelError::Duplicate { .. } => "duplicate",
         }
     }

@@ -3,7 +3,10 @@ use super::{PersonnelError, keys, queries};
 use crate::app::TxCtx;
 use crate::error::CallError;
 use crate::store::{Overlay, StateRead, StoreError, get_typed};
-use aigov_types::event::{Event, MemberAdmitted, OrganisationAdded, PersonnelRegistered};
+use aigov_types::event::{
+    Event, MemberAdmitted, OrganisationAdded, PersonnelRegistered, PersonnelStatusChanged,
+    PersonnelTermRenewed, PersonnelTierChanged,
+};
 use aigov_types::personnel::{
     Member, Organisation, Personnel, PersonnelStatus, RegisterPersonnel, TIER_MAX,
 };
@@ -23,8 +26,8 @@ async fn push_index<S: StateRead>(
 }
 
 /// Checks the member, organisation, tier and roles of a (prospective) person.
-async fn check_affiliation<S: StateRead>(
-    o: &Overlay<'_, S>,
+async fn check_affiliation(
+    o: &impl StateRead,
     member: &Slug,
     organisation: Option<&Slug>,
     tier: u8,
@@ -208,6 +211,134 @@ pub(crate) async fn seat_genesis_personnel<S: StateRead>(
         roles: person.roles,
         tier: person.tier,
         status: person.status,
+    }));
+    Ok(())
+}
+
+/// True if a person may go from `from` to `to`: Pending or Suspended → Active (vetting,
+/// reinstatement), Active → Suspended, and anything but Removed → Removed. These are the only
+/// status edges; only executed governance proposals take them.
+pub fn transition_allowed(from: PersonnelStatus, to: PersonnelStatus) -> bool {
+    use PersonnelStatus::*;
+    matches!(
+        (from, to),
+        (Pending | Suspended, Active)
+            | (Active, Suspended)
+            | (Pending | Active | Suspended, Removed)
+    )
+}
+
+/// The person `account`, or [PersonnelError::UnknownPersonnel].
+async fn existing(s: &impl StateRead, account: &PublicKey) -> Result<Personnel, CallError> {
+    queries::personnel(s, account)
+        .await?
+        .ok_or_else(|| PersonnelError::UnknownPersonnel(account.clone()).into())
+}
+
+/// Checks that `account` may go to status `to` now; returns the record.
+pub(crate) async fn check_status_change(
+    s: &impl StateRead,
+    account: &PublicKey,
+    to: PersonnelStatus,
+) -> Result<Personnel, CallError> {
+    let person = existing(s, account).await?;
+    if !transition_allowed(person.status, to) {
+        return Err(PersonnelError::InvalidTransition {
+            account: account.clone(),
+            from: person.status,
+            to,
+        }
+        .into());
+    }
+    Ok(person)
+}
+
+/// Moves `account` to status `to` (governance origin), emitting `PersonnelStatusChanged`.
+pub(crate) async fn set_status<S: StateRead>(
+    o: &mut Overlay<'_, S>,
+    events: &mut Vec<Event>,
+    account: &PublicKey,
+    to: PersonnelStatus,
+) -> Result<(), CallError> {
+    let mut person = check_status_change(o, account, to).await?;
+    let from = person.status;
+    person.status = to;
+    o.put_typed(keys::personnel(account), &person);
+    events.push(Event::PersonnelStatusChanged(PersonnelStatusChanged {
+        account: account.clone(),
+        from,
+        to,
+    }));
+    Ok(())
+}
+
+/// Checks that `account` may move to `tier` now (a valid tier with seats at their member, not
+/// their current one, not removed); returns the record.
+pub(crate) async fn check_tier_change(
+    s: &impl StateRead,
+    account: &PublicKey,
+    tier: u8,
+) -> Result<Personnel, CallError> {
+    let person = existing(s, account).await?;
+    if person.status == PersonnelStatus::Removed {
+        return Err(PersonnelError::Removed(account.clone()).into());
+    }
+    if person.tier == tier {
+        return Err(PersonnelError::TierUnchanged {
+            account: account.clone(),
+            tier,
+        }
+        .into());
+    }
+    check_affiliation(s, &person.member, None, tier, person.roles.is_empty()).await?;
+    Ok(person)
+}
+
+/// Moves `account` to `tier` (governance origin), emitting `PersonnelTierChanged`.
+pub(crate) async fn set_tier<S: StateRead>(
+    o: &mut Overlay<'_, S>,
+    events: &mut Vec<Event>,
+    account: &PublicKey,
+    tier: u8,
+) -> Result<(), CallError> {
+    let mut person = check_tier_change(o, account, tier).await?;
+    let from = person.tier;
+    person.tier = tier;
+    o.put_typed(keys::personnel(account), &person);
+    events.push(Event::PersonnelTierChanged(PersonnelTierChanged {
+        account: account.clone(),
+        from,
+        to: tier,
+    }));
+    Ok(())
+}
+
+/// Checks that `account` may have its term renewed (exists, not removed); returns the record.
+pub(crate) async fn check_renewal(
+    s: &impl StateRead,
+    account: &PublicKey,
+) -> Result<Personnel, CallError> {
+    let person = existing(s, account).await?;
+    if person.status == PersonnelStatus::Removed {
+        return Err(PersonnelError::Removed(account.clone()).into());
+    }
+    Ok(person)
+}
+
+/// Starts a new term for `account` ending at `term_expires_ms` (governance origin: re-vetting),
+/// emitting `PersonnelTermRenewed`.
+pub(crate) async fn renew_term<S: StateRead>(
+    o: &mut Overlay<'_, S>,
+    events: &mut Vec<Event>,
+    account: &PublicKey,
+    term_expires_ms: u64,
+) -> Result<(), CallError> {
+    let mut person = check_renewal(o, account).await?;
+    person.term_expires_ms = term_expires_ms;
+    o.put_typed(keys::personnel(account), &person);
+    events.push(Event::PersonnelTermRenewed(PersonnelTermRenewed {
+        account: account.clone(),
+        term_expires_ms,
     }));
     Ok(())
 }

@@ -6,6 +6,8 @@
 // `ExecError` and `AdmissionError` carry public keys; the harness returns them as they are.
 #![allow(clippy::result_large_err)]
 
+pub mod gov;
+
 use aigov_state::app::{self, Pending};
 use aigov_state::{
     AdmissionError, BlockContext, BlockOutput, ExecError, MemStore, Mode, accounts, chain, log,
@@ -14,6 +16,7 @@ use aigov_state::{
 use aigov_types::codec::{BoundedBytes, BoundedString, BoundedVec, Encode, decode_slice};
 use aigov_types::event::{Event, EventRecord};
 use aigov_types::genesis::{Genesis, GenesisAccount, GenesisPersonnel, Params, Validator};
+use aigov_types::governance::{ClassParams, GovernanceParams};
 use aigov_types::log::Frontier;
 use aigov_types::personnel::{
     Member, Organisation, OrganisationKind, Personnel, PersonnelCall, RegisterPersonnel, Role,
@@ -99,17 +102,80 @@ pub const GENESIS_ACCOUNTS: [(&str, u64); 3] = [
     ("funded", 250_000),
 ];
 
+/// Governance parameters for tests: periods of a few blocks ([BLOCK_MS]), tier weights 4/2/1,
+/// a 40 % member cap, no veto, no late-quorum extension and no confirm period (scenarios turn
+/// those on where they test them):
+/// - Review and Safety: one block of delay, five of voting, 50 % quorum, 60 % approval, two
+///   approving members, two blocks of enactment delay, a five-block execution window;
+///   Review admits every role but TreasuryOfficer, Safety only Safety and Policy; tiers 1–3;
+/// - System: Policy of tiers 1–2, two-thirds approval, otherwise as Review;
+/// - Emergency: Safety and Policy of tiers 1–2, no delay, three blocks of voting, 30 % quorum,
+///   75 % approval, no enactment delay, a two-block window;
+/// - at most 8 live proposals.
+pub fn test_governance() -> GovernanceParams {
+    let review = ClassParams {
+        eligible_roles: Roles::from_roles(&[
+            Role::Policy,
+            Role::Safety,
+            Role::Software,
+            Role::Hardware,
+            Role::Inspector,
+            Role::Auditor,
+        ]),
+        lowest_tier: 3,
+        voting_delay_ms: BLOCK_MS,
+        voting_period_ms: 5 * BLOCK_MS,
+        quorum_bps: 5_000,
+        approval_bps: 6_000,
+        min_approving_members: 2,
+        veto_members: 0,
+        enactment_delay_ms: 2 * BLOCK_MS,
+        execution_window_ms: 5 * BLOCK_MS,
+        late_quorum_extension_ms: 0,
+        max_extensions: 0,
+        confirm_period_ms: 0,
+    };
+    GovernanceParams {
+        tier_weights: BoundedVec::new(vec![4, 2, 1]).unwrap(),
+        member_weight_cap_bps: 4_000,
+        safety: ClassParams {
+            eligible_roles: Roles::from_roles(&[Role::Safety, Role::Policy]),
+            ..review.clone()
+        },
+        system: ClassParams {
+            eligible_roles: Roles::from_roles(&[Role::Policy]),
+            lowest_tier: 2,
+            approval_bps: 6_667,
+            ..review.clone()
+        },
+        emergency: ClassParams {
+            eligible_roles: Roles::from_roles(&[Role::Safety, Role::Policy]),
+            lowest_tier: 2,
+            voting_delay_ms: 0,
+            voting_period_ms: 3 * BLOCK_MS,
+            quorum_bps: 3_000,
+            approval_bps: 7_500,
+            enactment_delay_ms: 0,
+            execution_window_ms: 2 * BLOCK_MS,
+            ..review.clone()
+        },
+        review,
+        max_live_proposals: 8,
+    }
+}
+
 /// The demo genesis:
 /// - members `fr` (seats 2/3/5 at tiers 1/2/3), `de` (1/2/4), `eu` (0/2/2: no tier-1 seat);
 ///   no member has seats below tier 3;
 /// - organisations `mistral` (lab, fr) and `dc-berlin` (datacenter, de);
 /// - [GENESIS_PERSONNEL], Active; [GENESIS_ACCOUNTS] funded; a pool of [POOL_GAS];
-/// - one validator per member; default parameters.
+/// - one validator per member; default chain parameters, [test_governance] parameters.
 pub fn genesis() -> Genesis {
     Genesis {
         chain_id: slug(CHAIN_ID),
         genesis_time_ms: GENESIS_TIME_MS,
         params: Params::default(),
+        governance: test_governance(),
         members: BoundedVec::new(vec![
             member("fr", "France", &[2, 3, 5]),
             member("de", "Germany", &[1, 2, 4]),
@@ -237,6 +303,8 @@ pub struct Chain {
     pub store: MemStore,
     /// Height of the last applied block (0 before the first).
     pub height: u64,
+    /// Block time added to every later block by [Chain::skip] (a gap in the chain).
+    pub skipped_ms: u64,
 }
 
 impl Default for Chain {
@@ -257,6 +325,7 @@ impl Chain {
             genesis,
             store: MemStore::default(),
             height: 0,
+            skipped_ms: 0,
         }
     }
 
@@ -272,8 +341,18 @@ impl Chain {
         let height = self.height + 1;
         BlockContext {
             height,
-            time_ms: GENESIS_TIME_MS + height * BLOCK_MS,
+            time_ms: GENESIS_TIME_MS + height * BLOCK_MS + self.skipped_ms,
         }
+    }
+
+    /// Block time of the last applied block.
+    pub fn now(&self) -> u64 {
+        GENESIS_TIME_MS + self.height * BLOCK_MS + self.skipped_ms
+    }
+
+    /// Leaves a gap of `ms` before the next block (no block is produced meanwhile).
+    pub fn skip(&mut self, ms: u64) {
+        self.skipped_ms += ms;
     }
 
     /// Executes the next block on the current state without applying it.

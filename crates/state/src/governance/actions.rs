@@ -1,0 +1,124 @@
+//! Proposal actions: the check made when proposing (the action suits the class and could run
+//! on the current state) and the execution with the governance origin. Personnel actions go
+//! through the personnel module's own setters, never its keys.
+
+use super::{GovernanceError, keys, queries};
+use crate::error::CallError;
+use crate::personnel;
+use crate::store::{Overlay, StateRead};
+use aigov_types::event::{ClassParamsChanged, Event, GovernanceParamsChanged};
+use aigov_types::genesis::Params;
+use aigov_types::governance::{Action, ProposalClass};
+use aigov_types::personnel::PersonnelStatus;
+
+/// Wraps a failure of action `index` as [GovernanceError::InvalidAction].
+fn invalid(index: usize, action: &Action, e: CallError) -> CallError {
+    match e {
+        CallError::Store(s) => CallError::Store(s),
+        CallError::Tx(t) => GovernanceError::InvalidAction {
+            index: u16::try_from(index).unwrap_or(u16::MAX),
+            action: action.name(),
+            code: t.code(),
+            message: t.to_string(),
+        }
+        .into(),
+    }
+}
+
+/// Checks, when proposing, that action `index` suits `class` and could run on `s` now.
+/// Execution checks again: state may change in between.
+pub(crate) async fn check(
+    s: &impl StateRead,
+    class: ProposalClass,
+    index: usize,
+    action: &Action,
+) -> Result<(), CallError> {
+    if !action.classes().contains(&class) {
+        return Err(GovernanceError::ActionNotAllowed {
+            index: u16::try_from(index).unwrap_or(u16::MAX),
+            action: action.name(),
+            class: class.name(),
+        }
+        .into());
+    }
+    let result: Result<(), CallError> = match action {
+        Action::ActivatePersonnel(t) => {
+            personnel::check_status_change(s, &t.account, PersonnelStatus::Active)
+                .await
+                .map(drop)
+        }
+        Action::SuspendPersonnel(t) => {
+            personnel::check_status_change(s, &t.account, PersonnelStatus::Suspended)
+                .await
+                .map(drop)
+        }
+        Action::RemovePersonnel(t) => {
+            personnel::check_status_change(s, &t.account, PersonnelStatus::Removed)
+                .await
+                .map(drop)
+        }
+        Action::SetPersonnelTier(t) => personnel::check_tier_change(s, &t.account, t.tier)
+            .await
+            .map(drop),
+        Action::RenewPersonnelTerm(t) => personnel::check_renewal(s, &t.account).await.map(drop),
+        Action::SetClassParams(c) => c
+            .params
+            .validate(c.class)
+            .map_err(|e| GovernanceError::from(e).into()),
+        Action::SetGovernanceParams(p) => p.validate().map_err(|e| GovernanceError::from(e).into()),
+    };
+    result.map_err(|e| invalid(index, action, e))
+}
+
+/// Runs one action with the governance origin at block time `now`.
+pub(crate) async fn run<S: StateRead>(
+    o: &mut Overlay<'_, S>,
+    events: &mut Vec<Event>,
+    action: &Action,
+    now: u64,
+    chain: &Params,
+) -> Result<(), CallError> {
+    match action {
+        Action::ActivatePersonnel(t) => {
+            personnel::set_status(o, events, &t.account, PersonnelStatus::Active).await
+        }
+        Action::SuspendPersonnel(t) => {
+            personnel::set_status(o, events, &t.account, PersonnelStatus::Suspended).await
+        }
+        Action::RemovePersonnel(t) => {
+            personnel::set_status(o, events, &t.account, PersonnelStatus::Removed).await
+        }
+        Action::SetPersonnelTier(t) => personnel::set_tier(o, events, &t.account, t.tier).await,
+        Action::RenewPersonnelTerm(t) => {
+            let term_end = now.saturating_add(chain.personnel_term_ms);
+            personnel::renew_term(o, events, &t.account, term_end).await
+        }
+        Action::SetClassParams(c) => {
+            c.params.validate(c.class).map_err(GovernanceError::from)?;
+            let mut params = queries::params(o).await?;
+            *params.class_mut(c.class) = c.params.clone();
+            put_params(o, &params);
+            events.push(Event::ClassParamsChanged(ClassParamsChanged {
+                class: c.class,
+                params: c.params.clone(),
+            }));
+            Ok(())
+        }
+        Action::SetGovernanceParams(p) => {
+            p.validate().map_err(GovernanceError::from)?;
+            put_params(o, p);
+            events.push(Event::GovernanceParamsChanged(GovernanceParamsChanged {
+                params: p.clone(),
+            }));
+            Ok(())
+        }
+    }
+}
+
+/// Writes the governance parameters.
+pub(crate) fn put_params<S: StateRead>(
+    o: &mut Overlay<'_, S>,
+    params: &aigov_types::governance::GovernanceParams,
+) {
+    o.put_typed(keys::params(), params);
+}

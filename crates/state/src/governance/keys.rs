@@ -1,0 +1,44 @@
+//! Keys of the governance module, all under [GOVERNANCE]. Ids are big-endian, so proposal keys
+//! sort like their ids. Lists are `count` + `idx/<n>` entries, enumerable and provable without
+//! ordered iteration.
+use crate::keys::{GOVERNANCE, key};
+use aigov_types::{Hash, PublicKey};
+
+/// The governance parameters in force (`GovernanceParams`).
+pub fn params() -> Vec<u8> {
+    key(GOVERNANCE, &[b"params"])
+}
+/// Number of proposals ever submitted (`u64`); the last id.
+pub fn proposal_count() -> Vec<u8> {
+    key(GOVERNANCE, &[b"count"])
+}
+/// Proposal `id` (`Proposal`).
+pub fn proposal(id: u64) -> Vec<u8> {
+    key(GOVERNANCE, &[b"prop/", &id.to_be_bytes()])
+}
+/// Ids of the live proposals, ascending (`BoundedVec<u64, LIVE_PROPOSALS_MAX>`).
+pub fn live() -> Vec<u8> {
+    key(GOVERNANCE, &[b"live"])
+}
+/// The live proposal with this content hash (`u64`), for duplicate detection.
+pub fn content(hash: &Hash) -> Vec<u8> {
+    key(GOVERNANCE, &[b"content/", &hash.0])
+}
+/// `voter`'s ballot on proposal `id` (`Ballot`).
+pub fn ballot(id: u64, voter: &PublicKey) -> Vec<u8> {
+    key(
+        GOVERNANCE,
+        &[b"ballot/", &id.to_be_bytes(), voter.as_bytes()],
+    )
+}
+/// Number of voters on proposal `id` (`u64`).
+pub fn voter_count(id: u64) -> Vec<u8> {
+    key(GOVERNANCE, &[b"voters/", &id.to_be_bytes(), b"/count"])
+}
+/// The `n`th voter on proposal `id`, in order of first ballot (`PublicKey`).
+pub fn voter_at(id: u64, n: u64) -> Vec<u8> {
+    key(
+        GOVERNANCE,
+        &[b"voters/", &id.to_be_bytes(), b"/idx/", &n.to_be_bytes()],
+    )
+}
