@@ -981,3 +981,27 @@ fn a_system_vote_moves_a_person_to_another_tier() {
     );
     assert_eq!(c.personnel(&pk("fleur")).unwrap().tier, 2);
 }
+
+#[test]
+fn a_vote_with_an_invalid_choice_does_not_decode_and_is_inadmissible() {
+    use aigov_types::codec::Encode;
+    let mut c = gov_chain(|_| {});
+    let id = c.submit("alice", Review, "Resolution", vec![]);
+    c.apply(&[]);
+    let k = key("dora");
+    let t = tx(&k, c.nonce(&k.public_key()), vote_call(id, Abstain));
+    // The call ends with the choice's tag and the rationale's `None` tag.
+    let mut bytes = t.encode().to_vec();
+    let n = bytes.len();
+    assert_eq!(&bytes[n - 2..], [2, 0]);
+    bytes[n - 2] = 3;
+    // Properly signed, so only the choice is wrong.
+    let signature = k.sign(aigov_types::tx::TX_NAMESPACE, &bytes);
+    bytes.extend_from_slice(&signature.encode());
+    let before = c.store.clone();
+    let err = c
+        .try_apply(&[Bytes::from(bytes)], Mode::Verify)
+        .unwrap_err();
+    assert_eq!(inadmissible(err).1.code(), "tx_undecodable");
+    assert_eq!(c.store, before);
+}
