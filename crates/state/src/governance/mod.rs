@@ -6,12 +6,14 @@
 //!   [GovernanceParams] (tier weights, member cap, one [ClassParams] per class).
 //! - **Statuses** ([ProposalStatus]), moved by block time in the end-of-block hook ([hooks]):
 //!   ```text
-//!   Pending ─▶ Active ─▶ tally ─┬─▶ QuorumFailed
-//!      │          ▲        │    ├─▶ Defeated (approval, approving members, veto)
-//!      │          └────────┘    └─▶ passed ─▶ [Succeeded: confirm period, tally again] ─▶ Queued
-//!      │    late quorum: extend                                                          │
-//!      ▼    (at most max_extensions)            Executed ◀─ actions, all or nothing ◀─ eta
-//!   Canceled (proposer, before voting)    ExecutionFailed ◀─┘       Expired ◀─ eta + window
+//!   Pending ──voting_starts──▶ Active ──voting_ends──▶ tally ─┬─▶ QuorumFailed
+//!      │                        ▲    │                        ├─▶ Defeated (approval, members, veto)
+//!      │ cancel (proposer)      └────┘ late quorum:           └─▶ passed
+//!      ▼                        extend (≤ max_extensions)           │ with a confirm period:
+//!   Canceled                                                        │ Succeeded, re-tally at its end
+//!                                                                   ▼
+//!   Queued ──eta──▶ actions, all or nothing ─▶ Executed | ExecutionFailed
+//!   Queued ──eta + execution_window passed──▶ Expired
 //!   ```
 //! - **Calls** (duties: the pool pays, and admission refuses senders who are not Active
 //!   personnel):
