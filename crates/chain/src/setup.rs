@@ -3,7 +3,7 @@
 
 use aigov_types::codec::{BoundedBytes, BoundedString, BoundedVec, Slug};
 use aigov_types::genesis::{Genesis, GenesisAccount, GenesisPersonnel, Params, Validator};
-use aigov_types::governance::GovernanceParams;
+use aigov_types::governance::{ClassParams, GovernanceParams, HOUR_MS};
 use aigov_types::personnel::{Member, Organisation, OrganisationKind, Role, Roles};
 use aigov_types::proof::{GroupPolynomial, decode_group_polynomial};
 use aigov_types::{PrivateKey, PublicKey};
@@ -167,7 +167,8 @@ fn text<const N: usize>(s: &str) -> BoundedString<N> {
 
 /// The demo genesis for `aigov dev`: five members with seats on three tiers, a lab, a
 /// datacenter and a safety institute, tiered personnel covering every role, funded accounts,
-/// a funded system pool, and one validator.
+/// a funded system pool, one validator, and the [dev_governance_params] preset (a whole vote
+/// takes about 45 seconds).
 pub fn demo_genesis(
     chain_id: &str,
     genesis_time_ms: u64,
@@ -183,11 +184,65 @@ pub fn demo_genesis(
     )
 }
 
+/// How long voting lasts under [dev_governance_params], in milliseconds.
+pub const DEV_VOTING_PERIOD_MS: u64 = 30_000;
+
+/// The governance preset of the demo chains (`aigov dev`, `aigov testnet init`): the rules of
+/// [GovernanceParams::default] (roles, tiers, tier weights, the 25 % member cap, quorum and
+/// approval thresholds) on a time scale where a newcomer runs a whole vote in under a minute.
+/// Production genesis keeps [GovernanceParams::default] (days, not seconds).
+///
+/// - **Timing**: voting opens 2 s after submission (Safety, Review, System: long enough to
+///   try `cancel`; Emergency at once), lasts [DEV_VOTING_PERIOD_MS] (30 s) in every class; a
+///   passing Safety, Review or System proposal must keep passing through a 5 s confirm period
+///   and then waits out a 5 s timelock, so it executes about 42 s after submission; an
+///   Emergency proposal executes as soon as its vote closes. A quorum first reached in the
+///   last 5 s extends voting once by 5 s. Queued proposals expire after an hour.
+/// - **Concurrent majority, sized for the five demo members and seven demo personnel**:
+///   - Review (vetting, suspension, removal, term renewal): eligible are alice (fr, tier 1),
+///     bob (de, 1), carol (jp, 2), dave (br, 2), erin (eu, 2) and grace (de, 3) — frank is a
+///     treasury officer — for weights fr 256, de 320, jp/br/eu 128 each (960); the 25 % cap
+///     (240) scales fr and de down, leaving 864 counted. **Two approving members** are needed
+///     (the default's three would make a newcomer's first vote a chore) and three rejecting
+///     members veto. alice and bob voting yes pass a vetting vote (432 of 864 counted = 50 %
+///     turnout against the 40 % quorum, 100 % approval, two members); dave and erin alone do
+///     not (256 = 30 %, no quorum).
+///   - System (tier changes, parameters): only Policy personnel of tiers 1-2 — alice (fr) and
+///     dave (br) — so both must approve (k = 2), and both rejecting veto.
+///   - Safety: Safety and Policy personnel of tiers 1-3 in fr, de, jp and br: three of those
+///     four members must approve (the default k = 3), three veto.
+///   - Emergency: Safety and Policy of tiers 1-2 in fr, de, jp and br: two must approve (the
+///     default), no veto.
+pub fn dev_governance_params() -> GovernanceParams {
+    let d = GovernanceParams::default();
+    let fast =
+        |c: ClassParams, voting_delay_ms: u64, k: u16, veto: u16, enact_ms: u64| ClassParams {
+            voting_delay_ms,
+            voting_period_ms: DEV_VOTING_PERIOD_MS,
+            min_approving_members: k,
+            veto_members: veto,
+            enactment_delay_ms: enact_ms,
+            execution_window_ms: HOUR_MS,
+            late_quorum_extension_ms: 5_000,
+            max_extensions: 1,
+            confirm_period_ms: if enact_ms == 0 { 0 } else { 5_000 },
+            ..c
+        };
+    GovernanceParams {
+        safety: fast(d.safety.clone(), 2_000, 3, 3, 5_000),
+        review: fast(d.review.clone(), 2_000, 2, 3, 5_000),
+        system: fast(d.system.clone(), 2_000, 2, 2, 5_000),
+        emergency: fast(d.emergency.clone(), 0, 2, 0, 0),
+        ..d
+    }
+}
+
 /// The demo members, in order; validators are assigned to them round-robin.
 pub const DEMO_MEMBERS: [&str; 5] = ["fr", "de", "jp", "br", "eu"];
 
 /// [demo_genesis] with several validators (`key`, `host:port`), run by the demo members in
-/// turn.
+/// turn. Used by `aigov dev` and `aigov testnet init`; its governance is the fast
+/// [dev_governance_params] preset, never the production defaults.
 pub fn demo_genesis_with_validators(
     chain_id: &str,
     genesis_time_ms: u64,
@@ -289,7 +344,7 @@ pub fn demo_genesis_with_validators(
         chain_id: slug(chain_id),
         genesis_time_ms,
         params: Params::default(),
-        governance: GovernanceParams::default(),
+        governance: dev_governance_params(),
         members: BoundedVec::truncating(members),
         organisations: BoundedVec::truncating(organisations),
         personnel: BoundedVec::truncating(personnel),
@@ -309,4 +364,237 @@ pub fn demo_genesis_with_validators(
         group_polynomial: BoundedBytes::new(polynomial.encode().to_vec()).unwrap_or_default(),
     };
     (genesis, accounts)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use aigov_state::{BlockContext, MemStore, Mode, execute_block, governance, personnel};
+    use aigov_types::codec::Hash;
+    use aigov_types::governance::{
+        Action, CastVote, Choice, GovernanceCall, PersonnelTarget, ProposalClass, ProposalStatus,
+        SubmitProposal, TallyOutcome,
+    };
+    use aigov_types::personnel::{PersonnelCall, PersonnelStatus, RegisterPersonnel};
+    use aigov_types::{Call, Tx};
+    use bytes::Bytes;
+
+    /// The demo genesis on a `MemStore`, driven block by block at chosen block times.
+    struct Demo {
+        genesis: Genesis,
+        keys: BTreeMap<&'static str, PrivateKey>,
+        nonces: BTreeMap<PublicKey, u64>,
+        store: MemStore,
+        height: u64,
+        time_ms: u64,
+    }
+
+    impl Demo {
+        fn new() -> Self {
+            let validator = PrivateKey::from_seed_bytes([9; 32]);
+            let dealt = deal(&[validator.public_key()]).unwrap();
+            let (genesis, accounts) = demo_genesis(
+                "aigov-dev",
+                1_700_000_000_000,
+                &validator.public_key(),
+                "127.0.0.1:0",
+                &dealt.polynomial,
+            );
+            futures::executor::block_on(aigov_state::validate_genesis(&genesis)).unwrap();
+            let mut keys: BTreeMap<_, _> = accounts.into_iter().map(|a| (a.name, a.key)).collect();
+            keys.insert("ada", PrivateKey::from_seed_bytes([7; 32]));
+            let mut d = Self {
+                time_ms: genesis.genesis_time_ms,
+                genesis,
+                keys,
+                nonces: BTreeMap::new(),
+                store: MemStore::default(),
+                height: 0,
+            };
+            d.block(1_000, Vec::new());
+            d
+        }
+
+        fn pk(&self, name: &str) -> PublicKey {
+            self.keys[name].public_key()
+        }
+
+        /// Executes a block `dt_ms` after the previous one; panics if a transaction failed.
+        fn block(&mut self, dt_ms: u64, calls: Vec<(&str, Call)>) {
+            let txs: Vec<Bytes> = calls
+                .into_iter()
+                .map(|(name, call)| {
+                    let key = &self.keys[name];
+                    let nonce = self.nonces.entry(key.public_key()).or_default();
+                    let tx = Tx {
+                        chain_id: self.genesis.chain_id.clone(),
+                        sender: key.public_key(),
+                        nonce: *nonce,
+                        gas_limit: 100_000,
+                        call,
+                    };
+                    *nonce += 1;
+                    Bytes::from(tx.sign(key).encode().to_vec())
+                })
+                .collect();
+            self.height += 1;
+            self.time_ms += dt_ms;
+            let ctx = BlockContext {
+                height: self.height,
+                time_ms: self.time_ms,
+            };
+            let out = futures::executor::block_on(execute_block(
+                &self.store,
+                &self.genesis,
+                ctx,
+                &txs,
+                Mode::Verify,
+            ))
+            .unwrap();
+            for r in &out.receipts {
+                assert!(
+                    matches!(r.outcome, aigov_types::TxOutcome::Success(_)),
+                    "{:?}",
+                    r.outcome
+                );
+            }
+            self.store.apply(&out.writes);
+        }
+
+        fn propose(&mut self, who: &str, subject: &str) {
+            let account = self.pk(subject);
+            self.block(
+                1_000,
+                vec![(
+                    who,
+                    Call::Governance(GovernanceCall::Propose(SubmitProposal {
+                        class: ProposalClass::Review,
+                        title: text("Vet a newcomer"),
+                        description_hash: Hash::digest(&[subject.as_bytes()]),
+                        actions: BoundedVec::truncating(vec![Action::ActivatePersonnel(
+                            PersonnelTarget { account },
+                        )]),
+                    })),
+                )],
+            );
+        }
+
+        fn votes(&mut self, proposal: u64, voters: &[&'static str]) {
+            let calls = voters
+                .iter()
+                .map(|v| {
+                    (
+                        *v,
+                        Call::Governance(GovernanceCall::Vote(CastVote {
+                            proposal,
+                            choice: Choice::Yes,
+                            rationale: None,
+                        })),
+                    )
+                })
+                .collect();
+            self.block(1_000, calls);
+        }
+
+        /// Idle blocks, one a second, for `seconds`.
+        fn wait(&mut self, seconds: u64) {
+            for _ in 0..seconds {
+                self.block(1_000, Vec::new());
+            }
+        }
+
+        fn proposal(&self, id: u64) -> aigov_types::governance::Proposal {
+            futures::executor::block_on(governance::queries::proposal(&self.store, id))
+                .unwrap()
+                .unwrap()
+        }
+    }
+
+    #[test]
+    fn the_demo_personnel_pass_a_vetting_vote_within_a_minute_with_two_members() {
+        let mut d = Demo::new();
+        let ada = d.pk("ada");
+        d.block(
+            1_000,
+            vec![(
+                "ada",
+                Call::Personnel(PersonnelCall::Register(RegisterPersonnel {
+                    member: slug("fr"),
+                    organisation: None,
+                    roles: Roles::from_roles(&[Role::Safety]),
+                    tier: 2,
+                    name: text("Ada"),
+                    credential: Hash::digest(&[b"ada"]),
+                })),
+            )],
+        );
+        let start = d.time_ms;
+        // Proposal 1: alice and bob (two members) vote yes. Proposal 2: dave and erin only.
+        d.propose("alice", "ada");
+        d.block(1_000, Vec::new());
+        d.wait(2);
+        assert_eq!(d.proposal(1).status, ProposalStatus::Active);
+        d.votes(1, &["alice", "bob"]);
+        d.wait(45);
+        let p = d.proposal(1);
+        assert_eq!(p.status, ProposalStatus::Executed, "{p:?}");
+        let decision = p.decision.unwrap();
+        assert_eq!(decision.outcome, TallyOutcome::Passed);
+        assert_eq!(decision.approving_members, 2);
+        assert_eq!(
+            (decision.raw_eligible_weight, decision.eligible_weight),
+            (960, 864)
+        );
+        assert_eq!(decision.total_yes, 240 + 192);
+        let ada_now = futures::executor::block_on(personnel::queries::personnel(&d.store, &ada))
+            .unwrap()
+            .unwrap();
+        assert_eq!(ada_now.status, PersonnelStatus::Active);
+        assert!(d.time_ms - start <= 60_000, "{} ms", d.time_ms - start);
+
+        // Two members without the weight for quorum do not pass a vetting vote.
+        d.block(
+            1_000,
+            vec![(
+                "dave",
+                Call::Governance(GovernanceCall::Propose(SubmitProposal {
+                    class: ProposalClass::Review,
+                    title: text("Suspend Ada"),
+                    description_hash: Hash::digest(&[b"suspend"]),
+                    actions: BoundedVec::truncating(vec![Action::SuspendPersonnel(
+                        PersonnelTarget { account: ada },
+                    )]),
+                })),
+            )],
+        );
+        d.wait(3);
+        d.votes(2, &["dave", "erin"]);
+        d.wait(40);
+        let p = d.proposal(2);
+        assert_eq!(p.status, ProposalStatus::QuorumFailed, "{p:?}");
+    }
+
+    #[test]
+    fn the_dev_preset_is_valid_and_production_keeps_the_defaults() {
+        let p = dev_governance_params();
+        p.validate().unwrap();
+        let d = GovernanceParams::default();
+        assert_eq!(p.tier_weights, d.tier_weights);
+        assert_eq!(p.member_weight_cap_bps, d.member_weight_cap_bps);
+        for class in ProposalClass::ALL {
+            let (dev, prod) = (p.class(class), d.class(class));
+            assert_eq!(dev.eligible_roles, prod.eligible_roles);
+            assert_eq!(dev.quorum_bps, prod.quorum_bps);
+            assert_eq!(dev.approval_bps, prod.approval_bps);
+            assert!(dev.min_approving_members >= 2, "{class:?}");
+            assert!(
+                dev.voting_delay_ms
+                    + dev.voting_period_ms
+                    + dev.confirm_period_ms
+                    + dev.enactment_delay_ms
+                    <= 45_000
+            );
+        }
+        assert_eq!(p.emergency.enactment_delay_ms, 0);
+    }
 }
