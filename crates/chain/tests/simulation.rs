@@ -1,0 +1,584 @@
+//! Seeded, reproducible consensus tests: whole validators (`aigov_chain::engine::start`: simplex,
+//! marshal, buffered broadcast, glue::stateful over QMDB, transaction gossip) on Commonware's
+//! deterministic runtime and simulated network. Time is simulated: a test's timeout and every
+//! wait below are in simulated time, and a failing seed replays exactly.
+//!
+//! Each test has a fixed seed. `seed_sweep` (ignored by default) runs every scenario, plus
+//! lossy-link and seven-validator variants, over a range of seeds:
+//! `AIGOV_SIM_SEEDS=0..100 cargo test -p aigov-chain --test simulation -- --ignored --nocapture`.
+
+mod common;
+
+use aigov_api::Backend as _;
+use common::*;
+use commonware_runtime::{Clock as _, Runner as _, Supervisor as _, deterministic};
+use commonware_utils::Probability;
+use std::time::Duration;
+
+/// One validator: transactions submitted through the node reach finalized blocks and state.
+#[test]
+fn one_validator_finalizes_blocks_with_transactions() {
+    one_validator(1);
+}
+
+fn one_validator(seed: u64) {
+    runner(seed, Duration::from_secs(60)).start(|context| async move {
+        let setup = Setup::new(1, seed);
+        let (_oracle, validators) = start_all(&context, &setup, [0]).await;
+        let v = &validators[0];
+        // The first block applies genesis; the node admits nothing before it.
+        wait_height(&context, &validators, 1).await;
+
+        let mut txs = Vec::new();
+        for i in 0..8 {
+            let (raw, hash) = registration(&format!("one-{i}"), 0);
+            assert_eq!(submit(v, raw.clone()).await, hash);
+            txs.push((raw, hash));
+        }
+        let hashes: Vec<_> = txs.iter().map(|(_, h)| *h).collect();
+        let receipts = wait_receipts(&context, v, &hashes).await;
+
+        for ((raw, hash), r) in txs.iter().zip(&receipts) {
+            assert_eq!(r.hash, *hash);
+            assert!(
+                matches!(r.outcome, aigov_types::TxOutcome::Success(_)),
+                "{:?}",
+                r.outcome
+            );
+            let b = block(v, r.height).await.expect("block of a receipt");
+            assert_eq!(
+                b.txs.get(r.index as usize).map(|t| t.as_ref()),
+                Some(raw.as_slice()),
+                "block {} carries the transaction at its receipt's index",
+                r.height
+            );
+            assert_eq!(b.header.tx_count as usize, b.txs.len());
+        }
+
+        // The same account again: nonces 1 and 2 are admitted behind each other, execute in
+        // later blocks and fail (already registered) with the pool still paying; a fourth
+        // sponsored transaction is refused at admission (three per account).
+        let (again1, h1) = registration("one-0", 1);
+        let (again2, h2) = registration("one-0", 2);
+        submit(v, again1).await;
+        submit(v, again2).await;
+        let (again3, _) = registration("one-0", 3);
+        match v.node.submit(again3).await {
+            Err(aigov_api::backend::BackendError::Rejected { code, .. }) => {
+                assert_eq!(code, "sponsorship_used")
+            }
+            other => panic!("a fourth sponsored transaction: {other:?}"),
+        }
+        let again = wait_receipts(&context, v, &[h1, h2]).await;
+        for r in &again {
+            assert!(r.height > receipts[0].height);
+            match &r.outcome {
+                aigov_types::TxOutcome::Failed(f) => {
+                    assert_eq!(f.code.as_str(), "already_registered")
+                }
+                other => panic!("a second registration: {other:?}"),
+            }
+        }
+
+        let last = again.iter().map(|r| r.height).max().unwrap_or(0);
+        wait_height(&context, &validators, last + 1).await;
+        let tip = v.engine.index.tip();
+        assert!(tip.height > last);
+        assert!(
+            v.engine.mempool.is_empty(),
+            "finalized transactions leave the mempool"
+        );
+        assert_eq!(v.engine.index.finalized_txs(), 10);
+        check_chain(v, &setup, tip.height).await;
+    });
+}
+
+/// What a four-validator run ends with, for comparisons across runs.
+#[derive(Debug, PartialEq, Eq)]
+struct Outcome {
+    /// The height every validator reached and where the comparison was made.
+    height: u64,
+    /// Block digests from height 1 to `height` (identical at every validator).
+    digests: Vec<commonware_cryptography::sha256::Digest>,
+    /// State root in the block at `height`.
+    state_root: commonware_cryptography::sha256::Digest,
+    /// Every receipt, in submission order.
+    receipts: Vec<aigov_types::Receipt>,
+}
+
+/// `n` validators, `per_validator` registrations submitted to each validator's node (gossip
+/// spreads them to the others' mempools). Runs until every transaction is final at every
+/// validator and all reach a common height (at least 20), then checks that they hold the same
+/// blocks, receipts and state root.
+async fn validators_agree(
+    context: Ctx,
+    seed: u64,
+    n: usize,
+    per_validator: usize,
+    delivered_percent: u64,
+) -> Outcome {
+    let setup = Setup::new(n, seed);
+    let (_oracle, validators) = start_lossy(&context, &setup, 0..n, delivered_percent).await;
+    wait_height(&context, &validators, 1).await;
+
+    let mut hashes = Vec::new();
+    for v in &validators {
+        for j in 0..per_validator {
+            let (raw, hash) = registration(&format!("four-{}-{j}", v.index), 0);
+            submit(v, raw).await;
+            hashes.push(hash);
+        }
+    }
+    let mut receipts = Vec::new();
+    for v in &validators {
+        receipts.push(wait_receipts(&context, v, &hashes).await);
+    }
+    for r in &receipts[1..] {
+        assert_eq!(r, &receipts[0], "every validator holds the same receipts");
+    }
+    let last = receipts[0].iter().map(|r| r.height).max().unwrap_or(0);
+    let height = (last + 2).max(20);
+    wait_height(&context, &validators, height).await;
+
+    let mut digests = Vec::new();
+    for v in &validators {
+        digests.push(check_chain(v, &setup, height).await);
+        // Each validator's own database produced its tip block's state root.
+        let (h, root) = committed(&v.engine.dbs).await;
+        assert!(h >= height);
+        let b = block(v, h).await.expect("tip block");
+        assert_eq!(
+            b.header.state_root, root,
+            "validator {} state root at {h}",
+            v.index
+        );
+        assert!(v.engine.mempool.is_empty());
+    }
+    for d in &digests[1..] {
+        assert_eq!(d, &digests[0], "every validator finalized the same blocks");
+    }
+    // Leadership rotates: on reliable links every validator proposed finalized blocks.
+    let mut proposers = std::collections::BTreeSet::new();
+    for h in 1..=height {
+        let b = block(&validators[0], h).await.expect("block");
+        proposers.insert(b.header.context.leader.clone());
+    }
+    if delivered_percent == 100 {
+        assert_eq!(
+            proposers.len(),
+            n,
+            "every validator proposed finalized blocks"
+        );
+    }
+    let b = block(&validators[0], height).await.expect("block");
+    let elapsed = context
+        .current()
+        .duration_since(std::time::UNIX_EPOCH + Duration::from_millis(GENESIS_TIME_MS))
+        .unwrap_or_default();
+    eprintln!(
+        "seed {seed}, n={n}, {delivered_percent}% delivered: {} txs final at height {last}, compared at \
+         {height}, {} proposers, {elapsed:?} simulated",
+        hashes.len(),
+        proposers.len()
+    );
+    Outcome {
+        height,
+        digests: digests.swap_remove(0),
+        state_root: b.header.state_root,
+        receipts: receipts.swap_remove(0),
+    }
+}
+
+/// Four validators finalize the same blocks, receipts and state.
+#[test]
+fn four_validators_finalize_the_same_blocks_and_state() {
+    const SEED: u64 = 2;
+    let outcome = runner(SEED, Duration::from_secs(120))
+        .start(|context| async move { validators_agree(context, SEED, 4, 3, 100).await });
+    assert_eq!(outcome.receipts.len(), 12);
+    assert!(
+        outcome
+            .receipts
+            .iter()
+            .all(|r| matches!(r.outcome, aigov_types::TxOutcome::Success(_)))
+    );
+}
+
+/// The same seed replays the same run: same blocks, same state root, same runtime audit
+/// (every task poll and storage operation, in order). Another seed still yields a valid chain.
+#[test]
+fn same_seed_same_state_root() {
+    const SEED: u64 = 3;
+    let run = |seed: u64| {
+        runner(seed, Duration::from_secs(120)).start(|context| async move {
+            let auditor = context.auditor();
+            let outcome = validators_agree(context, seed, 4, 1, 100).await;
+            (outcome, auditor.state())
+        })
+    };
+    let (a, audit_a) = run(SEED);
+    let (b, audit_b) = run(SEED);
+    assert_eq!(a, b, "same seed, same blocks, receipts and state root");
+    assert_eq!(audit_a, audit_b, "same seed, same runtime audit");
+    let (c, audit_c) = run(SEED + 100);
+    assert_ne!(audit_a, audit_c, "another seed schedules differently");
+    assert_eq!(c.receipts.len(), 4);
+}
+
+/// Four validators; after a few blocks one is cut off (every link to and from it removed, as
+/// if it crashed). The other three keep finalizing, transactions included, while the cut-off
+/// one stays where it was. Once relinked, it catches up to the same blocks and state.
+#[test]
+fn a_crashed_validator_does_not_stop_three_others() {
+    crashed_validator(4);
+}
+
+fn crashed_validator(seed: u64) {
+    runner(seed, Duration::from_secs(120)).start(|context| async move {
+        let setup = Setup::new(4, seed);
+        let participants = setup.participants();
+        let (oracle, validators) = start_all(&context, &setup, 0..4).await;
+        wait_height(&context, &validators, 3).await;
+
+        isolate(&oracle, &participants, 3).await;
+        let cut = validators[3].engine.index.tip().height;
+        let (live, down) = validators.split_at(3);
+        let mut hashes = Vec::new();
+        for v in live {
+            for j in 0..2 {
+                let (raw, hash) = registration(&format!("crash-{}-{j}", v.index), 0);
+                submit(v, raw).await;
+                hashes.push(hash);
+            }
+        }
+        // A transaction held only by the cut-off validator waits for it.
+        let (stranded_raw, stranded) = registration("crash-3-0", 0);
+        submit(&down[0], stranded_raw).await;
+
+        for v in live {
+            wait_receipts(&context, v, &hashes).await;
+        }
+        let target = live
+            .iter()
+            .map(|v| v.engine.index.tip().height)
+            .max()
+            .unwrap_or(0)
+            + 5;
+        wait_height(&context, live, target.max(cut + 10)).await;
+        let stuck = down[0].engine.index.tip().height;
+        assert!(
+            stuck <= cut + 1,
+            "the cut-off validator finalized {cut} -> {stuck} without links"
+        );
+        assert!(receipt(&live[0], &stranded).await.is_none());
+        let height = live
+            .iter()
+            .map(|v| v.engine.index.tip().height)
+            .min()
+            .unwrap_or(0);
+        let mut digests = Vec::new();
+        for v in live {
+            digests.push(check_chain(v, &setup, height).await);
+        }
+        assert!(digests.iter().all(|d| d == &digests[0]));
+
+        // Relinked, it learns the later certificates, backfills the blocks it missed, executes
+        // them to the same state, and proposes again (its transaction finalizes).
+        reconnect(&oracle, &participants, 3).await;
+        wait_height(&context, &validators, height).await;
+        let caught_up = check_chain(&down[0], &setup, height).await;
+        assert_eq!(
+            caught_up, digests[0],
+            "the relinked validator holds the same blocks"
+        );
+        for v in &validators {
+            wait_receipts(&context, v, &[stranded]).await;
+        }
+        let (h, root) = committed(&down[0].engine.dbs).await;
+        let b = block(&down[0], h).await.expect("tip block");
+        assert_eq!(b.header.state_root, root);
+        eprintln!(
+            "seed {seed}: cut at {cut}, stuck at {stuck}, others reached {height}, caught up to {h}"
+        );
+    });
+}
+
+/// What one life of the restart test leaves behind for the next.
+#[derive(Clone, Default)]
+struct History {
+    /// Digests of the blocks every validator had finalized, height 1 first.
+    digests: Vec<commonware_cryptography::sha256::Digest>,
+    /// State root in the last of them.
+    root: Option<commonware_cryptography::sha256::Digest>,
+    /// Receipts every validator had in finalized state.
+    receipts: Vec<aigov_types::Receipt>,
+    /// Transactions submitted but not yet final everywhere: (raw, hash).
+    pending: Vec<(Vec<u8>, aigov_types::TxHash)>,
+    /// Transactions submitted so far.
+    submitted: usize,
+    /// Pending at a crash, found finalized after the restart.
+    finalized_at_crash: usize,
+    /// Pending at a crash, lost with the mempool and submitted again.
+    resubmitted: usize,
+}
+
+/// One life of `n` validators: start on the storage the previous life left, check that every
+/// validator still has each block, state root and receipt seen before, submit transactions (and
+/// resubmit what was pending at the crash: the mempool is memory only), wait for some to
+/// finalize everywhere, then keep going until the root task returns: an unclean shutdown, every
+/// task dropped mid-flight and writes not yet synced lost (see [restart]).
+async fn life(context: Ctx, seed: u64, n: usize, cycle: usize, before: History) -> History {
+    let setup = Setup::new(n, seed);
+    let (_oracle, validators) = start_all(&context, &setup, 0..n).await;
+
+    // Recovered: finalized history is intact and state is at least where it was.
+    let known = before.digests.len() as u64;
+    for v in &validators {
+        let tip = v.engine.index.tip();
+        let i = v.index;
+        assert!(
+            tip.height >= known,
+            "life {cycle}: validator {i} recovered {} < {known}",
+            tip.height
+        );
+        let (h, root) = committed(&v.engine.dbs).await;
+        assert!(h >= tip.height, "index tip loaded from committed state");
+        if h == tip.height {
+            assert_eq!(tip.state_root, aigov_types::Hash::from_digest(&root));
+        }
+        if known > 0 {
+            let digests = check_chain(v, &setup, known).await;
+            assert_eq!(
+                digests, before.digests,
+                "life {cycle}: validator {i} blocks"
+            );
+            let b = block(v, known).await.expect("old tip");
+            assert_eq!(
+                Some(b.header.state_root),
+                before.root,
+                "life {cycle}: validator {i} root"
+            );
+        }
+        for r in &before.receipts {
+            let kept = receipt(v, &r.hash).await;
+            assert_eq!(
+                kept.as_ref(),
+                Some(r),
+                "life {cycle}: validator {i} receipt"
+            );
+        }
+    }
+
+    wait_height(&context, &validators, 1).await;
+    let mut history = before.clone();
+    let mut txs = std::mem::take(&mut history.pending);
+    for (j, (raw, hash)) in txs.iter().enumerate() {
+        if receipt(&validators[0], hash).await.is_some() {
+            history.finalized_at_crash += 1;
+        } else {
+            // Refused only if its block executes meanwhile; its receipt is awaited either way.
+            let _ = validators[j % n].node.submit(raw.clone()).await;
+            history.resubmitted += 1;
+        }
+    }
+    let mut wait_for: Vec<_> = txs.iter().map(|(_, h)| *h).collect();
+    for j in 0..4 {
+        let (raw, hash) = registration(&format!("restart-{}", history.submitted), 0);
+        history.submitted += 1;
+        submit(&validators[j % n], raw.clone()).await;
+        if j < 2 {
+            wait_for.push(hash);
+        }
+        txs.push((raw, hash));
+    }
+    for v in &validators {
+        wait_receipts(&context, v, &wait_for).await;
+    }
+    let height = validators
+        .iter()
+        .map(|v| v.engine.index.tip().height)
+        .max()
+        .unwrap_or(0);
+    wait_height(&context, &validators, height).await;
+    for v in &validators {
+        let digests = check_chain(v, &setup, height).await;
+        if v.index == 0 {
+            history.digests = digests;
+        } else {
+            assert_eq!(digests, history.digests, "validators agree");
+        }
+    }
+    history.root = Some(
+        block(&validators[0], height)
+            .await
+            .expect("tip")
+            .header
+            .state_root,
+    );
+    for (raw, hash) in txs {
+        let mut everywhere = Vec::new();
+        for v in &validators {
+            everywhere.extend(receipt(v, &hash).await);
+        }
+        if everywhere.len() == n {
+            assert!(everywhere.iter().all(|r| r == &everywhere[0]));
+            history.receipts.push(everywhere.swap_remove(0));
+        } else {
+            history.pending.push((raw, hash));
+        }
+    }
+
+    // Crash a little later, mid-stream: more transactions in flight, at a seeded moment.
+    for j in 0..3 {
+        let (raw, hash) = registration(&format!("restart-{}", history.submitted), 0);
+        history.submitted += 1;
+        submit(&validators[j % n], raw.clone()).await;
+        history.pending.push((raw, hash));
+    }
+    // One validator finalizes in a few milliseconds, four in a few network round trips.
+    let window = if n == 1 { 60 } else { 400 };
+    let ms = rand::RngExt::random_range(&mut context.child("crash"), 0..window);
+    context.sleep(Duration::from_millis(ms)).await;
+    history
+}
+
+/// A validator stopped uncleanly several times recovers, each time, every finalized block, the
+/// state root at its old tip and every receipt, and keeps finalizing.
+#[test]
+fn restart_recovers_every_finalized_block_and_state() {
+    restart(5, 1, 4);
+}
+
+/// Four validators stopped together, uncleanly, several times: each recovers its blocks, state
+/// and receipts, and together they resume consensus where they left it.
+#[test]
+fn four_validators_restart_together() {
+    restart(6, 4, 3);
+}
+
+/// Runs `lives` lives of `n` validators on one storage. At each crash, writes not yet synced
+/// are lost but for a random prefix of each (a torn write), as the runtime's storage fault
+/// model allows.
+fn restart(seed: u64, n: usize, lives: usize) {
+    let torn = deterministic::FaultConfig::default().write(deterministic::WriteConfig {
+        failure_rate: Probability::new(0, 100).expect("rate"),
+        retention_rate: Probability::new(50, 100).expect("rate"),
+        mode: deterministic::PartialWriteMode::Prefix,
+    });
+    let mut history = History::default();
+    let mut checkpoint = None;
+    for cycle in 0..lives {
+        let runner = match checkpoint.take() {
+            None => deterministic::Runner::new(
+                config(seed, Duration::from_secs(300)).with_storage_fault_config(torn.clone()),
+            ),
+            Some(c) => deterministic::Runner::from(c),
+        };
+        let before = history.clone();
+        let (after, cp) = runner.start_and_recover(|context| async move {
+            life(context, seed, n, cycle, before).await
+        });
+        assert!(
+            after.digests.len() > history.digests.len(),
+            "life {cycle} finalized more"
+        );
+        history = after;
+        checkpoint = Some(cp);
+    }
+    assert!(history.receipts.len() >= lives * 2);
+    eprintln!(
+        "seed {seed}, n={n}: {lives} lives, {} blocks, {} receipts; of the transactions pending \
+         at a crash {} had finalized, {} were submitted again",
+        history.digests.len(),
+        history.receipts.len(),
+        history.finalized_at_crash,
+        history.resubmitted,
+    );
+}
+
+/// Four validators, one of them cut off for a while, all stopped uncleanly together: after the
+/// restart the one that was behind backfills the blocks it missed from the others, executes
+/// them to the same state, and the four carry on.
+#[test]
+fn a_validator_behind_at_a_crash_catches_up_after_restart() {
+    behind_then_restart(7);
+}
+
+fn behind_then_restart(seed: u64) {
+    let (before, checkpoint) =
+        runner(seed, Duration::from_secs(300)).start_and_recover(|context| async move {
+            let setup = Setup::new(4, seed);
+            let participants = setup.participants();
+            let (oracle, validators) = start_all(&context, &setup, 0..4).await;
+            wait_height(&context, &validators, 2).await;
+            isolate(&oracle, &participants, 3).await;
+            let cut = validators[3].engine.index.tip().height;
+            let (raw, hash) = registration("behind-0", 0);
+            submit(&validators[0], raw).await;
+            wait_height(&context, &validators[..3], cut + 10).await;
+            for v in &validators[..3] {
+                wait_receipts(&context, v, &[hash]).await;
+            }
+            let height = validators[..3]
+                .iter()
+                .map(|v| v.engine.index.tip().height)
+                .min()
+                .unwrap_or(0);
+            let behind = validators[3].engine.index.tip().height;
+            assert!(behind <= cut + 1);
+            let digests = check_chain(&validators[0], &setup, height).await;
+            (digests, hash, behind)
+        });
+    let (digests, hash, behind) = before;
+    deterministic::Runner::from(checkpoint).start(|context| async move {
+        let setup = Setup::new(4, seed);
+        let (_oracle, validators) = start_all(&context, &setup, 0..4).await;
+        let height = digests.len() as u64;
+        assert!(validators[3].engine.index.tip().height < height);
+        wait_height(&context, &validators, height + 2).await;
+        for v in &validators {
+            assert_eq!(check_chain(v, &setup, height).await, digests);
+            wait_receipts(&context, v, &[hash]).await;
+            let (h, root) = committed(&v.engine.dbs).await;
+            let b = block(v, h).await.expect("tip");
+            assert_eq!(
+                b.header.state_root, root,
+                "validator {} root at {h}",
+                v.index
+            );
+        }
+        // The one that was behind admits transactions again, against its caught-up state.
+        let (raw, hash) = registration("behind-1", 0);
+        submit(&validators[3], raw).await;
+        for v in &validators {
+            wait_receipts(&context, v, &[hash]).await;
+        }
+        eprintln!("seed {seed}: behind at {behind}, others at {height}; caught up after restart");
+    });
+}
+
+/// Every scenario over a range of seeds, e.g.
+/// `AIGOV_SIM_SEEDS=100..200 cargo test -p aigov-chain --test simulation -- --ignored`.
+#[test]
+#[ignore = "seed sweep: run on demand"]
+fn seed_sweep() {
+    let range = std::env::var("AIGOV_SIM_SEEDS").unwrap_or_else(|_| "100..110".into());
+    let (from, to) = range
+        .split_once("..")
+        .expect("AIGOV_SIM_SEEDS=<from>..<to>");
+    let (from, to): (u64, u64) = (from.parse().expect("from"), to.parse().expect("to"));
+    for seed in from..to {
+        eprintln!("seed {seed}");
+        one_validator(seed);
+        runner(seed, Duration::from_secs(120))
+            .start(|context| async move { validators_agree(context, seed, 4, 3, 100).await });
+        runner(seed, Duration::from_secs(300))
+            .start(|context| async move { validators_agree(context, seed, 4, 3, 80).await });
+        runner(seed, Duration::from_secs(300))
+            .start(|context| async move { validators_agree(context, seed, 7, 2, 90).await });
+        crashed_validator(seed);
+        restart(seed, 1, 6);
+        restart(seed, 4, 3);
+        behind_then_restart(seed);
+    }
+}
