@@ -80,6 +80,25 @@ pub const SCHEMAS: &[SchemaDoc] = &[
         "object",
         "aigov_types::api::StateResponse<String> (value: hex of the stored bytes)",
     ),
+    schema(
+        "StateResponse_Proposal",
+        "object",
+        "aigov_types::api::StateResponse<aigov_types::governance::Proposal>",
+    ),
+    schema(
+        "StateResponse_Ballot",
+        "object",
+        "aigov_types::api::StateResponse<aigov_types::governance::Ballot>",
+    ),
+    schema(
+        "StateResponse_GovernanceParams",
+        "object",
+        "aigov_types::api::StateResponse<aigov_types::governance::GovernanceParams>",
+    ),
+    schema("ProposalPage", "object", "aigov_types::api::ProposalPage"),
+    schema("Ballots", "array", "Vec<aigov_types::governance::Ballot>"),
+    schema("TallyResponse", "object", "aigov_types::api::TallyResponse"),
+    schema("Decision", "object", "aigov_types::governance::Decision"),
     schema("Members", "array", "Vec<aigov_types::personnel::Member>"),
     schema(
         "Organisations",
@@ -264,7 +283,8 @@ pub fn document() -> Value {
             "title": "aigov node API",
             "version": env!("CARGO_PKG_VERSION"),
             "description": "HTTP API of an aigov node: submit transactions, read and prove \
-                            state, read blocks, follow and prove the activity log.",
+                            state, read blocks, governance proposals, ballots and decisions, \
+                            follow and prove the activity log.",
         },
         "paths": paths,
         "components": {"schemas": schemas},

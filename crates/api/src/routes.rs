@@ -4,7 +4,7 @@
 
 use crate::backend::Backend;
 use crate::error::ApiError;
-use crate::handlers::{blocks, events, lists, log, node, state, txs};
+use crate::handlers::{blocks, events, governance, lists, log, node, state, txs};
 use crate::{Ctx, MAX_BODY_BYTES, metrics, openapi};
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -118,12 +118,26 @@ pub enum Endpoint {
     StateParams,
     /// `GET /v1/state/raw/{hexkey}`.
     StateRaw,
+    /// `GET /v1/state/proposals/{id}`.
+    StateProposal,
+    /// `GET /v1/state/ballots/{id}/{account}`.
+    StateBallot,
+    /// `GET /v1/state/governance/params`.
+    StateGovernanceParams,
     /// `GET /v1/members`.
     Members,
     /// `GET /v1/organisations`.
     Organisations,
     /// `GET /v1/personnel`.
     Personnel,
+    /// `GET /v1/proposals`.
+    Proposals,
+    /// `GET /v1/proposals/{id}/ballots`.
+    ProposalBallots,
+    /// `GET /v1/proposals/{id}/tally`.
+    ProposalTally,
+    /// `GET /v1/proposals/{id}/decision`.
+    ProposalDecision,
     /// `GET /v1/events`.
     Events,
     /// `GET /v1/events/stream`.
@@ -215,6 +229,12 @@ const PROVE: Param = query(
     false,
     "With `true`, include a light-client proof of the value (or of its absence).",
     "false",
+);
+
+const PROPOSAL_ID: Param = path(
+    "id",
+    "Proposal id, a positive integer (ids run from 1).",
+    "1",
 );
 
 /// Errors of a typed state read.
@@ -426,6 +446,38 @@ pub const ROUTES: &[RouteDoc] = &[
         ],
         "StateResponse_hex",
     ),
+    state_route(
+        "/v1/state/proposals/{id}",
+        Endpoint::StateProposal,
+        "state_proposal",
+        "A governance proposal: actions, rules, status, decision record",
+        &[PROPOSAL_ID, PROVE],
+        "StateResponse_Proposal",
+    ),
+    state_route(
+        "/v1/state/ballots/{id}/{account}",
+        Endpoint::StateBallot,
+        "state_ballot",
+        "One person's ballot on a proposal",
+        &[
+            PROPOSAL_ID,
+            path(
+                "account",
+                "The voter's Ed25519 public key, 64 hex digits.",
+                PUBKEY_EXAMPLE,
+            ),
+            PROVE,
+        ],
+        "StateResponse_Ballot",
+    ),
+    state_route(
+        "/v1/state/governance/params",
+        Endpoint::StateGovernanceParams,
+        "state_governance_params",
+        "The governance parameters in force (tier weights, member cap, each class's rules)",
+        &[PROVE],
+        "StateResponse_GovernanceParams",
+    ),
     RouteDoc {
         verb: Verb::Get,
         path: "/v1/members",
@@ -476,6 +528,84 @@ pub const ROUTES: &[RouteDoc] = &[
         ],
         success: ok("The page and the total.", "PersonnelPage"),
         errors: &[400, 500, 503],
+    },
+    RouteDoc {
+        verb: Verb::Get,
+        path: "/v1/proposals",
+        endpoint: Endpoint::Proposals,
+        operation_id: "proposals",
+        tag: "governance",
+        summary: "A page of governance proposals, in id order",
+        description: "Proposals with ids `offset+1 ..= offset+limit` and the number of \
+                      proposals ever submitted. No proofs; prove single proposals with \
+                      `/v1/state/proposals/{id}`.",
+        params: &[
+            query(
+                "offset",
+                ParamKind::Integer,
+                false,
+                "Number of proposals to skip (default 0).",
+                "0",
+            ),
+            query(
+                "limit",
+                ParamKind::Integer,
+                false,
+                "Page size (default 100, capped at 1000).",
+                "100",
+            ),
+        ],
+        success: ok("The page and the total.", "ProposalPage"),
+        errors: &[400, 500, 503],
+    },
+    RouteDoc {
+        verb: Verb::Get,
+        path: "/v1/proposals/{id}/ballots",
+        endpoint: Endpoint::ProposalBallots,
+        operation_id: "proposal_ballots",
+        tag: "governance",
+        summary: "Every ballot on a proposal",
+        description: "One ballot per voter (a changed vote replaces the earlier one), in order \
+                      of each voter's first ballot, with choice, weight, rationale hash and \
+                      times. No proofs; prove one ballot with \
+                      `/v1/state/ballots/{id}/{account}`.",
+        params: &[PROPOSAL_ID],
+        success: ok("The ballots.", "Ballots"),
+        errors: &[400, 404, 500, 503],
+    },
+    RouteDoc {
+        verb: Verb::Get,
+        path: "/v1/proposals/{id}/tally",
+        endpoint: Endpoint::ProposalTally,
+        operation_id: "proposal_tally",
+        tag: "governance",
+        summary: "Where a proposal's vote stands: running tally or decision",
+        description: "While ballots are open (`pending`, `active`, or `succeeded` in its \
+                      confirm period), the running tally: the concurrent-majority decision \
+                      the proposal would get at the latest finalized block time, from the \
+                      ballots so far (`running: true`). Afterwards, the recorded decision of \
+                      its last tally (`running: false`). 404 for an unknown proposal or one \
+                      canceled before any tally.",
+        params: &[PROPOSAL_ID],
+        success: ok("The tally.", "TallyResponse"),
+        errors: &[400, 404, 500, 503],
+    },
+    RouteDoc {
+        verb: Verb::Get,
+        path: "/v1/proposals/{id}/decision",
+        endpoint: Endpoint::ProposalDecision,
+        operation_id: "proposal_decision",
+        tag: "governance",
+        summary: "A proposal's decision record",
+        description: "The record of its latest tally: totals, quorum and approval, approving \
+                      and vetoing members, every member's tally (before and after the member \
+                      cap), recusals, uncounted ballots and the outcome. 404 until the \
+                      proposal is tallied (see `/v1/proposals/{id}/tally` for the running \
+                      tally). The record is part of the proposal, so \
+                      `/v1/state/proposals/{id}?prove=true` proves it.",
+        params: &[PROPOSAL_ID],
+        success: ok("The decision record.", "Decision"),
+        errors: &[400, 404, 500, 503],
     },
     RouteDoc {
         verb: Verb::Get,
@@ -665,6 +795,13 @@ fn method_router<B: Backend>(doc: &RouteDoc) -> MethodRouter<Ctx<B>> {
         Endpoint::StateEvent => on(f, state::event::<B>),
         Endpoint::StateParams => on(f, state::params::<B>),
         Endpoint::StateRaw => on(f, state::raw::<B>),
+        Endpoint::StateProposal => on(f, governance::proposal::<B>),
+        Endpoint::StateBallot => on(f, governance::ballot::<B>),
+        Endpoint::StateGovernanceParams => on(f, governance::params::<B>),
+        Endpoint::Proposals => on(f, governance::page::<B>),
+        Endpoint::ProposalBallots => on(f, governance::ballots::<B>),
+        Endpoint::ProposalTally => on(f, governance::tally::<B>),
+        Endpoint::ProposalDecision => on(f, governance::decision::<B>),
         Endpoint::Members => on(f, lists::members::<B>),
         Endpoint::Organisations => on(f, lists::organisations::<B>),
         Endpoint::Personnel => on(f, lists::personnel::<B>),

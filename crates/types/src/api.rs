@@ -3,6 +3,7 @@
 
 use crate::codec::Hash;
 use crate::event::EventRecord;
+use crate::governance::{Decision, Proposal, ProposalStatus};
 use crate::personnel::Personnel;
 use crate::proof::StateProof;
 use crate::receipt::Receipt;
@@ -126,6 +127,39 @@ pub struct PersonnelPage {
     pub offset: u64,
     /// The page size used (the requested limit, capped by the server).
     pub limit: u64,
+}
+
+/// `GET /v1/proposals?offset=&limit=`: a page of proposals, in id order.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct ProposalPage {
+    /// The proposals of this page.
+    pub proposals: Vec<Proposal>,
+    /// Number of proposals ever submitted (ids run from 1 to this).
+    pub total: u64,
+    /// Number of proposals skipped (the first of this page has id `offset + 1`).
+    pub offset: u64,
+    /// The page size used (the requested limit, capped by the server).
+    pub limit: u64,
+}
+
+/// `GET /v1/proposals/{id}/tally`: where a proposal's vote stands.
+///
+/// While ballots are open (`pending`, `active`, or `succeeded` in its confirm period) this is
+/// the **running** tally: the decision the proposal would get if it were tallied at the latest
+/// finalized block time, computed from the ballots so far (nothing is recorded). Afterwards it
+/// is the **recorded** decision of the proposal's last tally.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct TallyResponse {
+    /// The proposal.
+    pub proposal: u64,
+    /// Its status.
+    pub status: ProposalStatus,
+    /// True for a running tally (ballots still open), false for the recorded decision.
+    pub running: bool,
+    /// Height of the finalized state read.
+    pub height: u64,
+    /// The tally (`tallied_ms` is the block time it was computed at).
+    pub decision: Decision,
 }
 
 /// `GET /v1/log/checkpoint`: the log's size and root, signed by the node (C2SP signed note).

@@ -15,8 +15,8 @@ use serde::Deserialize;
 /// `?offset=&limit=`.
 #[derive(Debug, Default, Deserialize)]
 pub(crate) struct PageQuery {
-    offset: Option<u64>,
-    limit: Option<u64>,
+    pub(crate) offset: Option<u64>,
+    pub(crate) limit: Option<u64>,
 }
 
 /// The effective page size: the default when absent, capped at [MAX_PAGE_LIMIT].

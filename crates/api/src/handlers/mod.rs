@@ -2,6 +2,7 @@
 
 pub(crate) mod blocks;
 pub(crate) mod events;
+pub(crate) mod governance;
 pub(crate) mod lists;
 pub(crate) mod log;
 pub(crate) mod node;

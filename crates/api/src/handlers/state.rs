@@ -21,13 +21,13 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Default, Deserialize)]
 pub(crate) struct ProveQuery {
     #[serde(default)]
-    prove: bool,
+    pub(crate) prove: bool,
 }
 
-type Answer<T> = Result<Json<StateResponse<T>>, ApiError>;
+pub(crate) type Answer<T> = Result<Json<StateResponse<T>>, ApiError>;
 
 /// Reads `key` and decodes its value as `T`.
-async fn read_typed<B: Backend, T: Read<Cfg = ()> + Serialize>(
+pub(crate) async fn read_typed<B: Backend, T: Read<Cfg = ()> + Serialize>(
     backend: &B,
     key: Vec<u8>,
     prove: bool,

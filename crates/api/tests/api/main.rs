@@ -1,6 +1,7 @@
 //! The API against a real state machine: every route through the router (and, where it
 //! matters, through a real socket), every rejection with its own code.
 
+mod governance;
 mod http;
 mod log;
 mod routes;

@@ -106,6 +106,13 @@ async fn openapi_lists_every_route_and_only_those() {
         "/v1/state/events/{index}",
         "/v1/state/params",
         "/v1/state/raw/{hexkey}",
+        "/v1/state/proposals/{id}",
+        "/v1/state/ballots/{id}/{account}",
+        "/v1/state/governance/params",
+        "/v1/proposals",
+        "/v1/proposals/{id}/ballots",
+        "/v1/proposals/{id}/tally",
+        "/v1/proposals/{id}/decision",
         "/v1/members",
         "/v1/organisations",
         "/v1/personnel",
@@ -177,12 +184,23 @@ async fn hostile_paths_never_fail_the_server() {
             "/v1/state/receipts/",
             "/v1/state/events/",
             "/v1/state/raw/",
+            "/v1/state/proposals/",
+            "/v1/state/ballots/1/",
+            "/v1/state/ballots/{}/1",
+            "/v1/proposals/{}/ballots",
+            "/v1/proposals/{}/tally",
+            "/v1/proposals/{}/decision",
+            "/v1/proposals?offset=",
             "/v1/events?from=",
             "/v1/personnel?limit=",
             "/v1/log/proof?index=",
             "/v1/log/consistency?from=",
         ] {
-            let uri = format!("{prefix}{s}");
+            let uri = if prefix.contains("{}") {
+                prefix.replace("{}", s)
+            } else {
+                format!("{prefix}{s}")
+            };
             let Ok(req) = Request::builder().uri(&uri).body(Body::empty()) else {
                 continue; // not even a valid URI
             };

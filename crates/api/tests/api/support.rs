@@ -90,6 +90,57 @@ pub fn genesis() -> Genesis {
     }
 }
 
+/// [genesis] with a second voter for governance: `bob` (de, tier 1, policy), and fast
+/// governance rules: every class votes for 3 s after a 2 s delay, with no confirm period, a
+/// 1 s timelock and two approving members (so alice and bob together pass a proposal).
+pub fn gov_genesis() -> Genesis {
+    use aigov_types::governance::{ClassParams, GovernanceParams};
+    let mut g = genesis();
+    let mut personnel = g.personnel.as_slice().to_vec();
+    personnel.push(GenesisPersonnel {
+        account: pk("bob"),
+        member: slug("de"),
+        organisation: None,
+        roles: Roles::from_roles(&[Role::Policy]),
+        tier: 1,
+        name: BoundedString::new("Bob").unwrap(),
+    });
+    g.personnel = BoundedVec::new(personnel).unwrap();
+    let fast = |c: ClassParams| ClassParams {
+        voting_delay_ms: 2 * BLOCK_TIME_MS,
+        voting_period_ms: 3 * BLOCK_TIME_MS,
+        min_approving_members: 2,
+        veto_members: 2,
+        enactment_delay_ms: BLOCK_TIME_MS,
+        late_quorum_extension_ms: 0,
+        confirm_period_ms: 0,
+        ..c
+    };
+    let d = GovernanceParams::default();
+    g.governance = GovernanceParams {
+        safety: fast(d.safety.clone()),
+        review: fast(d.review.clone()),
+        system: fast(d.system.clone()),
+        emergency: fast(d.emergency.clone()),
+        ..d
+    };
+    g
+}
+
+/// Signed bytes of `call` from `who` with `nonce`.
+pub fn signed(who: &PrivateKey, nonce: u64, call: Call) -> Vec<u8> {
+    Tx {
+        chain_id: slug(CHAIN_ID),
+        sender: who.public_key(),
+        nonce,
+        gas_limit: 100_000,
+        call,
+    }
+    .sign(who)
+    .encode()
+    .to_vec()
+}
+
 /// An unsigned `personnel.register` for `member`.
 pub fn register_tx(who: &PrivateKey, nonce: u64, member: &str) -> Tx {
     Tx {
@@ -151,9 +202,18 @@ pub struct TestBackend(Arc<Inner>);
 impl TestBackend {
     /// A node that has executed block 1 (genesis), with a broadcast of `capacity` events.
     pub async fn with_capacity(capacity: usize) -> Self {
+        Self::with_genesis_and_capacity(genesis(), capacity).await
+    }
+
+    /// A node on `genesis` that has executed block 1.
+    pub async fn with_genesis(genesis: Genesis) -> Self {
+        Self::with_genesis_and_capacity(genesis, 1024).await
+    }
+
+    async fn with_genesis_and_capacity(genesis: Genesis, capacity: usize) -> Self {
         let (events, _) = broadcast::channel(capacity);
         let b = Self(Arc::new(Inner {
-            genesis: genesis(),
+            genesis,
             chain: Mutex::new(Chain {
                 store: MemStore::default(),
                 height: 0,

@@ -3,7 +3,7 @@ use super::keys;
 use crate::store::{StateRead, StoreError, get_typed};
 use aigov_types::PublicKey;
 use aigov_types::codec::BoundedVec;
-use aigov_types::governance::{Ballot, GovernanceParams, LIVE_PROPOSALS_MAX, Proposal};
+use aigov_types::governance::{Ballot, Decision, GovernanceParams, LIVE_PROPOSALS_MAX, Proposal};
 
 /// The ids of live proposals, ascending.
 pub type LiveList = BoundedVec<u64, { LIVE_PROPOSALS_MAX as usize }>;
@@ -60,6 +60,17 @@ pub async fn ballots(s: &impl StateRead, id: u64) -> Result<Vec<Ballot>, StoreEr
         }
     }
     Ok(out)
+}
+
+/// The decision proposal `p` would get if it were tallied at block time `now`, from the
+/// ballots cast so far: the running tally shown while voting is open. Nothing is written, and
+/// no late-quorum extension or status change is applied.
+pub async fn running_tally(
+    s: &impl StateRead,
+    p: &Proposal,
+    now: u64,
+) -> Result<Decision, StoreError> {
+    Ok(super::tally::tally(s, p, now, None).await?.decision)
 }
 
 /// The ids of live proposals (Pending, Active, Succeeded, Queued), ascending.
