@@ -8,13 +8,15 @@ use crate::tx::build_tx;
 use aigov_types::account::Account;
 use aigov_types::api::{
     BlockResponse, CheckpointResponse, ConsistencyResponse, ErrorBody, EventsResponse, Health,
-    InclusionResponse, PersonnelPage, StateResponse, SubmitTxRequest, SubmitTxResponse, TxStatus,
+    InclusionResponse, PersonnelPage, ProposalPage, StateResponse, SubmitTxRequest,
+    SubmitTxResponse, TallyResponse, TxStatus,
 };
 use aigov_types::call::Call;
 use aigov_types::codec::{Encode, Hash, Slug};
 use aigov_types::crypto::{PrivateKey, PublicKey};
 use aigov_types::event::EventRecord;
 use aigov_types::genesis::Params;
+use aigov_types::governance::{Ballot, Decision, GovernanceParams, Proposal};
 use aigov_types::personnel::{Member, Organisation, Personnel};
 use aigov_types::receipt::Receipt;
 use aigov_types::tx::{SignedTx, TxHash};
@@ -297,6 +299,56 @@ impl Client {
             &format!("raw/{}", key.to_ascii_lowercase()),
             prove,
         ))
+    }
+
+    /// `GET /v1/proposals?offset=&limit=`: a page of governance proposals in id order (ids
+    /// `offset+1 ..= offset+limit`; the node caps `limit`) and the number ever submitted.
+    pub fn proposals_page(&self, offset: u64, limit: u64) -> Result<ProposalPage, ClientError> {
+        self.get(&format!("/v1/proposals?offset={offset}&limit={limit}"))
+    }
+
+    /// `GET /v1/state/proposals/{id}`: a proposal (its actions, rules, status and decision
+    /// record); `value` is `None` for an unknown id, with a proof of absence when asked for.
+    pub fn proposal(&self, id: u64, prove: bool) -> Result<StateResponse<Proposal>, ClientError> {
+        self.get(&state_path(&format!("proposals/{id}"), prove))
+    }
+
+    /// `GET /v1/proposals/{id}/ballots`: every ballot on proposal `id`, in order of each
+    /// voter's first ballot. An unknown proposal is an [ClientError::Api] 404 `not_found`.
+    pub fn ballots(&self, id: u64) -> Result<Vec<Ballot>, ClientError> {
+        self.get(&format!("/v1/proposals/{id}/ballots"))
+    }
+
+    /// `GET /v1/state/ballots/{id}/{voter}`: one person's ballot on proposal `id`.
+    pub fn ballot(
+        &self,
+        id: u64,
+        voter: &PublicKey,
+        prove: bool,
+    ) -> Result<StateResponse<Ballot>, ClientError> {
+        self.get(&state_path(&format!("ballots/{id}/{voter}"), prove))
+    }
+
+    /// `GET /v1/state/governance/params`: the governance parameters in force.
+    pub fn governance_params(
+        &self,
+        prove: bool,
+    ) -> Result<StateResponse<GovernanceParams>, ClientError> {
+        self.get(&state_path("governance/params", prove))
+    }
+
+    /// `GET /v1/proposals/{id}/tally`: the running tally while ballots are open, else the
+    /// recorded decision. An unknown proposal, or one canceled before any tally, is an
+    /// [ClientError::Api] 404 `not_found`.
+    pub fn tally(&self, id: u64) -> Result<TallyResponse, ClientError> {
+        self.get(&format!("/v1/proposals/{id}/tally"))
+    }
+
+    /// `GET /v1/proposals/{id}/decision`: the decision record of the proposal's latest tally.
+    /// Until it is tallied (and for an unknown proposal) the node answers [ClientError::Api]
+    /// 404 `not_found`, whose message says which.
+    pub fn decision(&self, id: u64) -> Result<Decision, ClientError> {
+        self.get(&format!("/v1/proposals/{id}/decision"))
     }
 
     /// `GET /v1/events?from=&limit=`: up to `limit` events of the activity log from index

@@ -326,7 +326,7 @@ fn every_read_uses_its_documented_path() {
         let t = seen.target.as_str();
         let body = if t.starts_with("/v1/state/") {
             "{\"height\":3,\"key\":\"00\",\"value\":null}".to_string()
-        } else if t == "/v1/members" || t == "/v1/organisations" {
+        } else if t == "/v1/members" || t == "/v1/organisations" || t.ends_with("/ballots") {
             "[]".to_string()
         } else if t.starts_with("/v1/events") {
             "{\"events\":[],\"log_size\":0}".to_string()
@@ -356,6 +356,14 @@ fn every_read_uses_its_documented_path() {
     let _ = c.inclusion_proof(3, 10);
     let _ = c.consistency_proof(4, 9);
     let _ = c.personnel_page(20, 10);
+    c.proposal(3, true).unwrap();
+    c.proposal(4, false).unwrap();
+    c.ballot(3, &pk, true).unwrap();
+    c.governance_params(false).unwrap();
+    c.ballots(3).unwrap();
+    let _ = c.proposals_page(10, 5);
+    let _ = c.tally(3);
+    let _ = c.decision(3);
     let _ = c.health();
     let targets: Vec<String> = node.seen().into_iter().map(|s| s.target).collect();
     assert_eq!(
@@ -380,6 +388,14 @@ fn every_read_uses_its_documented_path() {
             "/v1/log/proof?index=3&size=10".to_string(),
             "/v1/log/consistency?from=4&to=9".to_string(),
             "/v1/personnel?offset=20&limit=10".to_string(),
+            "/v1/state/proposals/3?prove=true".to_string(),
+            "/v1/state/proposals/4".to_string(),
+            format!("/v1/state/ballots/3/{pk}?prove=true"),
+            "/v1/state/governance/params".to_string(),
+            "/v1/proposals/3/ballots".to_string(),
+            "/v1/proposals?offset=10&limit=5".to_string(),
+            "/v1/proposals/3/tally".to_string(),
+            "/v1/proposals/3/decision".to_string(),
             "/v1/health".to_string(),
         ]
     );
@@ -418,4 +434,29 @@ fn typed_state_responses_decode() {
     });
     let r: StateResponse<u64> = node.client().pool(false).unwrap();
     assert_eq!((r.height, r.value, r.proof.is_none()), (9, Some(77), true));
+}
+
+#[test]
+fn an_untallied_decision_is_a_not_found_carrying_the_nodes_reason() {
+    let node = FakeNode::start(|_, _| {
+        (
+            404,
+            error_json(
+                "not_found",
+                "proposal 3 has not been tallied yet (status active; voting closes at block time 9 ms)",
+            ),
+        )
+    });
+    let err = node.client().decision(3).unwrap_err();
+    assert_eq!(err.code(), Some("not_found"));
+    assert!(err.to_string().contains("not been tallied yet"), "{err}");
+}
+
+#[test]
+fn governance_parameters_decode() {
+    let params = aigov_types::governance::GovernanceParams::default();
+    let body = serde_json::json!({"height": 4, "key": "00", "value": params}).to_string();
+    let node = FakeNode::start(move |_, _| (200, body.clone()));
+    let r = node.client().governance_params(false).unwrap();
+    assert_eq!(r.value, Some(params));
 }
