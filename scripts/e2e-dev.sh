@@ -2,7 +2,10 @@
 # End to end on a real single-validator dev chain, through the binary a user runs:
 #   start `aigov dev` -> health -> new key -> register personnel (sponsored) -> finalized
 #   -> query with --prove --out -> `aigov verify` passes -> one changed byte fails
-#   -> every rejection path over HTTP -> kill -9 -> restart -> nothing lost, chain continues.
+#   -> every rejection path over HTTP -> kill -9 -> restart -> nothing lost, chain continues
+#   -> governance: alice proposes to vet the newcomer, alice and bob (two members) vote yes,
+#      tally, confirm, timelock, execution -> the newcomer is Active -> decision record
+#      -> the executed proposal proven and verified offline.
 # Usage: scripts/e2e-dev.sh [path/to/aigov]   (default: target/release/aigov)
 set -euo pipefail
 
@@ -91,4 +94,59 @@ sleep 2.5
 H3=$(height)
 [ "$H3" -gt "$H2" ] || fail "chain did not continue after restart ($H2 -> $H3)"
 echo "heights: before kill $H1, after restart $H2, then $H3; events $EV1 -> $EV2"
+
+# Governance: the dev preset votes in seconds (2 s delay, 30 s vote, 5 s confirm, 5 s timelock).
+gov_status() { "$BIN" --json query gov proposal "$1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["value"]["status"])'; }
+
+step "governance: alice (policy, tier 1, fr) proposes to vet the newcomer (review class)"
+echo "Ada Newcomer: credentials checked by the French delegation." >"$WORK/vetting.md"
+G0=$(date +%s)
+"$BIN" --key alice --json tx gov propose --class review --title "Vet Ada Newcomer" \
+  --description-file "$WORK/vetting.md" --action activate-personnel:newcomer >"$WORK/propose.json" \
+  || fail "proposal failed: $(cat "$WORK/propose.json")"
+PROP=$(python3 -c '
+import json, sys
+s = json.load(open(sys.argv[1]))
+print(next(e["event"]["proposal"] for e in s["events"] if e["event"]["type"] == "proposal_submitted"))' "$WORK/propose.json")
+"$BIN" query gov proposal "$PROP"
+
+step "a Pending newcomer may not vote: refused at admission (not_active_personnel)"
+set +e; "$BIN" --key newcomer tx gov vote "$PROP" yes 2>"$WORK/refused.txt"; rc=$?; set -e
+cat "$WORK/refused.txt"
+[ "$rc" = 2 ] && grep -q not_active_personnel "$WORK/refused.txt" || fail "newcomer's vote: exit $rc"
+
+step "personnel of two members vote yes: alice (fr, with a rationale) and bob (de)"
+for _ in $(seq 1 50); do [ "$(gov_status "$PROP")" = active ] && break; sleep 0.2; done
+[ "$(gov_status "$PROP")" = active ] || fail "proposal $PROP did not open for votes"
+"$BIN" --key alice tx gov vote "$PROP" yes --rationale-file "$WORK/vetting.md" | tail -1
+"$BIN" --key bob tx gov vote "$PROP" yes | tail -1
+"$BIN" query gov tally "$PROP"
+
+step "wait for the tally, the confirm period, the timelock and execution"
+LAST=""
+for _ in $(seq 1 120); do
+  S=$(gov_status "$PROP")
+  [ "$S" != "$LAST" ] && { echo "  proposal $PROP: $S (after $(( $(date +%s) - G0 )) s)"; LAST=$S; }
+  [ "$S" = executed ] && break
+  case "$S" in defeated|quorum_failed|expired|execution_failed|canceled) fail "proposal $PROP ended $S";; esac
+  sleep 0.5
+done
+[ "$S" = executed ] || fail "proposal $PROP is $S after 60 s"
+"$BIN" --key newcomer --json query personnel | python3 -c 'import json,sys; v=json.load(sys.stdin)["value"]; assert v["status"]=="active", v' \
+  || fail "the newcomer is not Active after the executed vote"
+echo "the newcomer is Active: proposed -> executed in $(( $(date +%s) - G0 )) s"
+
+step "a vote after the period fails with voting_closed"
+set +e; "$BIN" --key carol tx gov vote "$PROP" no >"$WORK/late.txt"; rc=$?; set -e
+[ "$rc" = 1 ] && grep -q voting_closed "$WORK/late.txt" || fail "late vote: exit $rc: $(cat "$WORK/late.txt")"
+grep -m1 "FAILED" "$WORK/late.txt"
+
+step "the decision record"
+"$BIN" query gov record "$PROP"
+
+step "prove the executed proposal and verify it offline"
+"$BIN" query gov proposal "$PROP" --prove --out "$WORK/proposal.json" >/dev/null
+"$BIN" verify "$WORK/proposal.json" --genesis "$WORK/data/genesis.json" | tee "$WORK/verify.txt" \
+  || fail "the proposal's proof does not verify"
+grep -q "EXECUTED" "$WORK/verify.txt" || fail "the proven proposal is not Executed"
 echo "e2e-dev: PASS"

@@ -1,6 +1,6 @@
 //! Command-line arguments (clap derive; doc comments are the help text).
 
-use clap::{Args, Parser, Subcommand};
+use clap::{ArgGroup, Args, Parser, Subcommand};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
@@ -124,6 +124,65 @@ pub enum TxModule {
     /// Personnel registry.
     #[command(subcommand)]
     Personnel(PersonnelTx),
+    /// Governance: propose, vote, cancel. Duties of Active personnel: the system pool pays.
+    #[command(subcommand)]
+    Gov(GovTx),
+}
+
+/// Governance transactions.
+#[derive(Subcommand, Debug)]
+pub enum GovTx {
+    /// Submit a proposal. It is Pending for the class's voting delay (you may cancel it
+    /// meanwhile), then open for votes; if it passes it is queued and its actions run,
+    /// atomically, after the timelock.
+    #[command(
+        group(
+            ArgGroup::new("describe")
+                .required(true)
+                .args(["description", "description_file", "description_hash"])
+        ),
+        after_help = crate::gov::ACTION_SYNTAX
+    )]
+    Propose {
+        /// The class: safety, review, system or emergency (each has its own rules, see
+        /// `aigov query gov params`).
+        #[arg(long)]
+        class: String,
+        /// A short title.
+        #[arg(long)]
+        title: String,
+        /// The full description as text (its SHA-256 goes on chain).
+        #[arg(long)]
+        description: Option<String>,
+        /// A file holding the full description (its SHA-256 goes on chain).
+        #[arg(long)]
+        description_file: Option<PathBuf>,
+        /// The SHA-256 of the description, 64 hex digits.
+        #[arg(long)]
+        description_hash: Option<String>,
+        /// An action, `kind:args` (repeat for several; they run in order, all or nothing),
+        /// e.g. `activate-personnel:ada`. None makes a recorded resolution. Kinds below.
+        #[arg(long = "action")]
+        actions: Vec<String>,
+    },
+    /// Cast or change your ballot on a proposal while voting is open.
+    Vote {
+        /// The proposal id.
+        proposal: u64,
+        /// yes, no or abstain (abstentions count towards quorum only).
+        choice: String,
+        /// SHA-256 of your published rationale, 64 hex digits.
+        #[arg(long, conflicts_with = "rationale_file")]
+        rationale_hash: Option<String>,
+        /// A file holding your rationale (its SHA-256 goes on chain).
+        #[arg(long)]
+        rationale_file: Option<PathBuf>,
+    },
+    /// Withdraw your own proposal while it is Pending, before voting opens.
+    Cancel {
+        /// The proposal id.
+        proposal: u64,
+    },
 }
 
 /// Personnel transactions.
@@ -222,6 +281,54 @@ pub enum QueryWhat {
     },
     /// The activity log's signed checkpoint.
     Checkpoint,
+    /// Governance: proposals, tallies, decision records, ballots, parameters.
+    #[command(subcommand)]
+    Gov(GovQuery),
+}
+
+/// Governance queries.
+#[derive(Subcommand, Debug)]
+pub enum GovQuery {
+    /// Proposals in id order: class, status, proposer, title, end of voting.
+    Proposals {
+        /// Skip this many.
+        #[arg(long, default_value_t = 0)]
+        offset: u64,
+        /// Show at most this many.
+        #[arg(long, default_value_t = 100)]
+        limit: u64,
+    },
+    /// One proposal: actions, rules, timeline, status and decision (with --prove --out FILE,
+    /// a light-client proof for `aigov verify`).
+    Proposal {
+        /// The proposal id.
+        id: u64,
+    },
+    /// Where a vote stands: the running tally while ballots are open, else the decision.
+    Tally {
+        /// The proposal id.
+        id: u64,
+    },
+    /// The decision record: per-member tallies, recusals, ballots with rationale hashes, and
+    /// dissent. Exit code 1 while the proposal is not tallied yet.
+    Record {
+        /// The proposal id.
+        id: u64,
+    },
+    /// Every ballot on a proposal.
+    Ballots {
+        /// The proposal id.
+        id: u64,
+    },
+    /// One person's ballot (provable).
+    Ballot {
+        /// The proposal id.
+        id: u64,
+        /// The voter: a public key (hex) or keystore name; defaults to --key.
+        who: Option<String>,
+    },
+    /// The governance parameters in force: tier weights, member cap, each class's rules.
+    Params,
 }
 
 /// `aigov verify`.

@@ -6,6 +6,7 @@
 mod args;
 mod bench;
 mod dev;
+mod gov;
 mod keys;
 mod output;
 mod query;

@@ -2,6 +2,7 @@
 //! stderr.
 
 use crate::args::Global;
+use crate::gov;
 use aigov_types::Hash;
 use aigov_types::api::TxStatus;
 use aigov_types::event::{Event, EventRecord};
@@ -38,6 +39,87 @@ pub fn describe_event(e: &EventRecord) -> String {
                 t.call, t.sender, f.message, f.code, t.gas_used
             ),
         },
+        Event::ProposalSubmitted(p) => format!(
+            "proposal {} ({}) submitted by {}: {:?}; voting {} to {}",
+            p.proposal,
+            p.class.name(),
+            p.proposer,
+            p.title.as_str(),
+            gov::utc(p.voting_starts_ms),
+            gov::utc(p.voting_ends_ms)
+        ),
+        Event::ProposalActivated(p) => format!(
+            "proposal {}: voting open until {}",
+            p.proposal,
+            gov::utc(p.voting_ends_ms)
+        ),
+        Event::VoteCast(v) => format!(
+            "{} ({}) voted {} on proposal {} with weight {}{}{}",
+            v.voter,
+            v.member,
+            gov::choice_name(v.choice),
+            v.proposal,
+            v.weight,
+            v.previous
+                .map(|c| format!(" (was {})", gov::choice_name(c)))
+                .unwrap_or_default(),
+            v.rationale
+                .map(|h| format!(", rationale {h}"))
+                .unwrap_or_default()
+        ),
+        Event::ProposalTallied(t) => format!(
+            "proposal {}{}: {} (yes {}, no {}, abstain {} of {} eligible; {} approving, {} rejecting members)",
+            t.proposal,
+            if t.confirming {
+                " re-tallied after its confirm period"
+            } else {
+                " tallied"
+            },
+            gov::outcome_name(t.outcome).to_uppercase(),
+            t.total_yes,
+            t.total_no,
+            t.total_abstain,
+            t.eligible_weight,
+            t.approving_members,
+            t.vetoing_members
+        ),
+        Event::VotingExtended(v) => format!(
+            "proposal {}: late quorum, voting extended to {} (extension {})",
+            v.proposal,
+            gov::utc(v.voting_ends_ms),
+            v.extensions
+        ),
+        Event::ProposalQueued(q) => format!(
+            "proposal {} queued: executes from {} (expires {})",
+            q.proposal,
+            gov::utc(q.eta_ms),
+            gov::utc(q.expires_ms)
+        ),
+        Event::ProposalExecuted(x) => {
+            format!("proposal {} executed ({} action(s))", x.proposal, x.actions)
+        }
+        Event::ProposalExecutionFailed(x) => format!(
+            "proposal {} FAILED at action {}: {} ({}); none of its actions took effect",
+            x.proposal,
+            x.action + 1,
+            x.reason.message,
+            x.reason.code
+        ),
+        Event::ProposalCanceled(c) => format!("proposal {} canceled by {}", c.proposal, c.by),
+        Event::ProposalExpired(x) => format!(
+            "proposal {} expired (not executed by {})",
+            x.proposal,
+            gov::utc(x.deadline_ms)
+        ),
+        Event::PersonnelStatusChanged(c) => format!(
+            "personnel {}: {} -> {}",
+            c.account,
+            format!("{:?}", c.from).to_lowercase(),
+            format!("{:?}", c.to).to_lowercase()
+        ),
+        Event::PersonnelTierChanged(c) => {
+            format!("personnel {}: tier {} -> {}", c.account, c.from, c.to)
+        }
         other => serde_json::to_string(other).unwrap_or_default(),
     };
     format!(

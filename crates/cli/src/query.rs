@@ -24,14 +24,48 @@ fn who(global: &Global, arg: Option<&str>) -> anyhow::Result<PublicKey> {
     }
 }
 
-/// Decodes the value of a known state key into JSON text.
-pub fn decode_known(key: &[u8], bytes: &[u8]) -> Option<String> {
+/// Decodes the value of a known state key into readable text (JSON for most entries, a
+/// summary for governance proposals and ballots). `names` maps keys to keystore names.
+pub fn decode_known(key: &[u8], bytes: &[u8], names: &crate::gov::Names) -> Option<String> {
+    use aigov_types::governance::{Ballot, GovernanceParams, Proposal};
     use aigov_types::personnel::{Member, Organisation, Personnel};
     fn j<T: aigov_types::codec::Read<Cfg = ()> + Serialize>(b: &[u8]) -> Option<String> {
         decode_slice::<T>(b).ok().map(|v| pretty(&v))
     }
     let k = String::from_utf8_lossy(key);
-    if k.starts_with("pers/id/") {
+    if k.starts_with("gov/prop/") {
+        decode_slice::<Proposal>(bytes)
+            .ok()
+            .map(|p| crate::gov::describe_proposal(names, &p))
+    } else if k.starts_with("gov/ballot/") {
+        decode_slice::<Ballot>(bytes).ok().map(|b| {
+            format!(
+                "ballot of {} ({}) on this proposal: {} with weight {}{}\n{}",
+                names.of(&b.voter),
+                b.member,
+                serde_json::to_value(b.choice)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_string))
+                    .unwrap_or_default(),
+                b.weight,
+                b.rationale
+                    .map(|h| format!(", rationale {h}"))
+                    .unwrap_or_default(),
+                pretty(&b)
+            )
+        })
+    } else if k == "gov/params" {
+        j::<GovernanceParams>(bytes)
+    } else if k == "gov/count"
+        || k.starts_with("gov/content/")
+        || k.starts_with("gov/voters/") && k.ends_with("/count")
+    {
+        j::<u64>(bytes)
+    } else if k == "gov/live" {
+        j::<aigov_state::governance::queries::LiveList>(bytes)
+    } else if k.starts_with("chain/params") {
+        j::<aigov_types::genesis::Params>(bytes)
+    } else if k.starts_with("pers/id/") {
         j::<Personnel>(bytes)
     } else if k.starts_with("memb/id/") {
         j::<Member>(bytes)
@@ -51,11 +85,49 @@ pub fn decode_known(key: &[u8], bytes: &[u8]) -> Option<String> {
     }
 }
 
+/// Decodes the value of a known state key as JSON (for `aigov verify --json`).
+pub fn decode_known_json(key: &[u8], bytes: &[u8]) -> Option<serde_json::Value> {
+    use aigov_types::governance::{Ballot, GovernanceParams, Proposal};
+    use aigov_types::personnel::{Member, Organisation, Personnel};
+    fn j<T: aigov_types::codec::Read<Cfg = ()> + Serialize>(b: &[u8]) -> Option<serde_json::Value> {
+        decode_slice::<T>(b)
+            .ok()
+            .and_then(|v| serde_json::to_value(v).ok())
+    }
+    let k = String::from_utf8_lossy(key);
+    type Decode = fn(&[u8]) -> Option<serde_json::Value>;
+    let prefixes: [(&str, Decode); 9] = [
+        ("gov/prop/", j::<Proposal>),
+        ("gov/ballot/", j::<Ballot>),
+        ("gov/params", j::<GovernanceParams>),
+        ("pers/id/", j::<Personnel>),
+        ("memb/id/", j::<Member>),
+        ("org/id/", j::<Organisation>),
+        ("acct/", j::<aigov_types::Account>),
+        ("rcpt/", j::<aigov_types::Receipt>),
+        ("log/ev/", j::<aigov_types::EventRecord>),
+    ];
+    prefixes
+        .iter()
+        .find(|(p, _)| k.starts_with(p))
+        .and_then(|(_, f)| f(bytes))
+}
+
 /// Prints a state response; with `--prove`, verifies it and optionally saves the proof.
 fn state<T: Serialize + Encode>(
     global: &Global,
     args: &QueryArgs,
     resp: StateResponse<T>,
+) -> anyhow::Result<ExitCode> {
+    state_with(global, args, resp, |v| pretty(v))
+}
+
+/// [state], with the value rendered as text by `human`.
+pub fn state_with<T: Serialize + Encode>(
+    global: &Global,
+    args: &QueryArgs,
+    resp: StateResponse<T>,
+    human: impl FnOnce(&T) -> String,
 ) -> anyhow::Result<ExitCode> {
     if args.prove {
         let proof = resp.proof.as_ref().context("the node returned no proof")?;
@@ -83,7 +155,7 @@ fn state<T: Serialize + Encode>(
         bail!("--out saves a proof: add --prove");
     }
     output::print(global, &resp, || match &resp.value {
-        Some(v) => format!("{}\n(height {})", pretty(v), resp.height),
+        Some(v) => format!("{}\n(height {})", human(v), resp.height),
         None => format!("absent (height {})", resp.height),
     });
     Ok(ExitCode::SUCCESS)
@@ -96,7 +168,7 @@ pub fn run(global: &Global, args: &QueryArgs) -> anyhow::Result<ExitCode> {
     let no_proof = |what: &str| -> anyhow::Result<()> {
         if prove {
             bail!(
-                "{what} has no light-client proof; --prove applies to state queries (account, personnel, member, pool)"
+                "{what} has no light-client proof; --prove applies to state queries (account, personnel, member, pool, gov proposal, gov ballot, gov params)"
             );
         }
         Ok(())
@@ -207,6 +279,7 @@ pub fn run(global: &Global, args: &QueryArgs) -> anyhow::Result<ExitCode> {
                 lines.join("\n")
             });
         }
+        QueryWhat::Gov(what) => return crate::gov::query(global, args, what),
         QueryWhat::Checkpoint => {
             no_proof("the checkpoint")?;
             let c = client.checkpoint()?;

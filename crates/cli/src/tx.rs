@@ -57,6 +57,7 @@ fn personnel_call(cmd: &PersonnelTx) -> anyhow::Result<Call> {
 pub fn run(global: &Global, args: &TxArgs) -> anyhow::Result<ExitCode> {
     let call = match &args.module {
         TxModule::Personnel(cmd) => personnel_call(cmd)?,
+        TxModule::Gov(cmd) => crate::gov::call(global, cmd)?,
     };
     let key = crate::keys::signer(global)?;
     let client = Client::new(&global.node);
@@ -65,7 +66,17 @@ pub fn run(global: &Global, args: &TxArgs) -> anyhow::Result<ExitCode> {
     let tx = client
         .build_tx(&key, &chain_id, args.gas_limit, call)
         .context("building the transaction")?;
-    let hash = client.submit(&tx)?;
+    let about = match &args.module {
+        TxModule::Gov(cmd) => crate::gov::proposal_of(cmd),
+        TxModule::Personnel(_) => None,
+    };
+    let hash = client.submit(&tx).map_err(|e| {
+        // A refusal with a known remedy: the node's words, then what to do.
+        match e.code().and_then(|c| crate::gov::hint(c, about)) {
+            Some(h) => anyhow!("{e}\nhint: {h}"),
+            None => anyhow::Error::new(e),
+        }
+    })?;
     if args.no_wait {
         output::print(
             global,
@@ -78,7 +89,18 @@ pub fn run(global: &Global, args: &TxArgs) -> anyhow::Result<ExitCode> {
         eprintln!("submitted {hash}; waiting for finality…");
     }
     let status = client.wait_for_tx(&hash, Duration::from_secs(args.timeout))?;
-    output::print(global, &status, || output::describe_tx(&hash, &status));
+    output::print(global, &status, || {
+        let mut text = output::describe_tx(&hash, &status);
+        if matches!(args.module, TxModule::Gov(_)) {
+            let names = crate::gov::Names::load(global);
+            let who = global.key.as_deref().unwrap_or("you");
+            if let Some(more) = crate::gov::after_tx(&names, who, about, &status) {
+                text.push('\n');
+                text.push_str(&more);
+            }
+        }
+        text
+    });
     Ok(match status {
         TxStatus::Failed { .. } => ExitCode::from(1),
         _ => ExitCode::SUCCESS,

@@ -29,7 +29,7 @@ pub fn trusted_identity(
 }
 
 /// Describes a proven entry, decoding values of known keys.
-pub fn describe(v: &VerifiedState) -> String {
+pub fn describe(v: &VerifiedState, names: &crate::gov::Names) -> String {
     // The readable part of the key: its printable prefix up to the last '/'.
     let printable = v
         .key
@@ -43,18 +43,37 @@ pub fn describe(v: &VerifiedState) -> String {
     let key = String::from_utf8_lossy(&v.key[..split]).to_string();
     let value = match &v.value {
         None => "absent (proof of absence)".to_string(),
-        Some(bytes) => crate::query::decode_known(&v.key, bytes)
+        Some(bytes) => crate::query::decode_known(&v.key, bytes, names)
             .unwrap_or_else(|| format!("0x{}", hex::encode(bytes))),
     };
     format!(
-        "proof verifies: block {} (height {}, finalized by the group key), state root {}\nkey {}{}\nvalue {}",
+        "proof verifies: block {} (height {}, finalized by the group key), state root {}\nkey {}{}{}\nvalue {}",
         v.block_digest,
         v.height,
         v.state_root,
         key,
         hex::encode(&v.key[key.len()..]),
+        key_note(&v.key),
         value
     )
+}
+
+/// What a binary key names, where it is not plain text: ` (proposal 1)`, ` (ballot of … on
+/// proposal 1)`.
+fn key_note(key: &[u8]) -> String {
+    let id = |b: &[u8]| <[u8; 8]>::try_from(b).ok().map(u64::from_be_bytes);
+    if let Some(rest) = key.strip_prefix(b"gov/prop/")
+        && let Some(n) = id(rest)
+    {
+        return format!(" (proposal {n})");
+    }
+    if let Some(rest) = key.strip_prefix(b"gov/ballot/")
+        && rest.len() == 40
+        && let Some(n) = id(&rest[..8])
+    {
+        return format!(" (ballot of {} on proposal {n})", hex::encode(&rest[8..]));
+    }
+    String::new()
 }
 
 /// `aigov verify`.
@@ -72,8 +91,12 @@ pub fn run(global: &Global, args: &VerifyArgs) -> anyhow::Result<ExitCode> {
         Ok(v) => {
             crate::output::print(
                 global,
-                &serde_json::json!({"valid": true, "verified": v}),
-                || describe(&v),
+                &serde_json::json!({
+                    "valid": true,
+                    "verified": v,
+                    "decoded": v.value.as_deref().and_then(|b| crate::query::decode_known_json(&v.key, b)),
+                }),
+                || describe(&v, &crate::gov::Names::load(global)),
             );
             Ok(ExitCode::SUCCESS)
         }

@@ -1,0 +1,1067 @@
+//! Governance on the command line: `aigov tx gov propose|vote|cancel` and
+//! `aigov query gov proposals|proposal|tally|record|ballots|ballot|params`, with the readable
+//! renderings of proposals, tallies and decision records that `aigov verify` reuses.
+//!
+//! Actions are written `kind:args`, e.g. `activate-personnel:ada` (a keystore name or a
+//! 64-hex-digit public key); see [ACTION_SYNTAX].
+
+use crate::args::{Global, GovQuery, GovTx, QueryArgs};
+use crate::output;
+use aigov_client::Client;
+use aigov_types::api::{TallyResponse, TxStatus};
+use aigov_types::codec::{BoundedString, BoundedVec, Hash};
+use aigov_types::event::Event;
+use aigov_types::governance::{
+    ACTIONS_MAX, Action, Ballot, CancelProposal, CastVote, Choice, ClassParams, ClassParamsChange,
+    Decision, GovernanceCall, GovernanceParams, PersonnelTarget, Proposal, ProposalClass,
+    ProposalStatus, SubmitProposal, TallyOutcome, TierChange,
+};
+use aigov_types::receipt::TxOutcome;
+use aigov_types::{Call, PublicKey};
+use anyhow::{Context as _, anyhow, bail};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::process::ExitCode;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+/// The `--action` syntax, for help and errors.
+pub const ACTION_SYNTAX: &str = "\
+activate-personnel:WHO        vet (or reinstate) a person: Pending/Suspended -> Active  [review, system]
+suspend-personnel:WHO         Active -> Suspended                                      [review, system, emergency]
+remove-personnel:WHO          -> Removed (final)                                       [review, system]
+renew-personnel-term:WHO      start a new term (re-vetting)                            [review, system]
+set-personnel-tier:WHO:TIER   move a person to another tier                            [system]
+set-class-params:CLASS:FILE   replace one class's rules (JSON ClassParams)             [system]
+set-governance-params:FILE    replace every governance parameter (JSON)                [system]
+WHO is a keystore name or a 64-hex-digit public key; a FILE may also be the --json output of
+`aigov query gov params`.";
+
+// ---------------------------------------------------------------------------------------------
+// Names
+
+/// Keystore names of public keys, for readable output (a key not in the keystore is shown in
+/// full).
+pub struct Names(BTreeMap<PublicKey, String>);
+
+impl Names {
+    /// The keystore under `--home` (empty if there is none).
+    pub fn load(global: &Global) -> Self {
+        let map = crate::keys::list(&global.home)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(name, key)| (key.public_key(), name))
+            .collect();
+        Self(map)
+    }
+
+    /// `alice`, or the key's hex.
+    pub fn of(&self, pk: &PublicKey) -> String {
+        self.0.get(pk).cloned().unwrap_or_else(|| pk.to_string())
+    }
+
+    /// `alice (19bf…)`, or the key's hex.
+    pub fn long(&self, pk: &PublicKey) -> String {
+        match self.0.get(pk) {
+            Some(name) => format!("{name} ({pk})"),
+            None => pk.to_string(),
+        }
+    }
+}
+
+/// A public key (64 hex digits) or a keystore name.
+pub fn account(global: &Global, s: &str) -> anyhow::Result<PublicKey> {
+    let s = s.trim();
+    if s.len() == 64 && s.chars().all(|c| c.is_ascii_hexdigit()) {
+        return PublicKey::from_hex(s).map_err(|e| anyhow!("{s}: {e}"));
+    }
+    Ok(crate::keys::load(&global.home, s)
+        .with_context(|| {
+            format!("{s:?} is neither a public key (64 hex digits) nor a keystore name")
+        })?
+        .public_key())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Actions
+
+/// Reads a JSON file, unwrapping the `value` of a state response (`aigov query … --json`).
+fn json_file(path: &str) -> anyhow::Result<serde_json::Value> {
+    let text = std::fs::read_to_string(Path::new(path))
+        .with_context(|| format!("reading parameter file {path}"))?;
+    let mut v: serde_json::Value =
+        serde_json::from_str(&text).with_context(|| format!("{path} is not JSON"))?;
+    if let Some(inner) = v.get_mut("value").map(serde_json::Value::take) {
+        v = inner;
+    }
+    Ok(v)
+}
+
+/// Parses one `--action kind:args`.
+pub fn parse_action(global: &Global, spec: &str) -> anyhow::Result<Action> {
+    let bad = |why: String| anyhow!("--action {spec:?}: {why}\nactions:\n{ACTION_SYNTAX}");
+    let (kind, rest) = spec
+        .split_once(':')
+        .ok_or_else(|| bad("expected kind:args".into()))?;
+    let kind = kind.trim().to_ascii_lowercase().replace('_', "-");
+    let person = |s: &str| -> anyhow::Result<PersonnelTarget> {
+        Ok(PersonnelTarget {
+            account: account(global, s).map_err(|e| bad(format!("{e:#}")))?,
+        })
+    };
+    Ok(match kind.as_str() {
+        "activate-personnel" => Action::ActivatePersonnel(person(rest)?),
+        "suspend-personnel" => Action::SuspendPersonnel(person(rest)?),
+        "remove-personnel" => Action::RemovePersonnel(person(rest)?),
+        "renew-personnel-term" => Action::RenewPersonnelTerm(person(rest)?),
+        "set-personnel-tier" => {
+            let (who, tier) = rest
+                .rsplit_once(':')
+                .ok_or_else(|| bad("expected set-personnel-tier:WHO:TIER".into()))?;
+            let tier: u8 = tier
+                .trim()
+                .parse()
+                .map_err(|_| bad(format!("tier {tier:?} is not a number")))?;
+            Action::SetPersonnelTier(TierChange {
+                account: person(who)?.account,
+                tier,
+            })
+        }
+        "set-class-params" => {
+            let (class, file) = rest
+                .split_once(':')
+                .ok_or_else(|| bad("expected set-class-params:CLASS:FILE".into()))?;
+            let class: ProposalClass = class.parse().map_err(|e: String| bad(e))?;
+            let mut v = json_file(file)?;
+            // A whole parameter set (e.g. `aigov query gov params --json`): take the class.
+            if v.get("tier_weights").is_some() {
+                v = v.get(class.name()).cloned().unwrap_or_default();
+            }
+            let params: ClassParams = serde_json::from_value(v).with_context(|| {
+                format!("{file} does not hold {} class parameters", class.name())
+            })?;
+            Action::SetClassParams(ClassParamsChange { class, params })
+        }
+        "set-governance-params" => {
+            let params: GovernanceParams = serde_json::from_value(json_file(rest)?)
+                .with_context(|| format!("{rest} does not hold governance parameters"))?;
+            Action::SetGovernanceParams(params)
+        }
+        other => return Err(bad(format!("unknown action kind {other:?}"))),
+    })
+}
+
+/// An action in the `--action` syntax, with keystore names where known.
+pub fn describe_action(names: &Names, a: &Action) -> String {
+    match a {
+        Action::ActivatePersonnel(t) => format!("activate-personnel:{}", names.of(&t.account)),
+        Action::SuspendPersonnel(t) => format!("suspend-personnel:{}", names.of(&t.account)),
+        Action::RemovePersonnel(t) => format!("remove-personnel:{}", names.of(&t.account)),
+        Action::RenewPersonnelTerm(t) => {
+            format!("renew-personnel-term:{}", names.of(&t.account))
+        }
+        Action::SetPersonnelTier(t) => {
+            format!("set-personnel-tier:{}:{}", names.of(&t.account), t.tier)
+        }
+        Action::SetClassParams(c) => format!(
+            "set-class-params:{} ({})",
+            c.class.name(),
+            describe_class_rules(&c.params)
+        ),
+        Action::SetGovernanceParams(p) => format!(
+            "set-governance-params (tier weights {:?}, member cap {}, {} live at most)",
+            p.tier_weights.as_slice(),
+            pct(p.member_weight_cap_bps),
+            p.max_live_proposals
+        ),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Transactions
+
+/// The call of `aigov tx gov …`.
+pub fn call(global: &Global, cmd: &GovTx) -> anyhow::Result<Call> {
+    Ok(Call::Governance(match cmd {
+        GovTx::Propose {
+            class,
+            title,
+            description,
+            description_file,
+            description_hash,
+            actions,
+        } => {
+            let class: ProposalClass = class.parse().map_err(|e: String| anyhow!(e))?;
+            let description_hash = match (description, description_file, description_hash) {
+                (Some(text), _, _) => Hash::digest(&[text.as_bytes()]),
+                (_, Some(path), _) => {
+                    let bytes = std::fs::read(path)
+                        .with_context(|| format!("reading {}", path.display()))?;
+                    Hash::digest(&[&bytes])
+                }
+                (_, _, Some(h)) => Hash::from_hex(h)
+                    .ok_or_else(|| anyhow!("--description-hash must be 64 hex digits"))?,
+                (None, None, None) => bail!(
+                    "a proposal needs a description: --description TEXT, --description-file FILE or --description-hash HEX"
+                ),
+            };
+            if actions.len() > ACTIONS_MAX {
+                bail!(
+                    "a proposal carries at most {ACTIONS_MAX} actions, {} given",
+                    actions.len()
+                );
+            }
+            let actions = actions
+                .iter()
+                .map(|a| parse_action(global, a))
+                .collect::<anyhow::Result<Vec<_>>>()?;
+            GovernanceCall::Propose(SubmitProposal {
+                class,
+                title: BoundedString::new(title.as_str())
+                    .ok_or_else(|| anyhow!("--title is longer than 256 bytes"))?,
+                description_hash,
+                actions: BoundedVec::truncating(actions),
+            })
+        }
+        GovTx::Vote {
+            proposal,
+            choice,
+            rationale_hash,
+            rationale_file,
+        } => {
+            let choice = match choice.trim().to_ascii_lowercase().as_str() {
+                "yes" | "y" | "for" => Choice::Yes,
+                "no" | "n" | "against" => Choice::No,
+                "abstain" => Choice::Abstain,
+                other => bail!("unknown choice {other:?}; expected yes, no or abstain"),
+            };
+            let rationale =
+                match (rationale_hash, rationale_file) {
+                    (Some(h), _) => Some(
+                        Hash::from_hex(h)
+                            .ok_or_else(|| anyhow!("--rationale-hash must be 64 hex digits"))?,
+                    ),
+                    (None, Some(path)) => Some(Hash::digest(&[&std::fs::read(path)
+                        .with_context(|| format!("reading {}", path.display()))?])),
+                    (None, None) => None,
+                };
+            GovernanceCall::Vote(CastVote {
+                proposal: *proposal,
+                choice,
+                rationale,
+            })
+        }
+        GovTx::Cancel { proposal } => GovernanceCall::Cancel(CancelProposal {
+            proposal: *proposal,
+        }),
+    }))
+}
+
+/// What to do about a governance failure or refusal code, naming proposal `id` when known.
+pub fn hint(code: &str, id: Option<u64>) -> Option<String> {
+    let text = hint_text(code)?;
+    Some(match id {
+        Some(n) => text.replace(" N`", &format!(" {n}`")),
+        None => text.to_string(),
+    })
+}
+
+fn hint_text(code: &str) -> Option<&'static str> {
+    Some(match code {
+        "not_active_personnel" => {
+            "proposing, voting and canceling are duties of Active personnel; an applicant stays Pending until a vetting vote activates them (see `aigov query personnel`)"
+        }
+        "not_personnel" => "register first with `aigov tx personnel register`",
+        "unknown_proposal" => "list proposals with `aigov query gov proposals`",
+        "voting_not_started" => {
+            "voting opens after the class's voting delay; see `aigov query gov proposal N`"
+        }
+        "voting_closed" => "see the outcome with `aigov query gov record N`",
+        "not_proposer" => "only the proposer may cancel a proposal",
+        "not_cancelable" => "a proposal can be canceled only while Pending, before voting opens",
+        "action_not_allowed" => {
+            "actions and the classes that may carry them:\nactivate/renew/remove-personnel: review, system; suspend-personnel: review, system, emergency; set-personnel-tier, set-class-params, set-governance-params: system"
+        }
+        "role_not_eligible" | "tier_not_eligible" => {
+            "each class admits some roles and tiers; see `aigov query gov params`"
+        }
+        "recused" => "a proposal about a person (or their organisation) is decided without them",
+        "duplicate_proposal" => {
+            "an identical proposal is still live; vote on it (`aigov query gov proposals`)"
+        }
+        "term_expired" => "the term must be renewed by a vote (renew-personnel-term) first",
+        "invalid_action" => {
+            "the action is impossible on the current state (e.g. the person is already Active)"
+        }
+        _ => return None,
+    })
+}
+
+/// The proposal a governance transaction is about, if it names one.
+pub fn proposal_of(cmd: &GovTx) -> Option<u64> {
+    match cmd {
+        GovTx::Vote { proposal, .. } | GovTx::Cancel { proposal } => Some(*proposal),
+        GovTx::Propose { .. } => None,
+    }
+}
+
+/// Readable lines to print after a governance transaction about proposal `id`.
+pub fn after_tx(
+    names: &Names,
+    key_name: &str,
+    id: Option<u64>,
+    status: &TxStatus,
+) -> Option<String> {
+    let (receipt, events) = match status {
+        TxStatus::Finalized { receipt, events } | TxStatus::Failed { receipt, events } => {
+            (receipt, events)
+        }
+        TxStatus::Pending => return None,
+    };
+    if let TxOutcome::Failed(f) = &receipt.outcome {
+        return hint(f.code.as_str(), id).map(|h| format!("hint: {h}"));
+    }
+    events.iter().find_map(|e| match &e.event {
+        Event::ProposalSubmitted(s) => Some(format!(
+            "proposal {} ({}) submitted by {}: voting opens {} and closes {}\n  vote:   aigov --key NAME tx gov vote {} yes\n  follow: aigov query gov tally {}",
+            s.proposal,
+            s.class.name(),
+            names.of(&s.proposer),
+            when(s.voting_starts_ms),
+            when(s.voting_ends_ms),
+            s.proposal,
+            s.proposal
+        )),
+        Event::VoteCast(v) => Some(format!(
+            "{key_name} ({}) voted {} on proposal {} with weight {}{}",
+            v.member,
+            choice_name(v.choice),
+            v.proposal,
+            v.weight,
+            v.previous
+                .map(|p| format!(" (was {})", choice_name(p)))
+                .unwrap_or_default()
+        )),
+        Event::ProposalCanceled(c) => Some(format!("proposal {} canceled", c.proposal)),
+        _ => None,
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Formatting
+
+/// Basis points as a percentage.
+pub fn pct(bps: u16) -> String {
+    format!("{}.{:02} %", bps / 100, bps % 100)
+}
+
+/// `num / den` as a percentage with one decimal.
+fn ratio(num: u64, den: u64) -> String {
+    if den == 0 {
+        return "-".into();
+    }
+    let per_mille = u128::from(num) * 1000 / u128::from(den);
+    format!("{}.{} %", per_mille / 10, per_mille % 10)
+}
+
+/// A duration in ms, short: `0 s`, `30 s`, `5 min`, `2 h`, `3 d`.
+pub fn duration(ms: u64) -> String {
+    let s = ms / 1000;
+    if !ms.is_multiple_of(1000) && s < 60 {
+        format!("{:.1} s", ms as f64 / 1000.0)
+    } else if s < 120 {
+        format!("{s} s")
+    } else if s < 2 * 3600 {
+        format!("{} min", s / 60)
+    } else if s < 2 * 86_400 {
+        format!("{} h", s / 3600)
+    } else {
+        format!("{} d", s / 86_400)
+    }
+}
+
+fn now_ms() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as u64)
+}
+
+/// A block time as UTC date and time, with how far it is from now.
+pub fn when(ms: u64) -> String {
+    let now = now_ms();
+    let rel = if ms >= now {
+        format!("in {}", duration(ms - now))
+    } else {
+        format!("{} ago", duration(now - ms))
+    };
+    format!("{} ({rel})", utc(ms))
+}
+
+/// A block time as UTC date and time.
+pub fn utc(ms: u64) -> String {
+    let secs = ms / 1000;
+    let (days, rem) = (secs / 86_400, secs % 86_400);
+    // Civil date from days since 1970-01-01 (H. Hinnant's algorithm).
+    let z = days as i64 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!(
+        "{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02} UTC",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+fn json_name(v: &impl Serialize) -> String {
+    serde_json::to_value(v)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
+/// `active`, `executed`, …
+pub fn status_name(s: ProposalStatus) -> String {
+    json_name(&s)
+}
+
+/// `passed`, `quorum failed`, …
+pub fn outcome_name(o: TallyOutcome) -> &'static str {
+    match o {
+        TallyOutcome::Passed => "passed",
+        TallyOutcome::QuorumFailed => "quorum failed",
+        TallyOutcome::ApprovalFailed => "approval threshold missed",
+        TallyOutcome::TooFewApprovingMembers => "too few approving members",
+        TallyOutcome::Vetoed => "vetoed by members",
+    }
+}
+
+/// `yes`, `no`, `abstain`.
+pub fn choice_name(c: Choice) -> &'static str {
+    match c {
+        Choice::Yes => "yes",
+        Choice::No => "no",
+        Choice::Abstain => "abstain",
+    }
+}
+
+fn roles(p: &ClassParams) -> String {
+    let r: Vec<_> = p.eligible_roles.to_vec().iter().map(|r| r.name()).collect();
+    r.join(",")
+}
+
+/// One line of a class's rules.
+pub fn describe_class_rules(p: &ClassParams) -> String {
+    format!(
+        "roles {}, tiers 1-{}; delay {}, vote {}, confirm {}, timelock {}; quorum {}, approval {}, >= {} approving members, veto at {}",
+        roles(p),
+        p.lowest_tier,
+        duration(p.voting_delay_ms),
+        duration(p.voting_period_ms),
+        duration(p.confirm_period_ms),
+        duration(p.enactment_delay_ms),
+        pct(p.quorum_bps),
+        pct(p.approval_bps),
+        p.min_approving_members,
+        if p.veto_members == 0 {
+            "none".to_string()
+        } else {
+            format!("{} rejecting members", p.veto_members)
+        }
+    )
+}
+
+/// A proposal, readable (also what `aigov verify` prints for a proven proposal).
+pub fn describe_proposal(names: &Names, p: &Proposal) -> String {
+    let mut out = vec![
+        format!(
+            "proposal {} · {} · {}",
+            p.id,
+            p.class.name(),
+            status_name(p.status).to_uppercase()
+        ),
+        format!("title        {}", p.title),
+        format!("proposer     {}", names.long(&p.proposer)),
+        format!("description  sha256 {}", p.description_hash),
+    ];
+    if p.actions.is_empty() {
+        out.push("actions      none (a recorded resolution)".into());
+    }
+    for (i, a) in p.actions.iter().enumerate() {
+        let label = if i == 0 { "actions" } else { "" };
+        out.push(format!(
+            "{label:<12} {}. {}",
+            i + 1,
+            describe_action(names, a)
+        ));
+    }
+    out.push(format!("submitted    {}", when(p.created_ms)));
+    out.push(format!("voting       opens {}", when(p.voting_starts_ms)));
+    out.push(format!(
+        "             closes {}{}",
+        when(p.voting_ends_ms),
+        if p.extensions > 0 {
+            format!(" (extended {} time(s) for a late quorum)", p.extensions)
+        } else {
+            String::new()
+        }
+    ));
+    if p.params.confirm_period_ms > 0 {
+        out.push(format!("confirm      until {}", when(p.confirm_ends_ms())));
+    }
+    if p.eta_ms > 0 {
+        out.push(format!(
+            "timelock     executes from {}, expires {}",
+            when(p.eta_ms),
+            when(p.execution_deadline_ms())
+        ));
+    }
+    out.push(format!("rules        {}", describe_class_rules(&p.params)));
+    match &p.decision {
+        Some(d) => out.push(format!("decision     {}", decision_line(d, &p.params))),
+        None => out.push("decision     not tallied yet".into()),
+    }
+    if let Some(f) = &p.execution_failure {
+        out.push(format!("execution    FAILED: {} ({})", f.message, f.code));
+    }
+    out.join("\n")
+}
+
+/// One line: outcome and totals.
+fn decision_line(d: &Decision, p: &ClassParams) -> String {
+    format!(
+        "{} — yes {}, no {}, abstain {} of {} eligible (turnout {}, approval {}), {} approving / {} rejecting members{}",
+        outcome_name(d.outcome).to_uppercase(),
+        d.total_yes,
+        d.total_no,
+        d.total_abstain,
+        d.eligible_weight,
+        ratio(
+            d.total_yes + d.total_no + d.total_abstain,
+            d.eligible_weight
+        ),
+        ratio(d.total_yes, d.total_yes + d.total_no),
+        d.approving_members,
+        d.vetoing_members,
+        if d.recused_count > 0 {
+            format!(", {} recused", d.recused_count)
+        } else {
+            String::new()
+        }
+    ) + &format!(
+        " [needs quorum {}, approval {}]",
+        pct(p.quorum_bps),
+        pct(p.approval_bps)
+    )
+}
+
+fn check(ok: bool) -> &'static str {
+    if ok { "ok" } else { "NOT MET" }
+}
+
+/// A tally, readable: the four conditions of the concurrent majority and every member's part.
+pub fn describe_tally(d: &Decision, p: &ClassParams) -> String {
+    let turnout = d.total_yes + d.total_no + d.total_abstain;
+    let veto = p.veto_members > 0 && d.vetoing_members >= p.veto_members;
+    let mut out = vec![
+        format!(
+            "counted weight  yes {}  no {}  abstain {}  of {} eligible ({} before member caps; cap {} per member)",
+            d.total_yes,
+            d.total_no,
+            d.total_abstain,
+            d.eligible_weight,
+            d.raw_eligible_weight,
+            d.cap_weight
+        ),
+        format!(
+            "quorum          turnout {} (needs {})   {}",
+            ratio(turnout, d.eligible_weight),
+            pct(p.quorum_bps),
+            check(d.quorum_met)
+        ),
+        format!(
+            "approval        yes {} of yes+no (needs {})   {}",
+            ratio(d.total_yes, d.total_yes + d.total_no),
+            pct(p.approval_bps),
+            check(d.approval_met)
+        ),
+        format!(
+            "members         {} approving (needs {})   {}",
+            d.approving_members,
+            p.min_approving_members,
+            check(d.approving_members >= p.min_approving_members)
+        ),
+        if p.veto_members == 0 {
+            format!(
+                "veto            {} rejecting (no veto in this class)",
+                d.vetoing_members
+            )
+        } else {
+            format!(
+                "veto            {} rejecting (vetoes at {})   {}",
+                d.vetoing_members,
+                p.veto_members,
+                if veto { "VETOED" } else { "ok" }
+            )
+        },
+        format!(
+            "{:<8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>7}  verdict",
+            "member", "eligible", "counted", "yes", "no", "abstain", "voters"
+        ),
+    ];
+    for m in d.per_member.iter() {
+        let verdict = if m.approves() {
+            "approves"
+        } else if m.rejects() {
+            "rejects"
+        } else if m.voters == 0 {
+            "-"
+        } else {
+            "split/abstains"
+        };
+        out.push(format!(
+            "{:<8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>7}  {verdict}{}",
+            m.member.as_str(),
+            m.eligible,
+            m.counted_eligible,
+            m.yes,
+            m.no,
+            m.abstain,
+            m.voters,
+            if m.capped { " (capped)" } else { "" }
+        ));
+    }
+    if d.uncounted_ballots > 0 {
+        out.push(format!(
+            "{} ballot(s) not counted: their voters are no longer eligible",
+            d.uncounted_ballots
+        ));
+    }
+    out.join("\n")
+}
+
+fn describe_ballots(names: &Names, ballots: &[Ballot]) -> String {
+    if ballots.is_empty() {
+        return "no ballots".into();
+    }
+    ballots
+        .iter()
+        .map(|b| {
+            format!(
+                "{:<8} {:<4} weight {:<4} {:<7} {}{}",
+                choice_name(b.choice),
+                b.member.as_str(),
+                b.weight,
+                names.of(&b.voter),
+                b.rationale
+                    .map(|h| format!("rationale {h} "))
+                    .unwrap_or_default(),
+                if b.cast_ms != b.first_cast_ms {
+                    format!("(changed {})", when(b.cast_ms))
+                } else {
+                    format!("(cast {})", when(b.cast_ms))
+                }
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn describe_params(p: &GovernanceParams) -> String {
+    let mut out = vec![
+        format!(
+            "tier weights {:?} (tier 1 first); member cap {}; at most {} live proposals",
+            p.tier_weights.as_slice(),
+            pct(p.member_weight_cap_bps),
+            p.max_live_proposals
+        ),
+        format!(
+            "{:<10} {:<45} {:<6} {:>6} {:>6} {:>8} {:>8} {:>8} {:>7} {:>5} {:>8} {:>8} {:>8}",
+            "class",
+            "roles",
+            "tiers",
+            "delay",
+            "vote",
+            "confirm",
+            "timelock",
+            "quorum",
+            "approve",
+            "k",
+            "veto",
+            "window",
+            "late+"
+        ),
+    ];
+    for class in ProposalClass::ALL {
+        let c = p.class(class);
+        out.push(format!(
+            "{:<10} {:<45} {:<6} {:>6} {:>6} {:>8} {:>8} {:>8} {:>7} {:>5} {:>8} {:>8} {:>8}",
+            class.name(),
+            roles(c),
+            format!("1-{}", c.lowest_tier),
+            duration(c.voting_delay_ms),
+            duration(c.voting_period_ms),
+            duration(c.confirm_period_ms),
+            duration(c.enactment_delay_ms),
+            pct(c.quorum_bps),
+            pct(c.approval_bps),
+            c.min_approving_members,
+            if c.veto_members == 0 {
+                "none".into()
+            } else {
+                c.veto_members.to_string()
+            },
+            duration(c.execution_window_ms),
+            format!(
+                "{}x{}",
+                c.max_extensions,
+                duration(c.late_quorum_extension_ms)
+            ),
+        ));
+    }
+    out.push("k: distinct members that must each approve; veto: members rejecting that defeat it; late+: late-quorum extensions".into());
+    out.join("\n")
+}
+
+// ---------------------------------------------------------------------------------------------
+// Queries
+
+/// The decision record of `aigov query gov record N`.
+#[derive(Serialize)]
+struct Record {
+    proposal: u64,
+    class: ProposalClass,
+    title: String,
+    status: ProposalStatus,
+    outcome: Option<TallyOutcome>,
+    decision: Option<Decision>,
+    /// Every ballot, with its rationale hash.
+    ballots: Vec<Ballot>,
+    /// Members and ballots that opposed the outcome (no when it passed, yes when it did not).
+    dissent: Dissent,
+    execution_failure: Option<aigov_types::receipt::Failure>,
+}
+
+#[derive(Serialize)]
+struct Dissent {
+    members: Vec<String>,
+    ballots: Vec<PublicKey>,
+}
+
+fn dissent(d: &Decision, ballots: &[Ballot]) -> Dissent {
+    let passed = d.outcome == TallyOutcome::Passed;
+    let members = d
+        .per_member
+        .iter()
+        .filter(|m| if passed { m.rejects() } else { m.approves() })
+        .map(|m| m.member.to_string())
+        .collect();
+    let against = if passed { Choice::No } else { Choice::Yes };
+    let ballots = ballots
+        .iter()
+        .filter(|b| b.choice == against)
+        .map(|b| b.voter.clone())
+        .collect();
+    Dissent { members, ballots }
+}
+
+fn describe_record(names: &Names, p: &Proposal, r: &Record) -> String {
+    let mut out = vec![format!(
+        "decision record of proposal {} ({}, {}): {}",
+        p.id,
+        p.class.name(),
+        status_name(p.status),
+        p.title
+    )];
+    match &r.decision {
+        Some(d) => {
+            out.push(format!(
+                "outcome         {} (tallied {})",
+                outcome_name(d.outcome).to_uppercase(),
+                when(d.tallied_ms)
+            ));
+            out.push(describe_tally(d, &p.params));
+            if d.recused_count > 0 {
+                let listed: Vec<_> = d.recused.iter().map(|r| names.of(r)).collect();
+                out.push(format!(
+                    "recused         {} ({})",
+                    d.recused_count,
+                    listed.join(", ")
+                ));
+            } else {
+                out.push("recused         none".into());
+            }
+        }
+        None => out.push("not tallied yet".into()),
+    }
+    out.push("ballots:".into());
+    out.push(describe_ballots(names, &r.ballots));
+    let dissenters: Vec<_> = r.dissent.ballots.iter().map(|b| names.of(b)).collect();
+    out.push(format!(
+        "dissent         members {}; ballots {}",
+        if r.dissent.members.is_empty() {
+            "none".into()
+        } else {
+            r.dissent.members.join(", ")
+        },
+        if dissenters.is_empty() {
+            "none".into()
+        } else {
+            dissenters.join(", ")
+        }
+    ));
+    if let Some(f) = &r.execution_failure {
+        out.push(format!(
+            "execution       FAILED: {} ({})",
+            f.message, f.code
+        ));
+    }
+    out.join("\n")
+}
+
+fn proposal_or_fail(client: &Client, id: u64) -> anyhow::Result<Proposal> {
+    client.proposal(id, false)?.value.ok_or_else(|| {
+        anyhow!(
+            "proposal {id} does not exist (unknown_proposal); list proposals with `aigov query gov proposals`"
+        )
+    })
+}
+
+/// `aigov query gov …`.
+pub fn query(global: &Global, args: &QueryArgs, what: &GovQuery) -> anyhow::Result<ExitCode> {
+    let client = Client::new(&global.node);
+    let names = Names::load(global);
+    let no_proof = |what: &str| -> anyhow::Result<()> {
+        if args.prove {
+            bail!(
+                "{what} has no light-client proof; --prove applies to `query gov proposal`, `query gov ballot` and `query gov params` (a proposal's proof covers its decision record)"
+            );
+        }
+        Ok(())
+    };
+    match what {
+        GovQuery::Proposals { offset, limit } => {
+            no_proof("the proposal list")?;
+            let page = client.proposals_page(*offset, *limit)?;
+            output::print(global, &page, || {
+                let mut lines: Vec<String> = page
+                    .proposals
+                    .iter()
+                    .map(|p| {
+                        format!(
+                            "#{:<4} {:<9} {:<16} {:<10} {:<40} voting closes {}",
+                            p.id,
+                            p.class.name(),
+                            status_name(p.status),
+                            names.of(&p.proposer),
+                            p.title.to_string(),
+                            when(p.voting_ends_ms)
+                        )
+                    })
+                    .collect();
+                lines.push(format!(
+                    "({} of {} proposals)",
+                    page.proposals.len(),
+                    page.total
+                ));
+                lines.join("\n")
+            });
+        }
+        GovQuery::Proposal { id } => {
+            let resp = client.proposal(*id, args.prove)?;
+            if resp.value.is_none() && !args.prove {
+                bail!(
+                    "proposal {id} does not exist (unknown_proposal); list proposals with `aigov query gov proposals`"
+                );
+            }
+            return crate::query::state_with(global, args, resp, |p| describe_proposal(&names, p));
+        }
+        GovQuery::Ballot { id, who } => {
+            let voter = match who {
+                Some(w) => account(global, w)?,
+                None => crate::keys::signer(global)
+                    .context("name a voter (public key or keystore name) or pass --key")?
+                    .public_key(),
+            };
+            let resp = client.ballot(*id, &voter, args.prove)?;
+            return crate::query::state_with(global, args, resp, |b| {
+                describe_ballots(&names, std::slice::from_ref(b))
+            });
+        }
+        GovQuery::Params => {
+            let resp = client.governance_params(args.prove)?;
+            return crate::query::state_with(global, args, resp, describe_params);
+        }
+        GovQuery::Tally { id } => {
+            no_proof("a tally")?;
+            let p = proposal_or_fail(&client, *id)?;
+            let t: TallyResponse = client.tally(*id)?;
+            output::print(global, &t, || {
+                let head = if t.running {
+                    format!(
+                        "proposal {} ({}, {}): running tally at {} — if voting closed now it would be {}",
+                        t.proposal,
+                        p.class.name(),
+                        status_name(t.status),
+                        when(t.decision.tallied_ms),
+                        outcome_name(t.decision.outcome).to_uppercase()
+                    )
+                } else {
+                    format!(
+                        "proposal {} ({}, {}): decided {} — {}",
+                        t.proposal,
+                        p.class.name(),
+                        status_name(t.status),
+                        when(t.decision.tallied_ms),
+                        outcome_name(t.decision.outcome).to_uppercase()
+                    )
+                };
+                format!("{head}\n{}", describe_tally(&t.decision, &p.params))
+            });
+        }
+        GovQuery::Record { id } => {
+            no_proof("a decision record (prove the proposal instead)")?;
+            let p = proposal_or_fail(&client, *id)?;
+            let ballots = client.ballots(*id)?;
+            let record = Record {
+                proposal: p.id,
+                class: p.class,
+                title: p.title.to_string(),
+                status: p.status,
+                outcome: p.decision.as_ref().map(|d| d.outcome),
+                dissent: p.decision.as_ref().map_or(
+                    Dissent {
+                        members: Vec::new(),
+                        ballots: Vec::new(),
+                    },
+                    |d| dissent(d, &ballots),
+                ),
+                decision: p.decision.clone(),
+                ballots,
+                execution_failure: p.execution_failure.clone(),
+            };
+            output::print(global, &record, || describe_record(&names, &p, &record));
+            if record.decision.is_none() {
+                if !global.json {
+                    eprintln!(
+                        "proposal {id} has not been tallied yet (status {}); its running tally: `aigov query gov tally {id}`",
+                        status_name(p.status)
+                    );
+                }
+                return Ok(ExitCode::from(1));
+            }
+        }
+        GovQuery::Ballots { id } => {
+            no_proof("the ballot list (prove one ballot with `query gov ballot N WHO --prove`)")?;
+            let ballots = client.ballots(*id)?;
+            output::print(global, &ballots, || describe_ballots(&names, &ballots));
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::PathBuf;
+
+    fn global(home: PathBuf) -> Global {
+        Global {
+            node: "http://127.0.0.1:1".into(),
+            key: None,
+            home,
+            json: false,
+        }
+    }
+
+    fn temp_home() -> PathBuf {
+        let dir = std::env::temp_dir().join(format!(
+            "aigov-gov-test-{}-{}",
+            std::process::id(),
+            now_ms()
+        ));
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    #[test]
+    fn every_action_kind_parses_and_renders_back() {
+        let home = temp_home();
+        let ada = aigov_types::PrivateKey::from_seed_bytes([4; 32]);
+        crate::keys::save(&home, "ada", &ada).unwrap();
+        let g = global(home.clone());
+        let names = Names::load(&g);
+        let params = GovernanceParams::default();
+        let file = home.join("params.json");
+        // The --json output of `aigov query gov params`.
+        std::fs::write(
+            &file,
+            serde_json::json!({"height": 3, "key": "00", "value": params}).to_string(),
+        )
+        .unwrap();
+        let f = file.display().to_string();
+        let hex = ada.public_key().to_string();
+        for (spec, back) in [
+            ("activate-personnel:ada", "activate-personnel:ada"),
+            (
+                &format!("activate_personnel:{hex}") as &str,
+                "activate-personnel:ada",
+            ),
+            ("suspend-personnel:ada", "suspend-personnel:ada"),
+            ("remove-personnel:ada", "remove-personnel:ada"),
+            ("renew-personnel-term:ada", "renew-personnel-term:ada"),
+            ("set-personnel-tier:ada:3", "set-personnel-tier:ada:3"),
+        ] {
+            let a = parse_action(&g, spec).unwrap();
+            assert_eq!(describe_action(&names, &a), back);
+        }
+        let a = parse_action(&g, &format!("set-class-params:review:{f}")).unwrap();
+        assert_eq!(
+            a,
+            Action::SetClassParams(ClassParamsChange {
+                class: ProposalClass::Review,
+                params: params.review.clone()
+            })
+        );
+        let a = parse_action(&g, &format!("set-governance-params:{f}")).unwrap();
+        assert_eq!(a, Action::SetGovernanceParams(params.clone()));
+        for bad in [
+            "activate-personnel",
+            "activate-personnel:nobody",
+            "frobnicate:ada",
+            "set-personnel-tier:ada",
+            "set-personnel-tier:ada:x",
+            "set-class-params:nope:x.json",
+            "set-governance-params:/nonexistent.json",
+        ] {
+            let e = parse_action(&g, bad).unwrap_err();
+            assert!(!format!("{e:#}").is_empty(), "{bad}");
+        }
+        let e = format!("{:#}", parse_action(&g, "frobnicate:ada").unwrap_err());
+        assert!(e.contains("activate-personnel:WHO"), "{e}");
+        let _ = std::fs::remove_dir_all(home);
+    }
+
+    #[test]
+    fn times_durations_and_ratios_read_well() {
+        assert!(when(0).starts_with("1970-01-01 00:00:00 UTC"));
+        assert!(when(1_700_000_000_000).starts_with("2023-11-14 22:13:20 UTC"));
+        assert!(when(951_782_400_000).starts_with("2000-02-29 00:00:00 UTC"));
+        assert_eq!(duration(0), "0 s");
+        assert_eq!(duration(30_000), "30 s");
+        assert_eq!(duration(1_500), "1.5 s");
+        assert_eq!(duration(300_000), "5 min");
+        assert_eq!(duration(3_600_000), "60 min");
+        assert_eq!(duration(7 * 86_400_000), "7 d");
+        assert_eq!(pct(5_500), "55.00 %");
+        assert_eq!(pct(6_667), "66.67 %");
+        assert_eq!(ratio(432, 864), "50.0 %");
+        assert_eq!(ratio(1, 0), "-");
+    }
+}
