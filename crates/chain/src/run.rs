@@ -100,7 +100,11 @@ pub fn run(cfg: RunConfig) -> Result<(), String> {
             Err(_) => return Err("duplicate validator keys in genesis".to_string()),
         };
         let _ = oracle.track(0, peers);
-        let quota = Quota::per_second(NZU32!(50_000));
+        // Per-peer message rates. Receivers size their queues from these (burst x peers), so
+        // they bound memory as well as abuse: consensus sends a few messages per view, blocks
+        // and backfill one per block, transactions many.
+        let quota = Quota::per_second(NZU32!(1_024));
+        let tx_quota = Quota::per_second(NZU32!(8_192));
         let channels = Channels {
             votes: network.register(0, quota),
             certs: network.register(1, quota),
@@ -108,7 +112,7 @@ pub fn run(cfg: RunConfig) -> Result<(), String> {
             backfill: network.register(3, quota),
             broadcast: network.register(4, quota),
             state_sync: network.register(5, quota),
-            txs: network.register(6, quota),
+            txs: network.register(6, tx_quota),
         };
         network.start();
 
