@@ -124,7 +124,8 @@ fn bench_limit(duration: Duration) -> f64 {
     total.load(Ordering::Relaxed) as f64 / start.elapsed().as_secs_f64()
 }
 
-/// A node running in this process on a fresh chain in a temporary folder.
+/// Validators running in this process on a fresh chain in a temporary folder, talking over
+/// authenticated p2p on loopback. `client` talks to validator 0.
 struct BenchNode {
     client: Client,
     chain_id: Slug,
@@ -134,70 +135,102 @@ struct BenchNode {
 
 impl Drop for BenchNode {
     fn drop(&mut self) {
-        // The node thread keeps running until the process exits; its files can go.
+        // The node threads keep running until the process exits; their files can go.
         let _ = std::fs::remove_dir_all(&self.dir);
     }
 }
 
+/// A free loopback address (bound, then released: good enough for a benchmark).
+fn free_addr() -> anyhow::Result<std::net::SocketAddr> {
+    Ok(std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?)
+}
+
 fn start_node() -> anyhow::Result<BenchNode> {
+    start_network(1)
+}
+
+/// Starts `n` validators, each with its own runtime, storage, p2p port and API.
+fn start_network(n: usize) -> anyhow::Result<BenchNode> {
     let nanos = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_nanos());
     let dir = std::env::temp_dir().join(format!("aigov-bench-{}-{nanos}", std::process::id()));
     std::fs::create_dir_all(&dir)?;
-    let validator = PrivateKey::generate();
-    let dealt = setup::deal(&[validator.public_key()])?;
-    let share = dealt.shares.values().next().context("no share")?.clone();
+    let keys: Vec<PrivateKey> = (0..n).map(|_| PrivateKey::generate()).collect();
+    let dealt = setup::deal(&keys.iter().map(|k| k.public_key()).collect::<Vec<_>>())?;
+    let p2p: Vec<std::net::SocketAddr> =
+        (0..n).map(|_| free_addr()).collect::<anyhow::Result<_>>()?;
     let now_ms = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_millis() as u64);
-    let (mut genesis, _) = setup::demo_genesis(
-        "aigov-bench",
-        now_ms,
-        &validator.public_key(),
-        "127.0.0.1:0",
-        &dealt.polynomial,
-    );
+    let validators: Vec<_> = keys
+        .iter()
+        .zip(&p2p)
+        .map(|(k, a)| (k.public_key(), a.to_string()))
+        .collect();
+    let (mut genesis, _) =
+        setup::demo_genesis_with_validators("aigov-bench", now_ms, &validators, &dealt.polynomial);
     // The load is applications from fresh keys: let a block carry as many as it can hold.
     genesis.params.sponsored_txs_per_block_max = aigov_types::block::MAX_BLOCK_TXS as u32;
     genesis.pool_gas = u64::MAX / 4;
     let genesis_path = dir.join("genesis.json");
     setup::write_genesis(&genesis_path, &genesis)?;
-    let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
+    let peers: Vec<_> = keys
+        .iter()
+        .zip(&p2p)
+        .map(|(k, a)| (k.public_key(), *a))
+        .collect();
     let (ready_tx, ready_rx) = mpsc::channel();
-    let cfg = RunConfig {
-        storage_dir: dir.join("db"),
-        peers: vec![(validator.public_key(), "127.0.0.1:0".parse()?)],
-        genesis: genesis.clone(),
-        polynomial: dealt.polynomial,
-        signer: validator,
-        share,
-        p2p_listen: "127.0.0.1:0".parse()?,
-        api_listener: listener,
-        timing: Timing::default(),
-        worker_threads: cores(),
-        on_ready: Box::new(move |r: Ready| {
-            let _ = ready_tx.send(r);
-        }),
-    };
-    // The runtime drives the node's root future on this thread: give it a main-thread-sized
-    // stack (spawned threads get 2 MiB, too little for the engine's futures in debug builds).
-    std::thread::Builder::new()
-        .name("bench-node".into())
-        .stack_size(64 << 20)
-        .spawn(move || {
-            if let Err(e) = aigov_chain::run::run(cfg) {
-                eprintln!("bench node stopped: {e}");
-            }
-        })?;
-    let ready = ready_rx
-        .recv_timeout(Duration::from_secs(60))
-        .context("the bench node did not start")?;
-    let client = Client::new(format!("http://{}", ready.api));
+    for (i, key) in keys.into_iter().enumerate() {
+        let share = dealt
+            .shares
+            .get(&key.public_key().0)
+            .context("no share")?
+            .clone();
+        let ready_tx = ready_tx.clone();
+        let cfg = RunConfig {
+            storage_dir: dir.join(format!("node{i}")),
+            peers: peers.clone(),
+            genesis: genesis.clone(),
+            polynomial: dealt.polynomial.clone(),
+            signer: key,
+            share,
+            p2p_listen: p2p[i],
+            api_listener: std::net::TcpListener::bind("127.0.0.1:0")?,
+            timing: Timing::default(),
+            worker_threads: if n == 1 { cores() } else { 1 },
+            on_ready: Box::new(move |r: Ready| {
+                let _ = ready_tx.send((i, r));
+            }),
+        };
+        // The runtime drives the node's root future on this thread: give it a
+        // main-thread-sized stack (spawned threads get 2 MiB, too little in debug builds).
+        std::thread::Builder::new()
+            .name(format!("bench-node-{i}"))
+            .stack_size(64 << 20)
+            .spawn(move || {
+                if let Err(e) = aigov_chain::run::run(cfg) {
+                    eprintln!("bench node {i} stopped: {e}");
+                }
+            })?;
+    }
+    let mut api = None;
+    for _ in 0..n {
+        let (i, ready) = ready_rx
+            .recv_timeout(Duration::from_secs(60))
+            .context("a bench node did not start")?;
+        if i == 0 {
+            api = Some(ready.api);
+        }
+    }
+    let client = Client::new(format!(
+        "http://{}",
+        api.context("validator 0 did not start")?
+    ));
     let start = Instant::now();
     while client.health().map(|h| h.height).unwrap_or(0) < 1 {
-        if start.elapsed() > Duration::from_secs(30) {
-            bail!("the bench node did not finalize its first block");
+        if start.elapsed() > Duration::from_secs(60) {
+            bail!("the bench network did not finalize its first block");
         }
         std::thread::sleep(Duration::from_millis(20));
     }
@@ -412,6 +445,9 @@ pub fn run(global: &Global, args: &BenchArgs) -> anyhow::Result<ExitCode> {
     let what = args.what.unwrap_or(BenchWhat::All);
     let mut figures = Vec::new();
     let wants = |w: BenchWhat| what == BenchWhat::All || what == w;
+    // Bench nodes keep running until the process exits; their folders are removed (on drop)
+    // only after the report, so no node loses its files while it still runs.
+    let mut nodes = Vec::new();
 
     // The ceiling, measured in the same run as everything it is compared with.
     let limit = bench_limit(Duration::from_millis(if quick { 300 } else { 3000 }));
@@ -476,6 +512,33 @@ pub fn run(global: &Global, args: &BenchArgs) -> anyhow::Result<ExitCode> {
         if wants(BenchWhat::Proof) {
             figures.extend(bench_proof(&node, if quick { 50 } else { 1000 })?);
         }
+        nodes.push(node);
+    }
+    if wants(BenchWhat::Finality) {
+        eprintln!("finality: starting 4 validators on loopback…");
+        let net = start_network(4)?;
+        let lat = bench_finality(&net, if quick { 20 } else { 200 })?;
+        nodes.push(net);
+        let (p50, p99) = (percentile(&lat, 50.0), percentile(&lat, 99.0));
+        figures.push(Figure {
+            bench: "finality",
+            metric: format!(
+                "submit→finalized p50, 4 validators, loopback p2p ({} txs)",
+                lat.len()
+            ),
+            value: p50,
+            unit: "ms",
+            goal: Some("≤ 200 ms".into()),
+            met: Some(p50 <= 200.0),
+        });
+        figures.push(Figure {
+            bench: "finality",
+            metric: "submit→finalized p99, 4 validators, loopback p2p".into(),
+            value: p99,
+            unit: "ms",
+            goal: None,
+            met: None,
+        });
     }
     let report = Report {
         machine: machine(),
@@ -491,5 +554,6 @@ pub fn run(global: &Global, args: &BenchArgs) -> anyhow::Result<ExitCode> {
     } else {
         print_table(&report);
     }
+    drop(nodes);
     Ok(ExitCode::SUCCESS)
 }
