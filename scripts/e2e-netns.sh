@@ -55,7 +55,9 @@ step "testnet init (one host per namespace)"
 
 start() {
   local i=$1
-  in_ns "$i" "$BIN" node run --config "$WORK/tn/node$i/config.json" >>"$WORK/n$i.log" 2>&1 &
+  # `ip netns exec` execs the node, so $! is the validator itself (a shell function run in the
+  # background would be a subshell, and killing it would leave the validator running).
+  ip netns exec "${NS[$i]}" "$BIN" node run --config "$WORK/tn/node$i/config.json" >>"$WORK/n$i.log" 2>&1 &
   PIDS[$i]=$!
   disown "${PIDS[$i]}" 2>/dev/null || true
 }
@@ -88,12 +90,15 @@ for i in 0 1 2 3; do echo "tx via node $i finalized at height $(submit "$i" "flo
 
 step "kill -9 validator 3: the other three continue"
 kill -9 "${PIDS[3]}"; while kill -0 "${PIDS[3]}" 2>/dev/null; do sleep 0.05; done; PIDS[3]=""
+pgrep -f "node3/config.json" >/dev/null && fail "validator 3 is still running after kill -9"
+H3=$(health 3); [ "$H3" = -1 ] || fail "validator 3 still answers after kill -9 (height $H3)"
 H=$(health 0)
 echo "tx with node 3 down finalized at height $(submit 1 "down1")"
 wait_height 0 $((H + 3)) 60
 
 step "restart validator 3: it catches up"
 start 3
+wait_height 3 1 60
 TARGET=$(health 0)
 wait_height 3 "$TARGET" 120
 same_chain "$TARGET" 0 1 2 3
