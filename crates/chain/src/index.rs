@@ -3,11 +3,10 @@
 //! the live event stream. Rebuilt from state at startup, so it is never a second source of
 //! truth.
 
+use aigov_types::Hash;
 use aigov_types::codec::Encode;
 use aigov_types::event::EventRecord;
 use aigov_types::log::leaf_hash;
-use aigov_types::{Hash, PublicKey, TxHash};
-use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 use tokio::sync::broadcast;
@@ -122,8 +121,3 @@ impl Index {
         *self.inner.tip.write().unwrap_or_else(|p| p.into_inner()) = tip;
     }
 }
-
-/// The next nonce of each sender of a finalized block (for mempool cleanup).
-pub type NextNonces = BTreeMap<PublicKey, u64>;
-/// Hashes of a finalized block's transactions.
-pub type Included = Vec<TxHash>;

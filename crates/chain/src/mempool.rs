@@ -222,19 +222,6 @@ impl Mempool {
         }
         evict.len()
     }
-
-    /// Drops a transaction (e.g. one that finalized state shows can never execute).
-    pub fn evict(&self, hash: &TxHash) {
-        remove(&mut self.lock(), hash);
-    }
-
-    /// The sender and nonce of a pending transaction.
-    pub fn sender_of(&self, hash: &TxHash) -> Option<(PublicKey, u64)> {
-        self.lock()
-            .by_hash
-            .get(hash)
-            .map(|e| (e.sender.clone(), e.nonce))
-    }
 }
 
 fn remove(inner: &mut Inner, hash: &TxHash) {
