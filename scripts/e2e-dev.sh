@@ -149,4 +149,62 @@ step "prove the executed proposal and verify it offline"
 "$BIN" verify "$WORK/proposal.json" --genesis "$WORK/data/genesis.json" | tee "$WORK/verify.txt" \
   || fail "the proposal's proof does not verify"
 grep -q "EXECUTED" "$WORK/verify.txt" || fail "the proven proposal is not Executed"
+# The economy: a recorded purchase, a sponsored vote, a bounty paid by a Review vote.
+step "economy: the published gas price; frank (treasury officer, fr) records the lab's payment"
+"$BIN" query gas price
+LAB0=$("$BIN" --json query gas balance lab | python3 -c 'import json,sys; print((json.load(sys.stdin)["value"] or {"gas":0})["gas"])')
+"$BIN" --key frank --json tx gas purchase --category model_registration --account lab \
+  --paid 2500000 --reference wire-2026-0001 >"$WORK/purchase.json" || fail "purchase: $(cat "$WORK/purchase.json")"
+python3 -c '
+import json, sys
+s = json.load(open(sys.argv[1]))
+p = next(e["event"] for e in s["events"] if e["event"]["type"] == "gas_purchased")
+print("purchase #%s: paid %s, %s credits to the lab; recorded by %s; gas paid by the %s" % (p["id"], p["paid"], p["credits"], p["member"], s["receipt"]["payer"]))' "$WORK/purchase.json"
+LAB1=$("$BIN" --json query gas balance lab | python3 -c 'import json,sys; print(json.load(sys.stdin)["value"]["gas"])')
+[ "$LAB1" -gt "$LAB0" ] || fail "the lab's credits did not grow: $LAB0 -> $LAB1"
+set +e; "$BIN" --key frank tx gas purchase --category model_registration --account lab \
+  --paid 2500000 --reference wire-2026-0001 >"$WORK/dup.txt" 2>&1; rc=$?; set -e
+[ "$rc" = 1 ] && grep -q duplicate_purchase "$WORK/dup.txt" || fail "duplicate purchase: exit $rc: $(cat "$WORK/dup.txt")"
+echo "the same payment recorded twice fails with duplicate_purchase"
+
+step "a bug bounty: a fresh key claims, a Review vote pays it from the treasury"
+"$BIN" keys new hunter
+echo "Ballot replay across chains: details for the reviewers." >"$WORK/report.md"
+"$BIN" --key hunter --json tx treasury claim-bounty --title "Cross-chain ballot replay" \
+  --report "$WORK/report.md" --amount 500000 >"$WORK/claim.json" || fail "claim: $(cat "$WORK/claim.json")"
+BOUNTY=$(python3 -c '
+import json, sys
+s = json.load(open(sys.argv[1]))
+print(next(e["event"]["id"] for e in s["events"] if e["event"]["type"] == "bounty_claimed"))' "$WORK/claim.json")
+"$BIN" query treasury
+"$BIN" --key alice --json tx gov propose --class review --title "Pay the ballot-replay bounty" \
+  --description "Confirmed by the software team." --action "pay-bounty:$BOUNTY:400000" >"$WORK/bprop.json" \
+  || fail "bounty proposal: $(cat "$WORK/bprop.json")"
+BPROP=$(python3 -c '
+import json, sys
+s = json.load(open(sys.argv[1]))
+print(next(e["event"]["proposal"] for e in s["events"] if e["event"]["type"] == "proposal_submitted"))' "$WORK/bprop.json")
+for _ in $(seq 1 50); do [ "$(gov_status "$BPROP")" = active ] && break; sleep 0.2; done
+ALICE0=$("$BIN" --json query gas balance alice | python3 -c 'import json,sys; print(json.load(sys.stdin)["value"]["gas"])')
+"$BIN" --key alice --json tx gov vote "$BPROP" yes >"$WORK/vote.json"
+"$BIN" --key bob tx gov vote "$BPROP" yes | tail -1
+python3 -c '
+import json, sys
+r = json.load(open(sys.argv[1]))["receipt"]
+assert r["payer"] == "pool", r
+print("alice voted: %s gas, %s credits, paid by the pool" % (r["gas_used"], r["credits"]))' "$WORK/vote.json"
+ALICE1=$("$BIN" --json query gas balance alice | python3 -c 'import json,sys; print(json.load(sys.stdin)["value"]["gas"])')
+[ "$ALICE0" = "$ALICE1" ] || fail "voting cost alice credits: $ALICE0 -> $ALICE1"
+for _ in $(seq 1 120); do
+  S=$(gov_status "$BPROP"); [ "$S" = executed ] && break
+  case "$S" in defeated|quorum_failed|expired|execution_failed|canceled) fail "bounty proposal ended $S";; esac
+  sleep 0.5
+done
+[ "$S" = executed ] || fail "bounty proposal is $S after 60 s"
+"$BIN" query treasury bounty "$BOUNTY"
+"$BIN" query treasury payment 1 --prove --out "$WORK/payment.json"
+"$BIN" verify "$WORK/payment.json" --genesis "$WORK/data/genesis.json" >/dev/null \
+  || fail "the payment's proof does not verify"
+echo "the payout is proven: aigov verify accepts $WORK/payment.json"
+"$BIN" query treasury
 echo "e2e-dev: PASS"

@@ -95,6 +95,52 @@ pub const SCHEMAS: &[SchemaDoc] = &[
         "object",
         "aigov_types::api::StateResponse<aigov_types::governance::GovernanceParams>",
     ),
+    schema(
+        "StateResponse_EconomyParams",
+        "object",
+        "aigov_types::api::StateResponse<aigov_types::economy::EconomyParams>",
+    ),
+    schema(
+        "StateResponse_GasPrice",
+        "object",
+        "aigov_types::api::StateResponse<aigov_types::economy::GasPrice>",
+    ),
+    schema(
+        "StateResponse_CreditLedger",
+        "object",
+        "aigov_types::api::StateResponse<aigov_types::economy::CreditLedger>",
+    ),
+    schema(
+        "StateResponse_Purchase",
+        "object",
+        "aigov_types::api::StateResponse<aigov_types::economy::Purchase>",
+    ),
+    schema(
+        "StateResponse_DutyUsage",
+        "object",
+        "aigov_types::api::StateResponse<aigov_types::economy::DutyUsage>",
+    ),
+    schema(
+        "StateResponse_TreasuryLedger",
+        "object",
+        "aigov_types::api::StateResponse<aigov_types::treasury::TreasuryLedger>",
+    ),
+    schema(
+        "StateResponse_Payment",
+        "object",
+        "aigov_types::api::StateResponse<aigov_types::treasury::Payment>",
+    ),
+    schema(
+        "StateResponse_Bounty",
+        "object",
+        "aigov_types::api::StateResponse<aigov_types::treasury::Bounty>",
+    ),
+    schema(
+        "EconomyResponse",
+        "object",
+        "aigov_types::api::EconomyResponse",
+    ),
+    schema("BountyPage", "object", "aigov_types::api::BountyPage"),
     schema("ProposalPage", "object", "aigov_types::api::ProposalPage"),
     schema("Ballots", "array", "Vec<aigov_types::governance::Ballot>"),
     schema("TallyResponse", "object", "aigov_types::api::TallyResponse"),

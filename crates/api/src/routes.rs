@@ -4,7 +4,7 @@
 
 use crate::backend::Backend;
 use crate::error::ApiError;
-use crate::handlers::{blocks, events, governance, lists, log, node, state, txs};
+use crate::handlers::{blocks, economy, events, governance, lists, log, node, state, txs};
 use crate::{Ctx, MAX_BODY_BYTES, metrics, openapi};
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -124,6 +124,28 @@ pub enum Endpoint {
     StateBallot,
     /// `GET /v1/state/governance/params`.
     StateGovernanceParams,
+    /// `GET /v1/state/gas/params`.
+    StateEconomyParams,
+    /// `GET /v1/state/gas/price`.
+    StateGasPrice,
+    /// `GET /v1/state/gas/ledger`.
+    StateCreditLedger,
+    /// `GET /v1/state/gas/purchases/{id}`.
+    StatePurchase,
+    /// `GET /v1/state/gas/duty/{pubkey}`.
+    StateDutyUsage,
+    /// `GET /v1/state/pool/members/{id}`.
+    StatePoolContribution,
+    /// `GET /v1/state/treasury`.
+    StateTreasury,
+    /// `GET /v1/state/treasury/payments/{id}`.
+    StatePayment,
+    /// `GET /v1/state/treasury/bounties/{id}`.
+    StateBounty,
+    /// `GET /v1/economy`.
+    Economy,
+    /// `GET /v1/treasury/bounties`.
+    Bounties,
     /// `GET /v1/members`.
     Members,
     /// `GET /v1/organisations`.
@@ -478,6 +500,134 @@ pub const ROUTES: &[RouteDoc] = &[
         &[PROVE],
         "StateResponse_GovernanceParams",
     ),
+    state_route(
+        "/v1/state/gas/params",
+        Endpoint::StateEconomyParams,
+        "state_economy_params",
+        "The economy's parameters in force (gas price algorithm, gas tax, credit rate, duty allowance)",
+        &[PROVE],
+        "StateResponse_EconomyParams",
+    ),
+    state_route(
+        "/v1/state/gas/price",
+        Endpoint::StateGasPrice,
+        "state_gas_price",
+        "The current gas price (milli-credits per gas) and the height that set it",
+        &[PROVE],
+        "StateResponse_GasPrice",
+    ),
+    state_route(
+        "/v1/state/gas/ledger",
+        Endpoint::StateCreditLedger,
+        "state_credit_ledger",
+        "The credit ledger: credits ever issued and consumed, purchases recorded",
+        &[PROVE],
+        "StateResponse_CreditLedger",
+    ),
+    state_route(
+        "/v1/state/gas/purchases/{id}",
+        Endpoint::StatePurchase,
+        "state_purchase",
+        "A recorded purchase of credits",
+        &[path("id", "Purchase id, a positive integer.", "1"), PROVE],
+        "StateResponse_Purchase",
+    ),
+    state_route(
+        "/v1/state/gas/duty/{pubkey}",
+        Endpoint::StateDutyUsage,
+        "state_duty_usage",
+        "What a person has used of their daily allowance of pool-paid duties",
+        &[
+            path(
+                "pubkey",
+                "Ed25519 public key, 64 hex digits.",
+                PUBKEY_EXAMPLE,
+            ),
+            PROVE,
+        ],
+        "StateResponse_DutyUsage",
+    ),
+    state_route(
+        "/v1/state/pool/members/{id}",
+        Endpoint::StatePoolContribution,
+        "state_pool_contribution",
+        "Credits a member has put into the system pool",
+        &[
+            path("id", "Member id: 1-32 of a-z, 0-9, '-', '_'.", "fr"),
+            PROVE,
+        ],
+        "StateResponse_u64",
+    ),
+    state_route(
+        "/v1/state/treasury",
+        Endpoint::StateTreasury,
+        "state_treasury",
+        "The treasury's ledger: balance, inflows, outflows, payments",
+        &[PROVE],
+        "StateResponse_TreasuryLedger",
+    ),
+    state_route(
+        "/v1/state/treasury/payments/{id}",
+        Endpoint::StatePayment,
+        "state_treasury_payment",
+        "A payment out of the treasury, with the proposal that authorised it",
+        &[path("id", "Payment id, a positive integer.", "1"), PROVE],
+        "StateResponse_Payment",
+    ),
+    state_route(
+        "/v1/state/treasury/bounties/{id}",
+        Endpoint::StateBounty,
+        "state_bounty",
+        "A bug-bounty claim",
+        &[
+            path("id", "Bounty claim id, a positive integer.", "1"),
+            PROVE,
+        ],
+        "StateResponse_Bounty",
+    ),
+    RouteDoc {
+        verb: Verb::Get,
+        path: "/v1/economy",
+        endpoint: Endpoint::Economy,
+        operation_id: "economy",
+        tag: "economy",
+        summary: "Price, parameters, credit ledger, pool and treasury in one read",
+        description: "Everything at the latest finalized height, unproven; each figure is \
+                      provable on its own under `/v1/state/gas/...`, `/v1/state/pool` and \
+                      `/v1/state/treasury`. The price history is the log's \
+                      `gas_price_changed` events.",
+        params: &[],
+        success: ok("The economy.", "EconomyResponse"),
+        errors: &[500, 503],
+    },
+    RouteDoc {
+        verb: Verb::Get,
+        path: "/v1/treasury/bounties",
+        endpoint: Endpoint::Bounties,
+        operation_id: "bounties",
+        tag: "economy",
+        summary: "A page of bug-bounty claims, in id order",
+        description: "Claims `offset+1 ..= offset+limit` with their status (claimed, paid, \
+                      rejected) and, once paid, the payment id.",
+        params: &[
+            query(
+                "offset",
+                ParamKind::Integer,
+                false,
+                "Claims to skip (default 0).",
+                "0",
+            ),
+            query(
+                "limit",
+                ParamKind::Integer,
+                false,
+                "Page size (default 100, capped at 1000).",
+                "100",
+            ),
+        ],
+        success: ok("The claims.", "BountyPage"),
+        errors: &[400, 500, 503],
+    },
     RouteDoc {
         verb: Verb::Get,
         path: "/v1/members",
@@ -802,6 +952,17 @@ fn method_router<B: Backend>(doc: &RouteDoc) -> MethodRouter<Ctx<B>> {
         Endpoint::ProposalBallots => on(f, governance::ballots::<B>),
         Endpoint::ProposalTally => on(f, governance::tally::<B>),
         Endpoint::ProposalDecision => on(f, governance::decision::<B>),
+        Endpoint::StateEconomyParams => on(f, economy::params::<B>),
+        Endpoint::StateGasPrice => on(f, economy::price::<B>),
+        Endpoint::StateCreditLedger => on(f, economy::ledger::<B>),
+        Endpoint::StatePurchase => on(f, economy::purchase::<B>),
+        Endpoint::StateDutyUsage => on(f, economy::duty::<B>),
+        Endpoint::StatePoolContribution => on(f, economy::pool_contribution::<B>),
+        Endpoint::StateTreasury => on(f, economy::treasury_ledger::<B>),
+        Endpoint::StatePayment => on(f, economy::payment::<B>),
+        Endpoint::StateBounty => on(f, economy::bounty::<B>),
+        Endpoint::Economy => on(f, economy::summary::<B>),
+        Endpoint::Bounties => on(f, economy::bounties::<B>),
         Endpoint::Members => on(f, lists::members::<B>),
         Endpoint::Organisations => on(f, lists::organisations::<B>),
         Endpoint::Personnel => on(f, lists::personnel::<B>),

@@ -48,14 +48,19 @@ where
     }
     let reader = FinalizedReader::<E>::Shared(dbs.clone());
     let internal = |e: aigov_state::StoreError| SubmitError::Internal(e.to_string());
-    let params = aigov_state::chain::params(&reader)
+    // The duty allowance's day is that of the latest finalized block: the closest block time
+    // a node knows without trusting its own clock.
+    let now = aigov_state::chain::time_ms(&reader)
+        .await
+        .map_err(internal)?;
+    let rules = aigov_state::app::Rules::load(&reader, now)
         .await
         .map_err(internal)?;
     let pending = mempool.pending(&stx.tx.sender);
     let charge = aigov_state::admit(
         &reader,
         &genesis.chain_id,
-        &params,
+        &rules,
         &stx,
         bytes.len(),
         pending,
@@ -69,7 +74,7 @@ where
             bytes,
             stx.tx.sender.clone(),
             stx.tx.nonce,
-            charge.cost,
+            charge.credits,
             sponsored,
             pending.count,
         )

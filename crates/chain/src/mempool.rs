@@ -71,21 +71,25 @@ impl Mempool {
         self.inner.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// What `sender` has pending (count, and cost to its own credits).
+    /// What `sender` has pending (count, cost to its own credits, cost to the pool).
     pub fn pending(&self, sender: &PublicKey) -> Pending {
         let inner = self.lock();
         let Some(txs) = inner.by_sender.get(sender) else {
             return Pending::default();
         };
-        let cost = txs
-            .values()
-            .filter_map(|h| inner.by_hash.get(h))
-            .filter(|e| !e.sponsored)
-            .map(|e| e.cost)
-            .sum();
+        let (mut cost, mut sponsored) = (0u64, 0u64);
+        for e in txs.values().filter_map(|h| inner.by_hash.get(h)) {
+            let total = if e.sponsored {
+                &mut sponsored
+            } else {
+                &mut cost
+            };
+            *total = total.saturating_add(e.cost);
+        }
         Pending {
             count: txs.len() as u64,
             cost,
+            sponsored,
         }
     }
 
@@ -280,7 +284,14 @@ mod tests {
             Err(InsertError::NonceTaken { expected: 1 })
         );
         m.insert(h1, b1, k.public_key(), 1, 1, false, 1).unwrap();
-        assert_eq!(m.pending(&k.public_key()), Pending { count: 2, cost: 2 });
+        assert_eq!(
+            m.pending(&k.public_key()),
+            Pending {
+                count: 2,
+                cost: 2,
+                sponsored: 0
+            }
+        );
         assert_eq!(m.peek(10).len(), 2);
     }
 

@@ -350,6 +350,8 @@ pub fn demo_genesis_with_validators(
         personnel: BoundedVec::truncating(personnel),
         accounts: BoundedVec::truncating(funded),
         pool_gas: 1_000_000_000,
+        economy: Default::default(),
+        treasury_supply: 1_000_000_000_000,
         validators: BoundedVec::truncating(
             validators
                 .iter()

@@ -71,6 +71,40 @@ pub enum Command {
     ///
     /// Starts its own node on a fresh chain in a temporary folder. Build with --release.
     Bench(BenchArgs),
+    /// Model files, offline: the container ID a model is registered under, and OpenSSF Model
+    /// Signing signatures (the `model-signing` tool's key-mode bundles).
+    #[command(subcommand)]
+    Model(ModelCmd),
+}
+
+/// `aigov model`.
+#[derive(Subcommand, Debug)]
+pub enum ModelCmd {
+    /// Print a model folder's (or single file's) container ID: SHA-256 over the SHA-256 of
+    /// every file, in path order, exactly as OpenSSF Model Signing computes it (`.git*` at the
+    /// top level is left out, as the tool does). With --json, the per-file manifest too.
+    Fingerprint {
+        /// The model folder or file.
+        path: PathBuf,
+        /// Leave out this path, relative to the folder (repeat for several), e.g. `model.sig`.
+        #[arg(long = "ignore")]
+        ignore: Vec<String>,
+    },
+    /// Check an OpenSSF Model Signing key-mode bundle (`model_signing sign key …`) offline: the
+    /// ECDSA P-256 signature over the DSSE envelope, the in-toto statement, and every file of
+    /// the folder against the signed manifest.
+    ///
+    /// Exit code 0: valid; 1: invalid (a file changed, a wrong key, a tampered bundle); 2: could
+    /// not be checked.
+    VerifySignature {
+        /// The model folder or file.
+        path: PathBuf,
+        /// The bundle (`model.sig`).
+        bundle: PathBuf,
+        /// The signer's public key, PEM (`openssl ec -pubout`).
+        #[arg(long)]
+        public_key: PathBuf,
+    },
 }
 
 /// `aigov bench`.
@@ -127,6 +161,56 @@ pub enum TxModule {
     /// Governance: propose, vote, cancel. Duties of Active personnel: the system pool pays.
     #[command(subcommand)]
     Gov(GovTx),
+    /// Gas credits: record a purchase (treasury officers).
+    #[command(subcommand)]
+    Gas(GasTx),
+    /// The shared treasury: claim a bug bounty (anyone; spending needs a proposal).
+    #[command(subcommand)]
+    Treasury(TreasuryTx),
+}
+
+/// Gas transactions.
+#[derive(Subcommand, Debug)]
+pub enum GasTx {
+    /// Record a payment your member received and issue its credits at the published rate
+    /// (`aigov query gas price` shows it). Treasury officers only; a duty, so the pool pays.
+    /// A payment reference is recorded once per member.
+    Purchase {
+        /// model_registration, hardware_registration, personnel_registration,
+        /// module_development or pool_top_up.
+        #[arg(long)]
+        category: String,
+        /// Who receives the credits (keystore name or public key); not with pool_top_up.
+        #[arg(long)]
+        account: Option<String>,
+        /// The payment, in treasury units (e.g. micro-USDC).
+        #[arg(long)]
+        paid: u64,
+        /// The external payment reference (bank transfer id, invoice number).
+        #[arg(long)]
+        reference: String,
+    },
+}
+
+/// Treasury transactions.
+#[derive(Subcommand, Debug)]
+pub enum TreasuryTx {
+    /// File a bug-bounty claim for a Review vote. Any key may claim (the pool pays, within the
+    /// applicant quota); the report stays off chain, its SHA-256 goes on chain.
+    ClaimBounty {
+        /// A short title.
+        #[arg(long)]
+        title: String,
+        /// A file holding the report (its SHA-256 goes on chain).
+        #[arg(long, conflicts_with = "report_hash")]
+        report: Option<PathBuf>,
+        /// The report's SHA-256, 64 hex digits.
+        #[arg(long, required_unless_present = "report")]
+        report_hash: Option<String>,
+        /// The amount asked for, in treasury units.
+        #[arg(long)]
+        amount: u64,
+    },
 }
 
 /// Governance transactions.
@@ -284,6 +368,62 @@ pub enum QueryWhat {
     /// Governance: proposals, tallies, decision records, ballots, parameters.
     #[command(subcommand)]
     Gov(GovQuery),
+    /// Gas: the price and its parameters, balances, the pool, the credit ledger, purchases.
+    #[command(subcommand)]
+    Gas(GasQuery),
+    /// The shared treasury: its ledger, bounty claims, payments.
+    Treasury {
+        #[command(subcommand)]
+        what: Option<TreasuryQuery>,
+    },
+}
+
+/// Gas queries.
+#[derive(Subcommand, Debug)]
+pub enum GasQuery {
+    /// The current gas price (milli-credits per gas), the parameters of its algorithm, the gas
+    /// tax and the credit rate.
+    Price,
+    /// An account's gas credits.
+    Balance {
+        /// A public key (hex) or keystore name; defaults to --key.
+        who: Option<String>,
+    },
+    /// The system pool's credits and what each member put in.
+    Pool,
+    /// The credit ledger: credits issued, consumed, purchases recorded.
+    Ledger,
+    /// A recorded purchase.
+    Purchase {
+        /// Its id.
+        id: u64,
+    },
+}
+
+/// Treasury queries (the ledger by default).
+#[derive(Subcommand, Debug)]
+pub enum TreasuryQuery {
+    /// Balance, inflows, outflows, payments.
+    Ledger,
+    /// Bounty claims in id order.
+    Bounties {
+        /// Skip this many.
+        #[arg(long, default_value_t = 0)]
+        offset: u64,
+        /// Show at most this many.
+        #[arg(long, default_value_t = 100)]
+        limit: u64,
+    },
+    /// One bounty claim.
+    Bounty {
+        /// Its id.
+        id: u64,
+    },
+    /// One payment.
+    Payment {
+        /// Its id.
+        id: u64,
+    },
 }
 
 /// Governance queries.

@@ -10,6 +10,7 @@ use crate::output;
 use aigov_client::Client;
 use aigov_types::api::{TallyResponse, TxStatus};
 use aigov_types::codec::{BoundedString, BoundedVec, Hash};
+use aigov_types::economy::EconomyParams;
 use aigov_types::event::Event;
 use aigov_types::governance::{
     ACTIONS_MAX, Action, Ballot, CancelProposal, CastVote, Choice, ClassParams, ClassParamsChange,
@@ -17,6 +18,7 @@ use aigov_types::governance::{
     ProposalStatus, SubmitProposal, TallyOutcome, TierChange,
 };
 use aigov_types::receipt::TxOutcome;
+use aigov_types::treasury::{PayBounty, PaymentReason, RejectBounty, TreasuryAward};
 use aigov_types::{Call, PublicKey};
 use anyhow::{Context as _, anyhow, bail};
 use serde::Serialize;
@@ -34,6 +36,10 @@ renew-personnel-term:WHO      start a new term (re-vetting)                     
 set-personnel-tier:WHO:TIER   move a person to another tier                            [system]
 set-class-params:CLASS:FILE   replace one class's rules (JSON ClassParams)             [system]
 set-governance-params:FILE    replace every governance parameter (JSON)                [system]
+set-economy-params:FILE       replace the gas price algorithm, tax, rate (JSON; tier-1 Policy only) [system]
+pay-bounty:ID:AMOUNT          pay bounty claim ID from the treasury                    [review]
+reject-bounty:ID              reject bounty claim ID                                   [review]
+award:WHO:AMOUNT:REASON[:MEMO] treasury award; REASON is grant, round:N or whistleblower:N [system]
 WHO is a keystore name or a 64-hex-digit public key; a FILE may also be the --json output of
 `aigov query gov params`.";
 
@@ -147,8 +153,78 @@ pub fn parse_action(global: &Global, spec: &str) -> anyhow::Result<Action> {
                 .with_context(|| format!("{rest} does not hold governance parameters"))?;
             Action::SetGovernanceParams(params)
         }
+        "set-economy-params" => {
+            let mut v = json_file(rest)?;
+            // `aigov query gas price --json` holds the parameters under `params`.
+            if let Some(inner) = v.get("params").cloned() {
+                v = inner;
+            }
+            let params: EconomyParams = serde_json::from_value(v)
+                .with_context(|| format!("{rest} does not hold economy parameters"))?;
+            Action::SetEconomyParams(params)
+        }
+        "pay-bounty" => {
+            let (id, amount) = rest
+                .split_once(':')
+                .ok_or_else(|| bad("expected pay-bounty:ID:AMOUNT".into()))?;
+            Action::PayBounty(PayBounty {
+                bounty: number(id).map_err(bad)?,
+                amount: number(amount).map_err(bad)?,
+            })
+        }
+        "reject-bounty" => Action::RejectBounty(RejectBounty {
+            bounty: number(rest).map_err(bad)?,
+        }),
+        "award" => {
+            let mut parts = rest.splitn(4, ':');
+            let (Some(who), Some(amount), Some(reason)) =
+                (parts.next(), parts.next(), parts.next())
+            else {
+                return Err(bad("expected award:WHO:AMOUNT:REASON[:MEMO]".into()));
+            };
+            let memo = parts.next().unwrap_or("");
+            let (reason, id) = match reason.split_once(':') {
+                Some((r, id)) => (r, Some(id)),
+                None => (reason, None),
+            };
+            // REASON may itself be `round:N`, which `splitn` split: take N from the memo slot.
+            let (id, memo) = match (id, reason) {
+                (Some(id), _) => (Some(id.to_string()), memo.to_string()),
+                (None, "round" | "whistleblower") => match memo.split_once(':') {
+                    Some((id, memo)) => (Some(id.to_string()), memo.to_string()),
+                    None => (Some(memo.to_string()), String::new()),
+                },
+                (None, _) => (None, memo.to_string()),
+            };
+            let reason = match (reason, id) {
+                ("grant", None) => PaymentReason::Grant,
+                ("round", Some(n)) => PaymentReason::SafetyRoundAward(number(&n).map_err(bad)?),
+                ("whistleblower", Some(n)) => {
+                    PaymentReason::WhistleblowerReward(number(&n).map_err(bad)?)
+                }
+                (other, _) => {
+                    return Err(bad(format!(
+                        "award reason {other:?}: expected grant, round:N or whistleblower:N"
+                    )));
+                }
+            };
+            Action::AwardTreasury(TreasuryAward {
+                to: person(who)?.account,
+                amount: number(amount).map_err(bad)?,
+                reason,
+                memo: BoundedString::new(memo)
+                    .ok_or_else(|| bad("the memo is longer than 128 bytes".into()))?,
+            })
+        }
         other => return Err(bad(format!("unknown action kind {other:?}"))),
     })
+}
+
+/// A non-negative integer argument.
+fn number(s: &str) -> Result<u64, String> {
+    s.trim()
+        .parse()
+        .map_err(|_| format!("{s:?} is not a non-negative integer"))
 }
 
 /// An action in the `--action` syntax, with keystore names where known.
@@ -173,6 +249,33 @@ pub fn describe_action(names: &Names, a: &Action) -> String {
             p.tier_weights.as_slice(),
             pct(p.member_weight_cap_bps),
             p.max_live_proposals
+        ),
+        Action::SetEconomyParams(p) => format!(
+            "set-economy-params (base price {} milli-credits/gas, max {}, target {} gas/block, \
+             tax {}, rate {} per 1000 credits)",
+            p.base_gas_price,
+            p.max_gas_price,
+            p.target_block_gas,
+            pct(p.gas_tax_bps),
+            p.credit_rate
+        ),
+        Action::PayBounty(b) => format!("pay-bounty:{}:{}", b.bounty, b.amount),
+        Action::RejectBounty(b) => format!("reject-bounty:{}", b.bounty),
+        Action::AwardTreasury(a) => format!(
+            "award:{}:{}:{}{}",
+            names.of(&a.to),
+            a.amount,
+            match &a.reason {
+                PaymentReason::Grant => "grant".to_string(),
+                PaymentReason::SafetyRoundAward(n) => format!("round:{n}"),
+                PaymentReason::WhistleblowerReward(n) => format!("whistleblower:{n}"),
+                PaymentReason::Bounty(n) => format!("bounty:{n}"),
+            },
+            if a.memo.as_str().is_empty() {
+                String::new()
+            } else {
+                format!(":{}", a.memo)
+            }
         ),
     }
 }

@@ -6,8 +6,10 @@
 mod args;
 mod bench;
 mod dev;
+mod economy;
 mod gov;
 mod keys;
+mod model;
 mod output;
 mod query;
 mod testnet;
@@ -43,6 +45,7 @@ fn main() -> ExitCode {
         Command::Bench(a) => bench::run(&cli.global, a),
         Command::Testnet(a) => testnet::run_testnet(&cli.global, a),
         Command::Node(a) => testnet::run_node(&cli.global, a),
+        Command::Model(a) => model::run(&cli.global, a),
     };
     match result {
         Ok(code) => code,

@@ -96,7 +96,7 @@ pub fn decode_known_json(key: &[u8], bytes: &[u8]) -> Option<serde_json::Value> 
     }
     let k = String::from_utf8_lossy(key);
     type Decode = fn(&[u8]) -> Option<serde_json::Value>;
-    let prefixes: [(&str, Decode); 9] = [
+    let prefixes: [(&str, Decode); 17] = [
         ("gov/prop/", j::<Proposal>),
         ("gov/ballot/", j::<Ballot>),
         ("gov/params", j::<GovernanceParams>),
@@ -104,6 +104,14 @@ pub fn decode_known_json(key: &[u8], bytes: &[u8]) -> Option<serde_json::Value> 
         ("memb/id/", j::<Member>),
         ("org/id/", j::<Organisation>),
         ("acct/", j::<aigov_types::Account>),
+        ("gas/params", j::<aigov_types::economy::EconomyParams>),
+        ("gas/price", j::<aigov_types::economy::GasPrice>),
+        ("gas/ledger", j::<aigov_types::economy::CreditLedger>),
+        ("gas/purchase/", j::<aigov_types::economy::Purchase>),
+        ("gas/duty/", j::<aigov_types::economy::DutyUsage>),
+        ("tres/ledger", j::<aigov_types::treasury::TreasuryLedger>),
+        ("tres/payment/", j::<aigov_types::treasury::Payment>),
+        ("tres/bounty/", j::<aigov_types::treasury::Bounty>),
         ("rcpt/", j::<aigov_types::Receipt>),
         ("log/ev/", j::<aigov_types::EventRecord>),
     ];
@@ -168,7 +176,7 @@ pub fn run(global: &Global, args: &QueryArgs) -> anyhow::Result<ExitCode> {
     let no_proof = |what: &str| -> anyhow::Result<()> {
         if prove {
             bail!(
-                "{what} has no light-client proof; --prove applies to state queries (account, personnel, member, pool, gov proposal, gov ballot, gov params)"
+                "{what} has no light-client proof; --prove applies to state queries (account, personnel, member, pool, gov proposal, gov ballot, gov params, gas price|balance|pool|ledger|purchase, treasury ledger|bounty|payment)"
             );
         }
         Ok(())
@@ -280,6 +288,10 @@ pub fn run(global: &Global, args: &QueryArgs) -> anyhow::Result<ExitCode> {
             });
         }
         QueryWhat::Gov(what) => return crate::gov::query(global, args, what),
+        QueryWhat::Gas(what) => return crate::economy::gas_query(global, args, what),
+        QueryWhat::Treasury { what } => {
+            return crate::economy::treasury_query(global, args, what.as_ref());
+        }
         QueryWhat::Checkpoint => {
             no_proof("the checkpoint")?;
             let c = client.checkpoint()?;

@@ -58,6 +58,8 @@ pub fn run(global: &Global, args: &TxArgs) -> anyhow::Result<ExitCode> {
     let call = match &args.module {
         TxModule::Personnel(cmd) => personnel_call(cmd)?,
         TxModule::Gov(cmd) => crate::gov::call(global, cmd)?,
+        TxModule::Gas(cmd) => crate::economy::gas_call(global, cmd)?,
+        TxModule::Treasury(cmd) => crate::economy::treasury_call(cmd)?,
     };
     let key = crate::keys::signer(global)?;
     let client = Client::new(&global.node);
@@ -68,7 +70,7 @@ pub fn run(global: &Global, args: &TxArgs) -> anyhow::Result<ExitCode> {
         .context("building the transaction")?;
     let about = match &args.module {
         TxModule::Gov(cmd) => crate::gov::proposal_of(cmd),
-        TxModule::Personnel(_) => None,
+        TxModule::Personnel(_) | TxModule::Gas(_) | TxModule::Treasury(_) => None,
     };
     let hash = client.submit(&tx).map_err(|e| {
         // A refusal with a known remedy: the node's words, then what to do.

@@ -278,6 +278,81 @@ impl Client {
         self.get(&state_path("pool", prove))
     }
 
+    /// `GET /v1/economy`: price, parameters, credit ledger, pool and treasury in one read.
+    pub fn economy(&self) -> Result<aigov_types::api::EconomyResponse, ClientError> {
+        self.get("/v1/economy")
+    }
+
+    /// `GET /v1/state/gas/price`.
+    pub fn gas_price(
+        &self,
+        prove: bool,
+    ) -> Result<StateResponse<aigov_types::economy::GasPrice>, ClientError> {
+        self.get(&state_path("gas/price", prove))
+    }
+
+    /// `GET /v1/state/gas/params`.
+    pub fn economy_params(
+        &self,
+        prove: bool,
+    ) -> Result<StateResponse<aigov_types::economy::EconomyParams>, ClientError> {
+        self.get(&state_path("gas/params", prove))
+    }
+
+    /// `GET /v1/state/gas/ledger`.
+    pub fn credit_ledger(
+        &self,
+        prove: bool,
+    ) -> Result<StateResponse<aigov_types::economy::CreditLedger>, ClientError> {
+        self.get(&state_path("gas/ledger", prove))
+    }
+
+    /// `GET /v1/state/gas/purchases/{id}`.
+    pub fn purchase(
+        &self,
+        id: u64,
+        prove: bool,
+    ) -> Result<StateResponse<aigov_types::economy::Purchase>, ClientError> {
+        self.get(&state_path(&format!("gas/purchases/{id}"), prove))
+    }
+
+    /// `GET /v1/state/treasury`.
+    pub fn treasury(
+        &self,
+        prove: bool,
+    ) -> Result<StateResponse<aigov_types::treasury::TreasuryLedger>, ClientError> {
+        self.get(&state_path("treasury", prove))
+    }
+
+    /// `GET /v1/state/treasury/bounties/{id}`.
+    pub fn bounty(
+        &self,
+        id: u64,
+        prove: bool,
+    ) -> Result<StateResponse<aigov_types::treasury::Bounty>, ClientError> {
+        self.get(&state_path(&format!("treasury/bounties/{id}"), prove))
+    }
+
+    /// `GET /v1/state/treasury/payments/{id}`.
+    pub fn payment(
+        &self,
+        id: u64,
+        prove: bool,
+    ) -> Result<StateResponse<aigov_types::treasury::Payment>, ClientError> {
+        self.get(&state_path(&format!("treasury/payments/{id}"), prove))
+    }
+
+    /// `GET /v1/treasury/bounties?offset=&limit=`.
+    pub fn bounties(
+        &self,
+        offset: u64,
+        limit: u64,
+    ) -> Result<aigov_types::api::BountyPage, ClientError> {
+        self.get(&format!(
+            "/v1/treasury/bounties?offset={offset}&limit={limit}"
+        ))
+    }
+
     /// `GET /v1/state/receipts/{hash}`.
     pub fn receipt(&self, hash: &Hash, prove: bool) -> Result<StateResponse<Receipt>, ClientError> {
         self.get(&state_path(&format!("receipts/{hash}"), prove))

@@ -143,6 +143,7 @@ fn finalized_json(hash: Hash) -> String {
             sender: PrivateKey::from_seed_bytes([5; 32]).public_key(),
             outcome: TxOutcome::Success(Succeeded),
             gas_used: 1_234,
+            credits: 1_234,
             payer: GasPayer::Pool,
             first_event: 40,
             event_count: 2,

@@ -2,12 +2,13 @@
 //!
 //! For each block:
 //! 1. on the first block, apply genesis (members, organisations, personnel, credits, pool,
-//!    governance parameters);
+//!    economy parameters and base price, treasury supply, governance parameters);
 //! 2. for each transaction, in block order:
 //!    - a. decode and verify the signature, then **admission** ([admit]): chain id, nonce,
 //!      gas limit, who pays ([Sponsorship]: the sender; the pool for an applicant, within the
-//!      per-account limit and the block's quota; the pool for a duty of Active personnel),
-//!      the payer's balance. An inadmissible transaction makes a block invalid (when
+//!      per-account limit and the block's quota; the pool for a duty of Active personnel,
+//!      within their daily allowance), the payer's balance in credits (gas × the price in
+//!      force for the whole block). An inadmissible transaction makes a block invalid (when
 //!      verifying) or is left out (when proposing);
 //!    - b. **charge**: consume the nonce and the gas, whatever the call's outcome;
 //!    - c. run the **call** in its own overlay: on success its writes and events apply, on
@@ -15,20 +16,24 @@
 //!    - d. append the call's events, then `TxExecuted`, to the log; write the receipt;
 //! 3. the **end-of-block hooks**, after every transaction: governance moves each live proposal
 //!    along by block time, in id order (activation, tally, late-quorum extension, confirm,
-//!    queueing, execution of due actions, expiry; see [crate::governance::hooks]); their events
-//!    are appended to the log with no transaction;
+//!    queueing, execution of due actions, expiry; see [crate::governance::hooks]); then gas
+//!    books the block's consumed credits, sends their tax to the treasury and moves the price
+//!    from the block's gas ([crate::gas::end_block]); their events are appended to the log
+//!    with no transaction;
 //! 4. write the log frontier, height and block time.
 
 use crate::error::{AdmissionError, CallError, ExecError, TxError};
 use crate::store::{Overlay, StateRead, StoreError};
-use crate::{accounts, chain, governance, log::LogWriter, personnel};
+use crate::{accounts, chain, gas, governance, log::LogWriter, personnel, treasury};
 use aigov_types::call::Sponsorship;
 use aigov_types::codec::BoundedString;
+use aigov_types::economy::{EconomyParams, GasCall};
 use aigov_types::event::{Event, EventRecord, GasCredited, GenesisApplied, TxExecuted};
 use aigov_types::genesis::{Genesis, Params};
 use aigov_types::governance::GovernanceCall;
 use aigov_types::personnel::{Personnel, PersonnelCall, PersonnelStatus};
 use aigov_types::receipt::{Failure, GasPayer, Succeeded, TxOutcome};
+use aigov_types::treasury::TreasuryCall;
 use aigov_types::tx::TxFormatError;
 use aigov_types::{Account, Call, Hash, Receipt, SignedTx};
 use bytes::Bytes;
@@ -88,6 +93,8 @@ pub fn call_gas(call: &Call) -> u64 {
         Call::Governance(GovernanceCall::Propose(_)) => 20_000,
         Call::Governance(GovernanceCall::Vote(_)) => 3_000,
         Call::Governance(GovernanceCall::Cancel(_)) => 2_000,
+        Call::Gas(GasCall::RecordPurchase(_)) => 5_000,
+        Call::Treasury(TreasuryCall::ClaimBounty(_)) => 5_000,
     }
 }
 
@@ -107,6 +114,9 @@ pub struct Pending {
     pub count: u64,
     /// Their total cost to the sender's own credits.
     pub cost: u64,
+    /// Their total cost to the pool (sponsored calls), which counts against the sender's
+    /// daily duty allowance.
+    pub sponsored: u64,
 }
 
 /// Who pays how much for an admitted transaction.
@@ -115,7 +125,35 @@ pub struct Charge {
     /// Payer.
     pub payer: GasPayer,
     /// Gas.
-    pub cost: u64,
+    pub gas: u64,
+    /// Credits: the gas at the current price.
+    pub credits: u64,
+}
+
+/// The rules admission applies: the chain's and the economy's parameters, the gas price and
+/// the block time (which day's duty allowance applies).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Rules {
+    /// Chain parameters.
+    pub chain: Params,
+    /// Economy parameters.
+    pub economy: EconomyParams,
+    /// Gas price, milli-credits per gas.
+    pub price: u64,
+    /// Block time, ms.
+    pub now_ms: u64,
+}
+
+impl Rules {
+    /// The rules in force in state `s` at block time `now_ms`.
+    pub async fn load(s: &impl StateRead, now_ms: u64) -> Result<Self, StoreError> {
+        Ok(Self {
+            chain: chain::params(s).await?,
+            economy: gas::params(s).await?,
+            price: gas::price(s).await?.price,
+            now_ms,
+        })
+    }
 }
 
 /// Stateful admission checks, shared by the mempool and block execution. The signature must
@@ -123,12 +161,13 @@ pub struct Charge {
 pub async fn admit(
     s: &impl StateRead,
     chain_id: &aigov_types::Slug,
-    params: &Params,
+    rules: &Rules,
     stx: &SignedTx,
     size: usize,
     pending: Pending,
 ) -> Result<Result<Charge, AdmissionError>, StoreError> {
     let tx = &stx.tx;
+    let params = &rules.chain;
     if tx.chain_id != *chain_id {
         return Ok(Err(AdmissionError::WrongChainId {
             expected: chain_id.clone(),
@@ -157,13 +196,14 @@ pub async fn admit(
             got: tx.nonce,
         }));
     }
-    let cost = tx_cost(params, &tx.call, size);
-    if tx.gas_limit < cost {
+    let gas = tx_cost(params, &tx.call, size);
+    if tx.gas_limit < gas {
         return Ok(Err(AdmissionError::GasLimitTooLow {
-            cost,
+            cost: gas,
             limit: tx.gas_limit,
         }));
     }
+    let credits = EconomyParams::credits_for(gas, rules.price);
     if sponsorship == Sponsorship::Applicant && expected >= params.sponsored_txs_per_account_max {
         return Ok(Err(AdmissionError::SponsorshipUsed {
             sender: tx.sender.clone(),
@@ -180,28 +220,45 @@ pub async fn admit(
                 status,
             }));
         }
+        if let Err(e) = gas::check_duty_allowance(
+            s,
+            &rules.economy,
+            &tx.sender,
+            rules.now_ms,
+            pending.sponsored,
+            credits,
+        )
+        .await?
+        {
+            return Ok(Err(e));
+        }
     }
     if sponsored {
         let available = accounts::pool_gas(s).await?;
-        if available < cost {
-            return Ok(Err(AdmissionError::PoolExhausted { cost, available }));
+        if available < credits {
+            return Ok(Err(AdmissionError::PoolExhausted {
+                cost: credits,
+                available,
+            }));
         }
         return Ok(Ok(Charge {
             payer: GasPayer::Pool,
-            cost,
+            gas,
+            credits,
         }));
     }
     let available = account.map_or(0, |a| a.gas).saturating_sub(pending.cost);
-    if available < cost {
+    if available < credits {
         return Ok(Err(AdmissionError::InsufficientGas {
             sender: tx.sender.clone(),
-            cost,
+            cost: credits,
             available,
         }));
     }
     Ok(Ok(Charge {
         payer: GasPayer::Sender,
-        cost,
+        gas,
+        credits,
     }))
 }
 
@@ -222,6 +279,12 @@ async fn dispatch<B: StateRead>(
         }
         Call::Governance(GovernanceCall::Cancel(call)) => {
             governance::cancel(cx, &tx.sender, call).await
+        }
+        Call::Gas(GasCall::RecordPurchase(call)) => {
+            gas::record_purchase(cx, &tx.sender, call).await
+        }
+        Call::Treasury(TreasuryCall::ClaimBounty(call)) => {
+            treasury::claim_bounty(cx, &tx.sender, call).await
         }
     }
 }
@@ -293,6 +356,13 @@ async fn apply_genesis<S: StateRead>(
         }));
     }
     accounts::put_pool(o, genesis.pool_gas);
+    let issued = credited
+        .values()
+        .try_fold(genesis.pool_gas, |sum, gas| sum.checked_add(*gas))
+        .ok_or_else(|| ExecError::Genesis("the credits granted overflow u64".into()))?;
+    gas::init_genesis(o, &genesis.economy, issued)
+        .map_err(|e| ExecError::Genesis(format!("economy parameters: {e}")))?;
+    treasury::init_genesis(o, genesis.treasury_supply, &mut events).await?;
     governance::init_genesis(o, &genesis.governance)
         .map_err(|e| ExecError::Genesis(format!("governance parameters: {e}")))?;
     o.put_typed(chain::keys::params(), &genesis.params);
@@ -352,10 +422,14 @@ pub async fn execute_block<S: StateRead>(
     if parent_height == 0 {
         apply_genesis(&mut block, &mut log, genesis).await?;
     }
-    let params = chain::params(&block).await?;
+    let rules = Rules::load(&block, ctx.time_ms).await?;
+    let params = rules.chain.clone();
     let mut receipts = Vec::new();
     let mut included = Vec::new();
     let mut sponsored = 0u32;
+    // What the block's transactions used, for the end-of-block price and ledger update.
+    let mut block_gas = 0u64;
+    let mut block_credits = 0u64;
 
     let decoded = decode_txs(txs, mode);
     for (index, (raw, decoded)) in txs.iter().zip(decoded).enumerate() {
@@ -376,7 +450,7 @@ pub async fn execute_block<S: StateRead>(
         let charge = match admit(
             &block,
             &genesis.chain_id,
-            &params,
+            &rules,
             &stx,
             raw.len(),
             Pending::default(),
@@ -409,13 +483,19 @@ pub async fn execute_block<S: StateRead>(
             .unwrap_or_default();
         account.nonce += 1;
         match charge.payer {
-            GasPayer::Sender => account.gas -= charge.cost.min(account.gas),
+            GasPayer::Sender => account.gas -= charge.credits.min(account.gas),
             GasPayer::Pool => {
                 let pool = accounts::pool_gas(&block).await?;
-                accounts::put_pool(&mut block, pool.saturating_sub(charge.cost));
+                accounts::put_pool(&mut block, pool.saturating_sub(charge.credits));
+                if stx.tx.call.sponsorship() == Sponsorship::Duty {
+                    gas::use_duty_allowance(&mut block, &tx.sender, ctx.time_ms, charge.credits)
+                        .await?;
+                }
             }
         }
         accounts::put_account(&mut block, &tx.sender, &account);
+        block_gas = block_gas.saturating_add(charge.gas);
+        block_credits = block_credits.saturating_add(charge.credits);
 
         // The call, all or nothing.
         let mut cx = TxCtx {
@@ -450,7 +530,8 @@ pub async fn execute_block<S: StateRead>(
                 nonce: tx.nonce,
                 call: BoundedString::new(tx.call.name()).unwrap_or_default(),
                 outcome: outcome.clone(),
-                gas_used: charge.cost,
+                gas_used: charge.gas,
+                credits: charge.credits,
                 payer: charge.payer,
             }),
         );
@@ -460,7 +541,8 @@ pub async fn execute_block<S: StateRead>(
             index: receipts.len() as u32,
             sender: tx.sender.clone(),
             outcome,
-            gas_used: charge.cost,
+            gas_used: charge.gas,
+            credits: charge.credits,
             payer: charge.payer,
             first_event,
             event_count: (log.next_index() - first_event) as u32,
@@ -473,6 +555,14 @@ pub async fn execute_block<S: StateRead>(
     // End-of-block hooks.
     let mut hook_events = Vec::new();
     governance::end_block(&mut block, ctx, &params, &mut hook_events).await?;
+    gas::end_block(
+        &mut block,
+        ctx.height,
+        block_gas,
+        block_credits,
+        &mut hook_events,
+    )
+    .await?;
     for e in hook_events {
         log.append(&mut block, ctx.height, None, e);
     }

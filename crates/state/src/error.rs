@@ -2,9 +2,11 @@
 //! failed during execution ([TxError]), and why a whole block cannot be executed ([ExecError]).
 //! Every variant has a stable `code()` shared by the API, the CLI and the failed-tx event.
 
+use crate::gas::GasError;
 use crate::governance::GovernanceError;
 use crate::personnel::PersonnelError;
 use crate::store::StoreError;
+use crate::treasury::TreasuryError;
 use aigov_types::personnel::PersonnelStatus;
 use aigov_types::tx::TxFormatError;
 use aigov_types::{Hash, PublicKey, Slug};
@@ -106,6 +108,20 @@ pub enum AdmissionError {
     /// The pending pool is full.
     #[error("the mempool is full ({0} transactions); retry shortly")]
     MempoolFull(usize),
+    /// A duty would take its sender past their daily allowance of pool-paid credits.
+    #[error(
+        "the sender has used {used} of its {allowance} credits of pool-paid duties today; this call costs {cost}; the allowance renews at block time {renews_ms}"
+    )]
+    DutyAllowanceExhausted {
+        /// Credits used today (including duties waiting in the mempool).
+        used: u64,
+        /// The call's cost.
+        cost: u64,
+        /// The daily allowance.
+        allowance: u64,
+        /// When it renews (ms since the Unix epoch, block time).
+        renews_ms: u64,
+    },
 }
 
 impl AdmissionError {
@@ -125,6 +141,7 @@ impl AdmissionError {
             AdmissionError::SponsorshipUsed { .. } => "sponsorship_used",
             AdmissionError::NotActivePersonnel { .. } => "not_active_personnel",
             AdmissionError::MempoolFull(_) => "mempool_full",
+            AdmissionError::DutyAllowanceExhausted { .. } => "duty_allowance_exhausted",
         }
     }
 }
@@ -139,6 +156,12 @@ pub enum TxError {
     /// Governance module.
     #[error(transparent)]
     Governance(#[from] GovernanceError),
+    /// Gas module.
+    #[error(transparent)]
+    Gas(#[from] GasError),
+    /// Treasury module.
+    #[error(transparent)]
+    Treasury(#[from] TreasuryError),
 }
 
 impl TxError {
@@ -147,6 +170,8 @@ impl TxError {
         match self {
             TxError::Personnel(e) => e.code(),
             TxError::Governance(e) => e.code(),
+            TxError::Gas(e) => e.code(),
+            TxError::Treasury(e) => e.code(),
         }
     }
 }
@@ -199,6 +224,18 @@ impl From<PersonnelError> for CallError {
 
 impl From<GovernanceError> for CallError {
     fn from(e: GovernanceError) -> Self {
+        CallError::Tx(e.into())
+    }
+}
+
+impl From<GasError> for CallError {
+    fn from(e: GasError) -> Self {
+        CallError::Tx(e.into())
+    }
+}
+
+impl From<TreasuryError> for CallError {
+    fn from(e: TreasuryError) -> Self {
         CallError::Tx(e.into())
     }
 }

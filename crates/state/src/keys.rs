@@ -22,9 +22,13 @@ pub const LOG: &[u8] = b"log/";
 pub const RECEIPTS: &[u8] = b"rcpt/";
 /// Governance: parameters, proposals, ballots, the live list.
 pub const GOVERNANCE: &[u8] = b"gov/";
+/// Gas: the economy's parameters, the price, the credit ledger, purchases, duty allowances.
+pub const GAS: &[u8] = b"gas/";
+/// The shared treasury: its ledger, payments, bounty claims.
+pub const TREASURY: &[u8] = b"tres/";
 
 /// Every prefix, for the collision test and for tools.
-pub const ALL: [&[u8]; 9] = [
+pub const ALL: [&[u8]; 11] = [
     CHAIN,
     ACCOUNTS,
     POOL,
@@ -34,6 +38,8 @@ pub const ALL: [&[u8]; 9] = [
     LOG,
     RECEIPTS,
     GOVERNANCE,
+    GAS,
+    TREASURY,
 ];
 
 /// `prefix || parts...`.
@@ -62,13 +68,16 @@ mod tests {
             u64::MAX - 1,
             u64::MAX,
         ];
-        let builders: [fn(u64) -> Vec<u8>; 6] = [
+        let builders: [fn(u64) -> Vec<u8>; 9] = [
             crate::log::keys::event,
             crate::personnel::keys::member_at,
             crate::personnel::keys::organisation_at,
             crate::personnel::keys::personnel_at,
             crate::governance::keys::proposal,
             |n| crate::governance::keys::voter_at(7, n),
+            crate::gas::keys::purchase,
+            crate::treasury::keys::payment,
+            crate::treasury::keys::bounty,
         ];
         for build in builders {
             for w in ns.windows(2) {
@@ -83,7 +92,7 @@ mod tests {
         let id = Slug::new("fr").unwrap();
         let who = PrivateKey::from_seed_bytes([7; 32]).public_key();
         let hash = Hash::digest(&[b"tx"]);
-        let cases: [(&[u8], Vec<u8>); 25] = [
+        let cases: [(&[u8], Vec<u8>); 36] = [
             (CHAIN, crate::chain::keys::height()),
             (CHAIN, crate::chain::keys::time_ms()),
             (CHAIN, crate::chain::keys::genesis_hash()),
@@ -109,6 +118,17 @@ mod tests {
             (GOVERNANCE, crate::governance::keys::ballot(0, &who)),
             (GOVERNANCE, crate::governance::keys::voter_count(0)),
             (GOVERNANCE, crate::governance::keys::voter_at(0, 0)),
+            (POOL, crate::accounts::keys::pool_contribution(&id)),
+            (GAS, crate::gas::keys::params()),
+            (GAS, crate::gas::keys::price()),
+            (GAS, crate::gas::keys::ledger()),
+            (GAS, crate::gas::keys::purchase(0)),
+            (GAS, crate::gas::keys::reference(&hash)),
+            (GAS, crate::gas::keys::duty(&who)),
+            (TREASURY, crate::treasury::keys::ledger()),
+            (TREASURY, crate::treasury::keys::payment(0)),
+            (TREASURY, crate::treasury::keys::bounty(0)),
+            (TREASURY, crate::treasury::keys::bounty_count()),
         ];
         let mut seen = std::collections::BTreeSet::new();
         for (prefix, key) in &cases {

@@ -19,11 +19,13 @@ pub mod accounts;
 pub mod app;
 pub mod chain;
 pub mod error;
+pub mod gas;
 pub mod governance;
 pub mod keys;
 pub mod log;
 pub mod personnel;
 pub mod store;
+pub mod treasury;
 
 pub use app::{BlockContext, BlockOutput, Mode, admit, execute_block, validate_genesis};
 pub use error::{AdmissionError, CallError, ExecError, TxError};

@@ -358,7 +358,8 @@ fn admit_charges_the_pool_for_a_sponsored_call_from_a_fresh_key() {
         c.admit(&raw, Pending::default()),
         Ok(Charge {
             payer: GasPayer::Pool,
-            cost
+            gas: cost,
+            credits: cost,
         })
     );
 }
@@ -368,7 +369,10 @@ fn admit_expects_the_nonce_after_what_the_sender_already_has_pending() {
     let mut c = Chain::started();
     let dana = key("dana");
     c.apply(&[register(&dana, 0)]);
-    let one = Pending { count: 1, cost: 0 };
+    let one = Pending {
+        count: 1,
+        ..Pending::default()
+    };
     // On chain the next nonce is 1; with one pending it is 2.
     assert!(c.admit(&register(&dana, 2), one).is_ok());
     assert_eq!(
@@ -389,7 +393,10 @@ fn admit_expects_the_nonce_after_what_the_sender_already_has_pending() {
     );
     // A fresh key with pending transactions: its account does not exist yet.
     let emil = key("emil");
-    let two = Pending { count: 2, cost: 0 };
+    let two = Pending {
+        count: 2,
+        ..Pending::default()
+    };
     assert!(c.admit(&register(&emil, 2), two).is_ok());
     assert_eq!(
         c.admit(&register(&emil, 0), two).unwrap_err().code(),
@@ -452,7 +459,8 @@ fn admission_and_execution_charge_the_same_cost() {
     let raw = register_with(&key("dana"), 0, |r| r.name = text(&"x".repeat(128)));
     let charge = c.admit(&raw, Pending::default()).unwrap();
     let out = c.apply(&[raw]);
-    assert_eq!(out.receipts[0].gas_used, charge.cost);
+    assert_eq!(out.receipts[0].gas_used, charge.gas);
+    assert_eq!(out.receipts[0].credits, charge.credits);
     assert_eq!(out.receipts[0].payer, charge.payer);
 }
 

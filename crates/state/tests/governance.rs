@@ -49,11 +49,8 @@ fn refused(c: &mut Chain, name: &str, call: aigov_types::Call) -> AdmissionError
 
 /// Kinds of the events with no transaction (emitted by the end-of-block hook).
 fn hook_kinds(events: &[aigov_types::EventRecord]) -> Vec<&'static str> {
-    events
-        .iter()
-        .filter(|e| e.tx.is_none())
-        .map(|e| e.event.kind())
-        .collect()
+    let hooks: Vec<_> = events.iter().filter(|e| e.tx.is_none()).cloned().collect();
+    kinds(&hooks)
 }
 
 /// Votes the whole Review electorate of a member: fr 7, de 8, eu 4, jp 6.

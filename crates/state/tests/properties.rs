@@ -309,7 +309,26 @@ fn check_invariants(c: &Chain, ledger: &Ledger) -> Result<(), TestCaseError> {
     );
     let genesis_events = events.iter().take_while(|e| e.height == 0).count();
     prop_assert!(events[..genesis_events].iter().all(|e| e.tx.is_none()));
-    prop_assert!(events[genesis_events..].iter().all(|e| e.tx.is_some()));
+    // After genesis, an event without a transaction is an end-of-block hook's: here (no
+    // proposals) only the economy's, after every transaction of its block.
+    for (i, e) in events.iter().enumerate().skip(genesis_events) {
+        if e.tx.is_none() {
+            prop_assert!(matches!(
+                e.event,
+                Event::TreasuryCredited(_) | Event::GasPriceChanged(_)
+            ));
+            prop_assert!(
+                events[i..]
+                    .iter()
+                    .take_while(|n| n.height == e.height)
+                    .all(|n| n.tx.is_none())
+            );
+        }
+    }
+    let hook_events = events[genesis_events..]
+        .iter()
+        .filter(|e| e.tx.is_none())
+        .count() as u64;
 
     // (c) Every included transaction has exactly one receipt and exactly one TxExecuted
     // event, the last of its events; every event after genesis belongs to one receipt.
@@ -353,8 +372,8 @@ fn check_invariants(c: &Chain, ledger: &Ledger) -> Result<(), TestCaseError> {
                 .all(|e| !matches!(e.event, Event::TxExecuted(_)))
         );
         prop_assert_eq!(
-            (&t.sender, &t.outcome, t.gas_used, t.payer),
-            (&r.sender, &r.outcome, r.gas_used, r.payer)
+            (&t.sender, &t.outcome, t.gas_used, t.credits, t.payer),
+            (&r.sender, &r.outcome, r.gas_used, r.credits, r.payer)
         );
         // A failed call emits nothing but its TxExecuted.
         if failure_code(&r.outcome).is_some() {
@@ -363,18 +382,37 @@ fn check_invariants(c: &Chain, ledger: &Ledger) -> Result<(), TestCaseError> {
         covered += u64::from(r.event_count);
     }
     prop_assert_eq!(
-        covered,
+        covered + hook_events,
         frontier.size,
-        "every event belongs to genesis or a receipt"
+        "every event belongs to genesis, a receipt or an end-of-block hook"
     );
 
-    // (d) Gas is conserved: credits held plus credits spent equal credits granted.
+    // (d) Credits are conserved: credits held plus credits spent equal credits granted, and
+    // the ledger in state says the same.
     let accounts: Vec<(Vec<u8>, Account)> = entries(&c.store, ACCOUNTS);
     let held: u128 = accounts.iter().map(|(_, a)| u128::from(a.gas)).sum();
     let pool: u128 = u128::from(c.pool());
-    let spent: u128 = receipts.iter().map(|(_, r)| u128::from(r.gas_used)).sum();
+    let spent: u128 = receipts.iter().map(|(_, r)| u128::from(r.credits)).sum();
     prop_assert_eq!(held + pool + spent, genesis_gas_total(g));
     prop_assert_eq!(entries::<u64>(&c.store, POOL).len(), 1);
+    let credit_ledger = block_on(aigov_state::gas::ledger(&c.store))
+        .map_err(|e| TestCaseError::fail(e.to_string()))?;
+    prop_assert_eq!(u128::from(credit_ledger.issued), genesis_gas_total(g));
+    prop_assert_eq!(u128::from(credit_ledger.consumed), spent);
+
+    // The treasury: balance = inflows − outflows, and the inflows are the genesis supply
+    // plus the gas tax the log records.
+    let treasury = block_on(aigov_state::treasury::ledger(&c.store))
+        .map_err(|e| TestCaseError::fail(e.to_string()))?;
+    prop_assert_eq!(treasury.balance, treasury.inflows - treasury.outflows);
+    let logged: u64 = events
+        .iter()
+        .filter_map(|e| match &e.event {
+            Event::TreasuryCredited(t) => Some(t.amount),
+            _ => None,
+        })
+        .sum();
+    prop_assert_eq!(treasury.inflows, logged);
 
     // (e) Nonces: each account's nonce is the number of its included transactions, and every
     // sender of an included transaction has an account.
@@ -457,15 +495,19 @@ fn replay_log(events: &[EventRecord], genesis_pool: u64) -> Result<Replayed, Tes
                 a.nonce += 1;
                 match t.payer {
                     GasPayer::Sender => {
-                        prop_assert!(a.gas >= t.gas_used, "a sender paid more than it had");
-                        a.gas -= t.gas_used;
+                        prop_assert!(a.gas >= t.credits, "a sender paid more than it had");
+                        a.gas -= t.credits;
                     }
                     GasPayer::Pool => {
-                        prop_assert!(r.pool >= t.gas_used, "the pool paid more than it had");
-                        r.pool -= t.gas_used;
+                        prop_assert!(r.pool >= t.credits, "the pool paid more than it had");
+                        r.pool -= t.credits;
                     }
                 }
             }
+            Event::GasPurchased(p) => match &p.account {
+                Some(who) => r.accounts.entry(who.clone()).or_default().gas += p.credits,
+                None => r.pool += p.credits,
+            },
             Event::PersonnelRegistered(p) => {
                 let fresh = r
                     .personnel
@@ -492,6 +534,12 @@ fn replay_log(events: &[EventRecord], genesis_pool: u64) -> Result<Replayed, Tes
             }
             // Governance events change governance state only (its own properties check it).
             Event::GenesisApplied(_)
+            | Event::GasPriceChanged(_)
+            | Event::EconomyParamsChanged(_)
+            | Event::TreasuryCredited(_)
+            | Event::TreasuryPaid(_)
+            | Event::BountyClaimed(_)
+            | Event::BountyRejected(_)
             | Event::MemberAdmitted(_)
             | Event::OrganisationAdded(_)
             | Event::PersonnelTermRenewed(_)

@@ -221,3 +221,39 @@ pub struct Health {
     /// Node software version.
     pub version: String,
 }
+
+/// `GET /v1/economy`: the whole economy at the latest finalized height, in one read (each
+/// figure is also provable on its own under `/v1/state/gas/…`, `/v1/state/pool` and
+/// `/v1/state/treasury`).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct EconomyResponse {
+    /// The finalized height read.
+    pub height: u64,
+    /// The current gas price.
+    pub price: crate::economy::GasPrice,
+    /// The economy's parameters in force.
+    pub params: crate::economy::EconomyParams,
+    /// The credit ledger.
+    pub credits: crate::economy::CreditLedger,
+    /// Credits in the system token pool.
+    pub pool: u64,
+    /// What each member has put into the pool, by member id (members with none omitted).
+    pub pool_contributions: Vec<(crate::Slug, u64)>,
+    /// The treasury's ledger.
+    pub treasury: crate::treasury::TreasuryLedger,
+    /// Number of bounty claims (ids run from 1).
+    pub bounties: u64,
+}
+
+/// `GET /v1/treasury/bounties`: a page of bounty claims.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct BountyPage {
+    /// The claims of this page, in id order.
+    pub bounties: Vec<crate::treasury::Bounty>,
+    /// Number of claims ever filed.
+    pub total: u64,
+    /// Claims skipped (the first of this page has id `offset + 1`).
+    pub offset: u64,
+    /// The page size used.
+    pub limit: u64,
+}

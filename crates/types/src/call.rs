@@ -4,8 +4,10 @@
 //! renumbering each other.
 
 use crate::codec_enum;
+use crate::economy::GasCall;
 use crate::governance::GovernanceCall;
 use crate::personnel::PersonnelCall;
+use crate::treasury::TreasuryCall;
 use serde::{Deserialize, Serialize};
 
 /// An action of some module.
@@ -16,10 +18,16 @@ pub enum Call {
     Personnel(PersonnelCall),
     /// Governance: proposals and votes.
     Governance(GovernanceCall),
+    /// Gas credits: recorded purchases.
+    Gas(GasCall),
+    /// The shared treasury: bounty claims.
+    Treasury(TreasuryCall),
 }
 codec_enum!(Call {
     0 => Personnel(PersonnelCall),
     1 => Governance(GovernanceCall),
+    2 => Gas(GasCall),
+    3 => Treasury(TreasuryCall),
 });
 
 /// Who pays a call's gas.
@@ -31,9 +39,10 @@ pub enum Sponsorship {
     /// per account (`sponsored_txs_per_account_max`, counted by nonce) and per block
     /// (`sponsored_txs_per_block_max`), since anyone can make a fresh key.
     Applicant,
-    /// The pool pays for a duty of vetted personnel (proposing, voting): personnel never pay
-    /// to govern. Only Active personnel may send these calls, so they are bounded by the
-    /// number of personnel and need no quota; anyone else is refused at admission.
+    /// The pool pays for a duty of vetted personnel (proposing, voting, recording purchases):
+    /// personnel never pay to govern. Only Active personnel may send these calls, and each
+    /// person's duties draw on a daily allowance (`duty_allowance_per_day`), so one person
+    /// cannot drain the pool; anyone else is refused at admission.
     Duty,
 }
 
@@ -45,14 +54,19 @@ impl Call {
             Call::Governance(GovernanceCall::Propose(_)) => "governance.propose",
             Call::Governance(GovernanceCall::Vote(_)) => "governance.vote",
             Call::Governance(GovernanceCall::Cancel(_)) => "governance.cancel",
+            Call::Gas(GasCall::RecordPurchase(_)) => "gas.record_purchase",
+            Call::Treasury(TreasuryCall::ClaimBounty(_)) => "treasury.claim_bounty",
         }
     }
 
     /// Who pays this call's gas.
     pub fn sponsorship(&self) -> Sponsorship {
         match self {
-            Call::Personnel(PersonnelCall::Register(_)) => Sponsorship::Applicant,
-            Call::Governance(_) => Sponsorship::Duty,
+            // Anyone may apply to be personnel or claim a bounty, without funds.
+            Call::Personnel(PersonnelCall::Register(_))
+            | Call::Treasury(TreasuryCall::ClaimBounty(_)) => Sponsorship::Applicant,
+            // Recording a purchase is a treasury officer's duty.
+            Call::Governance(_) | Call::Gas(_) => Sponsorship::Duty,
         }
     }
 

@@ -2,11 +2,13 @@
 
 use crate::codec::{BoundedString, BoundedVec, Hash, Slug};
 use crate::crypto::PublicKey;
+use crate::economy::{EconomyParams, Purchase};
 use crate::governance::{
     ACTIONS_MAX, Action, Choice, ClassParams, GovernanceParams, ProposalClass, TallyOutcome,
 };
 use crate::personnel::{PersonnelStatus, Roles};
 use crate::receipt::{Failure, GasPayer, TxOutcome};
+use crate::treasury::{Bounty, InflowSource, Payment};
 use crate::{codec_enum, codec_struct};
 use serde::{Deserialize, Serialize};
 
@@ -99,6 +101,8 @@ pub struct TxExecuted {
     pub outcome: TxOutcome,
     /// Gas charged.
     pub gas_used: u64,
+    /// Credits charged for it (gas × the block's price).
+    pub credits: u64,
     /// Who paid.
     pub payer: GasPayer,
 }
@@ -109,6 +113,7 @@ codec_struct!(TxExecuted {
     call,
     outcome,
     gas_used,
+    credits,
     payer
 });
 
@@ -355,6 +360,60 @@ pub struct GovernanceParamsChanged {
 }
 codec_struct!(GovernanceParamsChanged { params });
 
+/// A purchase of credits was recorded and the credits issued (to an account, or to the pool
+/// for a top-up).
+pub type GasPurchased = Purchase;
+
+/// The gas price moved at the end of a block (the published algorithm; see
+/// [EconomyParams::next_price]).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GasPriceChanged {
+    /// The price before, milli-credits per gas.
+    pub from: u64,
+    /// The price from the next block on.
+    pub to: u64,
+    /// Gas the block used.
+    pub gas_used: u64,
+}
+codec_struct!(GasPriceChanged { from, to, gas_used });
+
+/// The economy's parameters were replaced by an executed proposal.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EconomyParamsChanged {
+    /// The new parameters.
+    pub params: EconomyParams,
+}
+codec_struct!(EconomyParamsChanged { params });
+
+/// The treasury received funds.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TreasuryCredited {
+    /// Treasury units.
+    pub amount: u64,
+    /// From where.
+    pub source: InflowSource,
+    /// Credits the gas tax was levied on (0 for other sources).
+    pub credits_taxed: u64,
+    /// The balance afterwards.
+    pub balance: u64,
+}
+codec_struct!(TreasuryCredited {
+    amount,
+    source,
+    credits_taxed,
+    balance
+});
+
+/// A bounty claim was rejected by an executed proposal.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BountyRejected {
+    /// The claim.
+    pub bounty: u64,
+    /// The proposal.
+    pub proposal: u64,
+}
+codec_struct!(BountyRejected { bounty, proposal });
+
 /// Every event of every module.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "type")]
@@ -401,6 +460,20 @@ pub enum Event {
     ClassParamsChanged(ClassParamsChanged),
     /// See [GovernanceParamsChanged].
     GovernanceParamsChanged(GovernanceParamsChanged),
+    /// See [GasPurchased].
+    GasPurchased(GasPurchased),
+    /// See [GasPriceChanged].
+    GasPriceChanged(GasPriceChanged),
+    /// See [EconomyParamsChanged].
+    EconomyParamsChanged(EconomyParamsChanged),
+    /// See [TreasuryCredited].
+    TreasuryCredited(TreasuryCredited),
+    /// A payment out of the treasury, authorised by an executed proposal.
+    TreasuryPaid(Payment),
+    /// A bug-bounty claim was filed.
+    BountyClaimed(Bounty),
+    /// See [BountyRejected].
+    BountyRejected(BountyRejected),
 }
 codec_enum!(Event {
     0 => GenesisApplied(GenesisApplied),
@@ -424,6 +497,13 @@ codec_enum!(Event {
     18 => VotingExtended(VotingExtended),
     19 => ClassParamsChanged(ClassParamsChanged),
     20 => GovernanceParamsChanged(GovernanceParamsChanged),
+    21 => GasPurchased(GasPurchased),
+    22 => GasPriceChanged(GasPriceChanged),
+    23 => EconomyParamsChanged(EconomyParamsChanged),
+    24 => TreasuryCredited(TreasuryCredited),
+    25 => TreasuryPaid(Payment),
+    26 => BountyClaimed(Bounty),
+    27 => BountyRejected(BountyRejected),
 });
 
 impl Event {
@@ -451,6 +531,13 @@ impl Event {
             Event::VotingExtended(_) => "voting_extended",
             Event::ClassParamsChanged(_) => "class_params_changed",
             Event::GovernanceParamsChanged(_) => "governance_params_changed",
+            Event::GasPurchased(_) => "gas_purchased",
+            Event::GasPriceChanged(_) => "gas_price_changed",
+            Event::EconomyParamsChanged(_) => "economy_params_changed",
+            Event::TreasuryCredited(_) => "treasury_credited",
+            Event::TreasuryPaid(_) => "treasury_paid",
+            Event::BountyClaimed(_) => "bounty_claimed",
+            Event::BountyRejected(_) => "bounty_rejected",
         }
     }
 }

@@ -5,6 +5,7 @@
 use crate::codec::{BoundedBytes, BoundedString, BoundedVec, Encode, Hash, Slug};
 use crate::codec_struct;
 use crate::crypto::PublicKey;
+use crate::economy::EconomyParams;
 use crate::governance::GovernanceParams;
 use crate::personnel::{Member, Organisation, Roles};
 use serde::{Deserialize, Serialize};
@@ -118,6 +119,13 @@ pub struct Genesis {
     pub accounts: BoundedVec<GenesisAccount, 16384>,
     /// Credits in the system token pool.
     pub pool_gas: u64,
+    /// The economy's parameters: gas price algorithm, gas tax, credit rate, duty allowance.
+    /// Absent in JSON means the defaults ([EconomyParams::default]).
+    #[serde(default)]
+    pub economy: EconomyParams,
+    /// The treasury's initial supply, in treasury units (e.g. micro-USDC).
+    #[serde(default)]
+    pub treasury_supply: u64,
     /// Validators.
     pub validators: BoundedVec<Validator, 1024>,
     /// The consensus group's public polynomial (commonware encoding, hex in JSON). Its constant
@@ -134,6 +142,8 @@ codec_struct!(Genesis {
     personnel,
     accounts,
     pool_gas,
+    economy,
+    treasury_supply,
     validators,
     group_polynomial
 });

@@ -12,8 +12,10 @@
 
 use crate::codec::{BoundedString, BoundedVec, Hash, Slug};
 use crate::crypto::PublicKey;
+use crate::economy::EconomyParams;
 use crate::personnel::{Role, Roles, TIER_MAX};
 use crate::receipt::Failure;
+use crate::treasury::{PayBounty, RejectBounty, TreasuryAward};
 use crate::{codec_enum, codec_struct, codec_unit_enum};
 use serde::{Deserialize, Serialize};
 
@@ -483,6 +485,9 @@ codec_struct!(ClassParamsChange { class, params });
 /// | `remove_personnel` | Review, System |
 /// | `set_personnel_tier` | System (the seed's "tier changes for personnel") |
 /// | `set_class_params`, `set_governance_params` | System |
+/// | `set_economy_params` (gas price algorithm, gas tax, rate; proposed and voted by tier-1 Policy only) | System |
+/// | `pay_bounty`, `reject_bounty` | Review |
+/// | `award_treasury` (safety-round awards, whistle-blower rewards, grants) | System |
 ///
 /// Safety proposals carry no action yet (the templates module brings theirs); a proposal with
 /// no action at all is a recorded resolution, allowed in every class.
@@ -503,6 +508,14 @@ pub enum Action {
     SetClassParams(ClassParamsChange),
     /// Replaces every governance parameter, for proposals created afterwards.
     SetGovernanceParams(GovernanceParams),
+    /// Replaces the economy's parameters (price algorithm, tax, rate, duty allowance).
+    SetEconomyParams(EconomyParams),
+    /// Pays a bug-bounty claim from the treasury.
+    PayBounty(PayBounty),
+    /// Rejects a bug-bounty claim.
+    RejectBounty(RejectBounty),
+    /// Pays an award from the treasury.
+    AwardTreasury(TreasuryAward),
 }
 codec_enum!(Action {
     0 => ActivatePersonnel(PersonnelTarget),
@@ -512,6 +525,10 @@ codec_enum!(Action {
     4 => RenewPersonnelTerm(PersonnelTarget),
     5 => SetClassParams(ClassParamsChange),
     6 => SetGovernanceParams(GovernanceParams),
+    7 => SetEconomyParams(EconomyParams),
+    8 => PayBounty(PayBounty),
+    9 => RejectBounty(RejectBounty),
+    10 => AwardTreasury(TreasuryAward),
 });
 
 impl Action {
@@ -525,6 +542,10 @@ impl Action {
             Action::RenewPersonnelTerm(_) => "renew_personnel_term",
             Action::SetClassParams(_) => "set_class_params",
             Action::SetGovernanceParams(_) => "set_governance_params",
+            Action::SetEconomyParams(_) => "set_economy_params",
+            Action::PayBounty(_) => "pay_bounty",
+            Action::RejectBounty(_) => "reject_bounty",
+            Action::AwardTreasury(_) => "award_treasury",
         }
     }
 
@@ -538,8 +559,18 @@ impl Action {
             Action::SuspendPersonnel(_) => &[Review, System, Emergency],
             Action::SetPersonnelTier(_)
             | Action::SetClassParams(_)
-            | Action::SetGovernanceParams(_) => &[System],
+            | Action::SetGovernanceParams(_)
+            | Action::SetEconomyParams(_)
+            | Action::AwardTreasury(_) => &[System],
+            Action::PayBounty(_) | Action::RejectBounty(_) => &[Review],
         }
+    }
+
+    /// True for actions that only top-tier (tier 1) Policy personnel may propose and vote on,
+    /// whatever their class's own rules: the seed reserves the gas price algorithm to them. A
+    /// proposal carrying one narrows its copy of the class rules accordingly.
+    pub fn top_tier_policy_only(&self) -> bool {
+        matches!(self, Action::SetEconomyParams(_))
     }
 
     /// The person this action is about, if any. That person, and the personnel of their
@@ -553,7 +584,13 @@ impl Action {
             | Action::RemovePersonnel(t)
             | Action::RenewPersonnelTerm(t) => Some(&t.account),
             Action::SetPersonnelTier(t) => Some(&t.account),
-            Action::SetClassParams(_) | Action::SetGovernanceParams(_) => None,
+            // The payee of an award may not vote it to themselves.
+            Action::AwardTreasury(a) => Some(&a.to),
+            Action::SetClassParams(_)
+            | Action::SetGovernanceParams(_)
+            | Action::SetEconomyParams(_)
+            | Action::PayBounty(_)
+            | Action::RejectBounty(_) => None,
         }
     }
 }

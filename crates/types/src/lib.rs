@@ -15,6 +15,7 @@ pub mod block;
 pub mod call;
 pub mod codec;
 pub mod crypto;
+pub mod economy;
 pub mod event;
 pub mod genesis;
 pub mod governance;
@@ -22,6 +23,7 @@ pub mod log;
 pub mod personnel;
 pub mod proof;
 pub mod receipt;
+pub mod treasury;
 pub mod tx;
 
 pub use account::Account;

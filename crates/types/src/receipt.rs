@@ -89,6 +89,8 @@ pub struct Receipt {
     pub outcome: TxOutcome,
     /// Gas charged.
     pub gas_used: u64,
+    /// Credits charged for it (gas × the block's price).
+    pub credits: u64,
     /// Who paid it.
     pub payer: GasPayer,
     /// Index in the activity log of the first event this transaction emitted.
@@ -103,6 +105,7 @@ codec_struct!(Receipt {
     sender,
     outcome,
     gas_used,
+    credits,
     payer,
     first_event,
     event_count

@@ -31,6 +31,8 @@ pub const GENESIS_TIME_MS: u64 = 1_700_000_000_000;
 pub const BLOCK_TIME_MS: u64 = 1_000;
 pub const ALICE_GAS: u64 = 1_000_000;
 pub const POOL_GAS: u64 = 10_000_000;
+/// The treasury's genesis supply.
+pub const TREASURY_SUPPLY: u64 = 50_000_000;
 
 pub fn slug(s: &str) -> Slug {
     Slug::new(s).unwrap()
@@ -85,6 +87,8 @@ pub fn genesis() -> Genesis {
         }])
         .unwrap(),
         pool_gas: POOL_GAS,
+        economy: Default::default(),
+        treasury_supply: TREASURY_SUPPLY,
         validators: BoundedVec::new(Vec::new()).unwrap(),
         group_polynomial: BoundedBytes::default(),
     }
@@ -174,6 +178,8 @@ struct PendingTx {
     sender: PublicKey,
     /// What it costs the sender's own credits (0 when the pool pays).
     own_cost: u64,
+    /// What it costs the pool (0 when the sender pays).
+    pool_cost: u64,
     raw: Bytes,
 }
 
@@ -349,16 +355,20 @@ impl Backend for TestBackend {
             let pending = mine.fold(Pending::default(), |acc, p| Pending {
                 count: acc.count + 1,
                 cost: acc.cost + p.own_cost,
+                sponsored: acc.sponsored + p.pool_cost,
             });
             (c.store.clone(), pending)
         };
-        let params = aigov_state::chain::params(&store)
+        let now = aigov_state::chain::time_ms(&store)
+            .await
+            .map_err(|e| BackendError::Internal(e.to_string()))?;
+        let rules = aigov_state::app::Rules::load(&store, now)
             .await
             .map_err(|e| BackendError::Internal(e.to_string()))?;
         let charge = admit(
             &store,
             &self.0.genesis.chain_id,
-            &params,
+            &rules,
             &stx,
             tx.len(),
             pending,
@@ -371,7 +381,12 @@ impl Backend for TestBackend {
             hash,
             sender: stx.tx.sender.clone(),
             own_cost: if charge.payer == GasPayer::Sender {
-                charge.cost
+                charge.credits
+            } else {
+                0
+            },
+            pool_cost: if charge.payer == GasPayer::Pool {
+                charge.credits
             } else {
                 0
             },

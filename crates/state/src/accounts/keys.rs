@@ -1,6 +1,6 @@
 //! Keys of the accounts module.
 use crate::keys::{ACCOUNTS, POOL, key};
-use aigov_types::PublicKey;
+use aigov_types::{PublicKey, Slug};
 
 /// An account.
 pub fn account(who: &PublicKey) -> Vec<u8> {
@@ -9,4 +9,8 @@ pub fn account(who: &PublicKey) -> Vec<u8> {
 /// The system pool balance.
 pub fn pool() -> Vec<u8> {
     key(POOL, &[b"gas"])
+}
+/// Credits a member has put into the pool (top-ups), for the members' accounts of who funds it.
+pub fn pool_contribution(member: &Slug) -> Vec<u8> {
+    key(POOL, &[b"member/", member.as_str().as_bytes()])
 }

@@ -4,8 +4,8 @@
 
 use super::{GovernanceError, keys, queries};
 use crate::error::CallError;
-use crate::personnel;
 use crate::store::{Overlay, StateRead};
+use crate::{personnel, treasury};
 use aigov_types::event::{ClassParamsChanged, Event, GovernanceParamsChanged};
 use aigov_types::genesis::Params;
 use aigov_types::governance::{Action, ProposalClass};
@@ -66,18 +66,44 @@ pub(crate) async fn check(
             .validate(c.class)
             .map_err(|e| GovernanceError::from(e).into()),
         Action::SetGovernanceParams(p) => p.validate().map_err(|e| GovernanceError::from(e).into()),
+        Action::SetEconomyParams(p) => p
+            .validate()
+            .map_err(|e| crate::gas::GasError::from(e).into()),
+        Action::PayBounty(b) => treasury::check_bounty_action(s, b.bounty, Some(b.amount))
+            .await
+            .map(drop),
+        Action::RejectBounty(b) => treasury::check_bounty_action(s, b.bounty, None)
+            .await
+            .map(drop),
+        Action::AwardTreasury(a) => treasury::check_award(a),
     };
     result.map_err(|e| invalid(index, action, e))
 }
 
-/// Runs one action with the governance origin at block time `now`.
+/// Where an action runs from: the executed proposal, at a block.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Origin {
+    /// The proposal being executed.
+    pub proposal: u64,
+    /// The block's height.
+    pub height: u64,
+    /// The block's time.
+    pub now_ms: u64,
+}
+
+/// Runs one action with the governance origin.
 pub(crate) async fn run<S: StateRead>(
     o: &mut Overlay<'_, S>,
     events: &mut Vec<Event>,
     action: &Action,
-    now: u64,
+    origin: Origin,
     chain: &Params,
 ) -> Result<(), CallError> {
+    let now = origin.now_ms;
+    let by = treasury::Authority {
+        proposal: origin.proposal,
+        height: origin.height,
+    };
     match action {
         Action::ActivatePersonnel(t) => {
             personnel::set_status(o, events, &t.account, PersonnelStatus::Active).await
@@ -112,6 +138,10 @@ pub(crate) async fn run<S: StateRead>(
             }));
             Ok(())
         }
+        Action::SetEconomyParams(p) => crate::gas::set_params(o, events, p),
+        Action::PayBounty(b) => treasury::pay_bounty(o, events, b, by).await,
+        Action::RejectBounty(b) => treasury::reject_bounty(o, events, b, by).await,
+        Action::AwardTreasury(a) => treasury::award(o, events, a, by).await,
     }
 }
 

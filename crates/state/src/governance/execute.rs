@@ -11,11 +11,12 @@ use crate::store::{Overlay, StateRead, StoreError, get_typed};
 use aigov_types::PublicKey;
 use aigov_types::codec::BoundedVec;
 use aigov_types::event::{Event, ProposalCanceled, ProposalSubmitted, VoteCast};
+use aigov_types::governance::Action;
 use aigov_types::governance::{
     Ballot, CancelProposal, CastVote, GovernanceParams, LIVE_PROPOSALS_MAX, ParamsError, Proposal,
     ProposalStatus, Subject, SubmitProposal, content_hash,
 };
-use aigov_types::personnel::Personnel;
+use aigov_types::personnel::{Personnel, Role, Roles};
 use std::collections::BTreeSet;
 
 /// Genesis: checks and stores the governance parameters.
@@ -45,7 +46,13 @@ pub(crate) async fn propose<S: StateRead>(
     let now = cx.block.time_ms;
     let o = &mut cx.overlay;
     let gov = queries::params(o).await?;
-    let params = gov.class(call.class).clone();
+    let mut params = gov.class(call.class).clone();
+    if call.actions.iter().any(|a| a.top_tier_policy_only()) {
+        // The seed reserves these to top-tier Policy personnel: the proposal's own copy of
+        // the rules admits only them, to propose and to vote.
+        params.eligible_roles = Roles::from_roles(&[Role::Policy]);
+        params.lowest_tier = 1;
+    }
     let proposer = person(o, sender).await?;
     check_eligible(&proposer, &params, call.class.name(), now)?;
     if call.title.as_str().trim().is_empty() {
@@ -54,7 +61,14 @@ pub(crate) async fn propose<S: StateRead>(
     let mut subjects = BTreeSet::new();
     for (index, action) in call.actions.iter().enumerate() {
         actions::check(o, call.class, index, action).await?;
-        if let Some(pk) = action.subject_person() {
+        let claimant = match action {
+            Action::PayBounty(b) => crate::treasury::bounty(o, b.bounty).await?,
+            Action::RejectBounty(b) => crate::treasury::bounty(o, b.bounty).await?,
+            _ => None,
+        }
+        .map(|b| b.claimant);
+        // A claimant who is personnel may not vote on their own bounty.
+        if let Some(pk) = action.subject_person().or(claimant.as_ref()) {
             subjects.insert(Subject::Person(pk.clone()));
             if let Some(org) = personnel::queries::personnel(o, pk)
                 .await?

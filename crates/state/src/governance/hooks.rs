@@ -51,7 +51,7 @@ pub(crate) async fn end_block<S: StateRead>(
             continue;
         };
         let mut p = before.clone();
-        advance(o, &mut p, ctx.time_ms, chain, events).await?;
+        advance(o, &mut p, ctx, chain, events).await?;
         if p != before {
             o.put_typed(keys::proposal(id), &p);
         }
@@ -95,10 +95,11 @@ fn queue(p: &mut Proposal, now: u64, events: &mut Vec<Event>) {
 async fn advance<S: StateRead>(
     o: &mut Overlay<'_, S>,
     p: &mut Proposal,
-    now: u64,
+    ctx: BlockContext,
     chain: &Params,
     events: &mut Vec<Event>,
 ) -> Result<(), StoreError> {
+    let now = ctx.time_ms;
     loop {
         match p.status {
             ProposalStatus::Pending if now >= p.voting_starts_ms => {
@@ -153,7 +154,7 @@ async fn advance<S: StateRead>(
                     deadline_ms: p.execution_deadline_ms(),
                 }));
             }
-            ProposalStatus::Queued if now >= p.eta_ms => execute(o, p, now, chain, events).await?,
+            ProposalStatus::Queued if now >= p.eta_ms => execute(o, p, ctx, chain, events).await?,
             _ => return Ok(()),
         }
     }
@@ -163,15 +164,20 @@ async fn advance<S: StateRead>(
 async fn execute<S: StateRead>(
     o: &mut Overlay<'_, S>,
     p: &mut Proposal,
-    now: u64,
+    ctx: BlockContext,
     chain: &Params,
     events: &mut Vec<Event>,
 ) -> Result<(), StoreError> {
+    let origin = actions::Origin {
+        proposal: p.id,
+        height: ctx.height,
+        now_ms: ctx.time_ms,
+    };
     let mut inner = Overlay::new(&*o);
     let mut emitted = Vec::new();
     let mut failed = None;
     for (index, action) in p.actions.iter().enumerate() {
-        match actions::run(&mut inner, &mut emitted, action, now, chain).await {
+        match actions::run(&mut inner, &mut emitted, action, origin, chain).await {
             Ok(()) => {}
             Err(CallError::Store(e)) => return Err(e),
             Err(CallError::Tx(e)) => {
