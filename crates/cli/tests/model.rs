@@ -36,6 +36,8 @@ fn build_model(name: &str, dir: &Path) {
                 })
                 .collect();
             std::fs::write(&path, bytes).unwrap();
+        } else if e.get("dir").is_some() {
+            std::fs::create_dir_all(&path).unwrap();
         } else {
             panic!("unexpected fixture entry {e}");
         }
