@@ -233,6 +233,9 @@ pub fn dev_governance_params() -> GovernanceParams {
         review: fast(d.review.clone(), 2_000, 2, 3, 5_000),
         system: fast(d.system.clone(), 2_000, 2, 2, 5_000),
         emergency: fast(d.emergency.clone(), 0, 2, 0, 0),
+        // An unratified emergency measure lapses after two minutes, so a demo can show it.
+        emergency_ratification_ms: 120_000,
+        dispute_bond: 10_000,
         ..d
     }
 }

@@ -134,6 +134,9 @@ pub enum BenchWhat {
     Finality,
     /// Light-client proof size and verification time.
     Proof,
+    /// Time to tally one proposal with 10,000 ballots (the concurrent-majority rule), in
+    /// process.
+    Tally,
 }
 
 /// `aigov tx`.
@@ -264,6 +267,66 @@ pub enum GovTx {
     },
     /// Withdraw your own proposal while it is Pending, before voting opens.
     Cancel {
+        /// The proposal id.
+        proposal: u64,
+    },
+    /// Raise a threat as an Emergency proposal, whatever your tier: the Emergency class's
+    /// top-tier electorate votes on it at once. What it does takes effect when it passes, but
+    /// lapses (suspensions are lifted) unless a regular proposal ratifies it in time.
+    #[command(
+        group(
+            clap::ArgGroup::new("description_source")
+                .required(true)
+                .args(["description", "description_file", "description_hash"])
+        ),
+        after_help = crate::gov::ACTION_SYNTAX
+    )]
+    Escalate {
+        /// A short title.
+        #[arg(long)]
+        title: String,
+        /// The threat, as text (its SHA-256 goes on chain).
+        #[arg(long)]
+        description: Option<String>,
+        /// A file describing the threat (its SHA-256 goes on chain).
+        #[arg(long)]
+        description_file: Option<PathBuf>,
+        /// The SHA-256 of the description, 64 hex digits.
+        #[arg(long)]
+        description_hash: Option<String>,
+        /// An emergency action, `kind:args` (repeat for several), e.g. `suspend-personnel:eve`.
+        #[arg(long = "action")]
+        actions: Vec<String>,
+    },
+    /// Challenge a queued proposal during its enactment delay: locks the dispute bond from your
+    /// credits and opens an Emergency review. Sustained, the proposal is canceled and the bond
+    /// returned; otherwise it executes and the bond goes to the pool.
+    Challenge {
+        /// The proposal id.
+        proposal: u64,
+        /// Your grounds, as text (their SHA-256 goes on chain).
+        #[arg(long, conflicts_with = "grounds_file")]
+        grounds: Option<String>,
+        /// A file holding your grounds.
+        #[arg(long, required_unless_present = "grounds")]
+        grounds_file: Option<PathBuf>,
+    },
+    /// Delegate your vote on one class to another Active person of your member who shares one
+    /// of your roles (or revoke it). Your own ballot always overrides your delegate's.
+    Delegate {
+        /// The class: safety, review, system or emergency.
+        #[arg(long)]
+        class: String,
+        /// The delegate (keystore name or public key).
+        #[arg(long, conflicts_with = "revoke", required_unless_present = "revoke")]
+        to: Option<String>,
+        /// Revoke your delegation of this class.
+        #[arg(long)]
+        revoke: bool,
+    },
+    /// Execute a queued proposal whose enactment delay has passed, now (the chain also does at
+    /// the end of the block).
+    Execute {
         /// The proposal id.
         proposal: u64,
     },

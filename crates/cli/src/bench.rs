@@ -514,6 +514,30 @@ pub fn run(global: &Global, args: &BenchArgs) -> anyhow::Result<ExitCode> {
         }
         nodes.push(node);
     }
+    if wants(BenchWhat::Tally) {
+        let people = if quick { 1_000 } else { 10_000 };
+        eprintln!("tally: seating {people} personnel and casting their ballots…");
+        let t = crate::bench_tally::bench_tally(people, if quick { 3 } else { 21 })?;
+        figures.push(Figure {
+            bench: "tally",
+            metric: format!(
+                "tally of {} ballots, 25 members, concurrent majority (median)",
+                t.ballots
+            ),
+            value: t.median_ms,
+            unit: "ms",
+            goal: None,
+            met: None,
+        });
+        figures.push(Figure {
+            bench: "tally",
+            metric: "  building that state (genesis, proposal, every vote)".into(),
+            value: t.setup_ms,
+            unit: "ms",
+            goal: None,
+            met: None,
+        });
+    }
     if wants(BenchWhat::Finality) {
         eprintln!("finality: starting 4 validators on loopback…");
         let net = start_network(4)?;

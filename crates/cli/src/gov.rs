@@ -13,9 +13,10 @@ use aigov_types::codec::{BoundedString, BoundedVec, Hash};
 use aigov_types::economy::EconomyParams;
 use aigov_types::event::Event;
 use aigov_types::governance::{
-    ACTIONS_MAX, Action, Ballot, CancelProposal, CastVote, Choice, ClassParams, ClassParamsChange,
-    Decision, GovernanceCall, GovernanceParams, PersonnelTarget, Proposal, ProposalClass,
-    ProposalStatus, SubmitProposal, TallyOutcome, TierChange,
+    ACTIONS_MAX, Action, Ballot, CancelProposal, CastVote, ChallengeProposal, Choice, ClassParams,
+    ClassParamsChange, Decision, DelegateVote, ExecuteProposal, GovernanceCall, GovernanceParams,
+    PersonnelTarget, Proposal, ProposalClass, ProposalRef, ProposalStatus, SubmitProposal,
+    TallyOutcome, TierChange,
 };
 use aigov_types::receipt::TxOutcome;
 use aigov_types::treasury::{PayBounty, PaymentReason, RejectBounty, TreasuryAward};
@@ -40,6 +41,8 @@ set-economy-params:FILE       replace the gas price algorithm, tax, rate (JSON; 
 pay-bounty:ID:AMOUNT          pay bounty claim ID from the treasury                    [review]
 reject-bounty:ID              reject bounty claim ID                                   [review]
 award:WHO:AMOUNT:REASON[:MEMO] treasury award; REASON is grant, round:N or whistleblower:N [system]
+cancel-proposal:N             cancel live proposal N                                   [emergency]
+ratify-emergency:N            keep executed emergency proposal N from lapsing          [safety, review, system]
 WHO is a keystore name or a 64-hex-digit public key; a FILE may also be the --json output of
 `aigov query gov params`.";
 
@@ -163,6 +166,12 @@ pub fn parse_action(global: &Global, spec: &str) -> anyhow::Result<Action> {
                 .with_context(|| format!("{rest} does not hold economy parameters"))?;
             Action::SetEconomyParams(params)
         }
+        "cancel-proposal" => Action::CancelProposal(ProposalRef {
+            proposal: number(rest).map_err(bad)?,
+        }),
+        "ratify-emergency" => Action::RatifyEmergency(ProposalRef {
+            proposal: number(rest).map_err(bad)?,
+        }),
         "pay-bounty" => {
             let (id, amount) = rest
                 .split_once(':')
@@ -260,6 +269,9 @@ pub fn describe_action(names: &Names, a: &Action) -> String {
             p.credit_rate
         ),
         Action::PayBounty(b) => format!("pay-bounty:{}:{}", b.bounty, b.amount),
+        Action::CancelProposal(r) => format!("cancel-proposal:{}", r.proposal),
+        Action::RatifyEmergency(r) => format!("ratify-emergency:{}", r.proposal),
+        Action::SustainChallenge(r) => format!("sustain-challenge:{}", r.proposal),
         Action::RejectBounty(b) => format!("reject-bounty:{}", b.bounty),
         Action::AwardTreasury(a) => format!(
             "award:{}:{}:{}{}",
@@ -295,37 +307,57 @@ pub fn call(global: &Global, cmd: &GovTx) -> anyhow::Result<Call> {
             actions,
         } => {
             let class: ProposalClass = class.parse().map_err(|e: String| anyhow!(e))?;
-            let description_hash = match (description, description_file, description_hash) {
-                (Some(text), _, _) => Hash::digest(&[text.as_bytes()]),
-                (_, Some(path), _) => {
-                    let bytes = std::fs::read(path)
-                        .with_context(|| format!("reading {}", path.display()))?;
-                    Hash::digest(&[&bytes])
-                }
-                (_, _, Some(h)) => Hash::from_hex(h)
-                    .ok_or_else(|| anyhow!("--description-hash must be 64 hex digits"))?,
-                (None, None, None) => bail!(
-                    "a proposal needs a description: --description TEXT, --description-file FILE or --description-hash HEX"
-                ),
-            };
-            if actions.len() > ACTIONS_MAX {
-                bail!(
-                    "a proposal carries at most {ACTIONS_MAX} actions, {} given",
-                    actions.len()
-                );
-            }
-            let actions = actions
-                .iter()
-                .map(|a| parse_action(global, a))
-                .collect::<anyhow::Result<Vec<_>>>()?;
-            GovernanceCall::Propose(SubmitProposal {
+            GovernanceCall::Propose(submission(
+                global,
                 class,
-                title: BoundedString::new(title.as_str())
-                    .ok_or_else(|| anyhow!("--title is longer than 256 bytes"))?,
-                description_hash,
-                actions: BoundedVec::truncating(actions),
+                title,
+                (description, description_file, description_hash),
+                actions,
+            )?)
+        }
+        GovTx::Escalate {
+            title,
+            description,
+            description_file,
+            description_hash,
+            actions,
+        } => GovernanceCall::Escalate(submission(
+            global,
+            ProposalClass::Emergency,
+            title,
+            (description, description_file, description_hash),
+            actions,
+        )?),
+        GovTx::Challenge {
+            proposal,
+            grounds,
+            grounds_file,
+        } => {
+            let grounds_hash = match (grounds, grounds_file) {
+                (Some(text), _) => Hash::digest(&[text.as_bytes()]),
+                (None, Some(path)) => {
+                    Hash::digest(&[&std::fs::read(path)
+                        .with_context(|| format!("reading {}", path.display()))?])
+                }
+                (None, None) => bail!("give your grounds: --grounds TEXT or --grounds-file FILE"),
+            };
+            GovernanceCall::Challenge(ChallengeProposal {
+                proposal: *proposal,
+                grounds_hash,
             })
         }
+        GovTx::Delegate { class, to, revoke } => {
+            let class: ProposalClass = class.parse().map_err(|e: String| anyhow!(e))?;
+            let to = match (to, revoke) {
+                (_, true) => None,
+                (Some(who), false) => Some(account(global, who)?),
+                (None, false) => bail!("name the delegate with --to, or --revoke"),
+            };
+            GovernanceCall::Delegate(DelegateVote { class, to })
+        }
+        GovTx::Execute { proposal } => GovernanceCall::Execute(ExecuteProposal {
+            proposal: *proposal,
+        }),
         GovTx::Vote {
             proposal,
             choice,
@@ -358,6 +390,51 @@ pub fn call(global: &Global, cmd: &GovTx) -> anyhow::Result<Call> {
             proposal: *proposal,
         }),
     }))
+}
+
+/// A proposal's content from the command line: class, title, description source, actions.
+fn submission(
+    global: &Global,
+    class: ProposalClass,
+    title: &str,
+    description: (
+        &Option<String>,
+        &Option<std::path::PathBuf>,
+        &Option<String>,
+    ),
+    actions: &[String],
+) -> anyhow::Result<SubmitProposal> {
+    let description_hash = match description {
+        (Some(text), _, _) => Hash::digest(&[text.as_bytes()]),
+        (_, Some(path), _) => {
+            let bytes =
+                std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+            Hash::digest(&[&bytes])
+        }
+        (_, _, Some(h)) => {
+            Hash::from_hex(h).ok_or_else(|| anyhow!("--description-hash must be 64 hex digits"))?
+        }
+        (None, None, None) => bail!(
+            "a proposal needs a description: --description TEXT, --description-file FILE or --description-hash HEX"
+        ),
+    };
+    if actions.len() > ACTIONS_MAX {
+        bail!(
+            "a proposal carries at most {ACTIONS_MAX} actions, {} given",
+            actions.len()
+        );
+    }
+    let actions = actions
+        .iter()
+        .map(|a| parse_action(global, a))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    Ok(SubmitProposal {
+        class,
+        title: BoundedString::new(title)
+            .ok_or_else(|| anyhow!("--title is longer than 256 bytes"))?,
+        description_hash,
+        actions: BoundedVec::truncating(actions),
+    })
 }
 
 /// What to do about a governance failure or refusal code, naming proposal `id` when known.
@@ -403,8 +480,11 @@ fn hint_text(code: &str) -> Option<&'static str> {
 /// The proposal a governance transaction is about, if it names one.
 pub fn proposal_of(cmd: &GovTx) -> Option<u64> {
     match cmd {
-        GovTx::Vote { proposal, .. } | GovTx::Cancel { proposal } => Some(*proposal),
-        GovTx::Propose { .. } => None,
+        GovTx::Vote { proposal, .. }
+        | GovTx::Cancel { proposal }
+        | GovTx::Challenge { proposal, .. }
+        | GovTx::Execute { proposal } => Some(*proposal),
+        GovTx::Propose { .. } | GovTx::Escalate { .. } | GovTx::Delegate { .. } => None,
     }
 }
 

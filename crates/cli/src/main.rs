@@ -5,6 +5,7 @@
 
 mod args;
 mod bench;
+mod bench_tally;
 mod dev;
 mod economy;
 mod gov;

@@ -93,6 +93,11 @@ pub fn call_gas(call: &Call) -> u64 {
         Call::Governance(GovernanceCall::Propose(_)) => 20_000,
         Call::Governance(GovernanceCall::Vote(_)) => 3_000,
         Call::Governance(GovernanceCall::Cancel(_)) => 2_000,
+        Call::Governance(GovernanceCall::Escalate(_)) => 20_000,
+        Call::Governance(GovernanceCall::Challenge(_)) => 25_000,
+        Call::Governance(GovernanceCall::Delegate(_)) => 3_000,
+        // Runs a whole proposal's actions: priced like proposing.
+        Call::Governance(GovernanceCall::Execute(_)) => 20_000,
         Call::Gas(GasCall::RecordPurchase(_)) => 5_000,
         Call::Treasury(TreasuryCall::ClaimBounty(_)) => 5_000,
     }
@@ -280,6 +285,16 @@ async fn dispatch<B: StateRead>(
         Call::Governance(GovernanceCall::Cancel(call)) => {
             governance::cancel(cx, &tx.sender, call).await
         }
+        Call::Governance(GovernanceCall::Escalate(call)) => {
+            governance::escalate(cx, &tx.sender, call).await
+        }
+        Call::Governance(GovernanceCall::Challenge(call)) => {
+            governance::challenge(cx, &tx.sender, call).await
+        }
+        Call::Governance(GovernanceCall::Delegate(call)) => {
+            governance::delegate(cx, &tx.sender, call).await
+        }
+        Call::Governance(GovernanceCall::Execute(call)) => governance::execute_now(cx, call).await,
         Call::Gas(GasCall::RecordPurchase(call)) => {
             gas::record_purchase(cx, &tx.sender, call).await
         }

@@ -92,7 +92,8 @@ mod tests {
         let id = Slug::new("fr").unwrap();
         let who = PrivateKey::from_seed_bytes([7; 32]).public_key();
         let hash = Hash::digest(&[b"tx"]);
-        let cases: [(&[u8], Vec<u8>); 36] = [
+        let class = aigov_types::governance::ProposalClass::Review;
+        let cases: [(&[u8], Vec<u8>); 40] = [
             (CHAIN, crate::chain::keys::height()),
             (CHAIN, crate::chain::keys::time_ms()),
             (CHAIN, crate::chain::keys::genesis_hash()),
@@ -118,6 +119,10 @@ mod tests {
             (GOVERNANCE, crate::governance::keys::ballot(0, &who)),
             (GOVERNANCE, crate::governance::keys::voter_count(0)),
             (GOVERNANCE, crate::governance::keys::voter_at(0, 0)),
+            (GOVERNANCE, crate::governance::keys::delegation(class, &who)),
+            (GOVERNANCE, crate::governance::keys::delegators(class, &who)),
+            (GOVERNANCE, crate::governance::keys::dispute(0)),
+            (GOVERNANCE, crate::governance::keys::lapsing()),
             (POOL, crate::accounts::keys::pool_contribution(&id)),
             (GAS, crate::gas::keys::params()),
             (GAS, crate::gas::keys::price()),

@@ -591,11 +591,12 @@ fn a_class_parameter_change_applies_only_to_proposals_created_after_it() {
 }
 
 #[test]
-fn a_failing_action_leaves_no_partial_effect() {
+fn executing_a_proposal_cancels_a_conflicting_one_it_made_impossible() {
     let mut c = gov_chain(|_| {});
     register_pending(&mut c, "nina");
     let alice_term = c.personnel(&pk("alice")).unwrap().term_expires_ms;
-    // Both are valid when proposed; executing the first makes the second's last action fail.
+    // Both are valid when proposed and both act on nina: the second is flagged as
+    // conflicting with the first.
     let first = c.signed(
         "dora",
         propose_call(Review, "Remove Nina", vec![remove("nina")]),
@@ -622,6 +623,19 @@ fn a_failing_action_leaves_no_partial_effect() {
             .iter()
             .all(|r| failure_code(&r.outcome).is_none())
     );
+    let flagged = out
+        .events
+        .iter()
+        .find_map(|e| match &e.event {
+            Event::ProposalConflicts(f) => Some(f.clone()),
+            _ => None,
+        })
+        .expect("the second proposal is flagged");
+    assert_eq!(
+        (flagged.proposal, flagged.with.as_slice()),
+        (2, &[1u64][..])
+    );
+    assert_eq!(c.proposal(2).conflicts.as_slice(), &[1]);
     for id in [1, 2] {
         c.votes(
             id,
@@ -635,13 +649,15 @@ fn a_failing_action_leaves_no_partial_effect() {
         );
     }
     close_voting(&mut c, 1);
+    // Executing the removal re-checks the second proposal: nina can no longer be vetted, so
+    // it is canceled as superseded instead of failing later.
     let events = c.run_until(c.proposal(1).eta_ms);
     assert_eq!(
         hook_kinds(&events),
         [
             "personnel_status_changed",
             "proposal_executed",
-            "proposal_execution_failed"
+            "proposal_canceled_by_vote"
         ]
     );
     assert_eq!(
@@ -649,17 +665,65 @@ fn a_failing_action_leaves_no_partial_effect() {
         PersonnelStatus::Removed
     );
     let p = c.proposal(2);
-    assert_eq!(p.status, ProposalStatus::ExecutionFailed);
-    let reason = p.execution_failure.unwrap();
-    assert_eq!(reason.code.as_str(), "invalid_status_transition");
-    let Event::ProposalExecutionFailed(f) = &events[2].event else {
+    assert_eq!(p.status, ProposalStatus::Canceled);
+    let Event::ProposalCanceledByVote(f) = &events[2].event else {
         unreachable!()
     };
-    assert_eq!((f.proposal, f.action), (2, 1));
-    // The renewal that ran first was rolled back with the failure.
+    assert_eq!((f.proposal, f.by), (2, 1));
+    assert_eq!(
+        f.superseded.as_ref().unwrap().code.as_str(),
+        "invalid_action"
+    );
+    // Nothing of the second proposal ran.
     assert_eq!(
         c.personnel(&pk("alice")).unwrap().term_expires_ms,
         alice_term
+    );
+    c.apply(&[]);
+    assert!(c.live().is_empty());
+}
+
+#[test]
+fn a_failing_action_leaves_no_partial_effect() {
+    let mut c = gov_chain(|g| g.treasury_supply = 1_000);
+    let dieter_term = c.personnel(&pk("dieter")).unwrap().term_expires_ms;
+    // The renewal can run; the award cannot (the treasury holds too little), which only
+    // execution finds out.
+    let award = Action::AwardTreasury(aigov_types::treasury::TreasuryAward {
+        to: pk("nina"),
+        amount: 1_000_000_000,
+        reason: aigov_types::treasury::PaymentReason::Grant,
+        memo: text("too much"),
+    });
+    let id = c.submit(
+        "alice",
+        System,
+        "Renew Dieter and fund Nina",
+        vec![renew("dieter"), award],
+    );
+    c.votes(
+        id,
+        &[("alice", Yes), ("fabien", Yes), ("dora", Yes), ("jun", Yes)],
+    );
+    close_voting(&mut c, id);
+    let events = c.run_until(c.proposal(id).eta_ms);
+    assert_eq!(hook_kinds(&events), ["proposal_execution_failed"]);
+    let p = c.proposal(id);
+    assert_eq!(p.status, ProposalStatus::ExecutionFailed);
+    let reason = p.execution_failure.unwrap();
+    assert_eq!(reason.code.as_str(), "insufficient_treasury_funds");
+    let failed = events
+        .iter()
+        .find_map(|e| match &e.event {
+            Event::ProposalExecutionFailed(f) => Some(f.clone()),
+            _ => None,
+        })
+        .unwrap();
+    assert_eq!((failed.proposal, failed.action), (id, 1));
+    // The renewal that ran first was rolled back with the failure.
+    assert_eq!(
+        c.personnel(&pk("dieter")).unwrap().term_expires_ms,
+        dieter_term
     );
     assert!(c.live().is_empty());
 }

@@ -285,6 +285,7 @@ fn reference(case: &Case, last: &BTreeMap<String, Choice>, tallied_ms: u64) -> D
             counted_eligible: counted,
             capped: e > cap,
             voters: voters.get(m).copied().unwrap_or(0),
+            delegated: 0,
         });
     }
     d.per_member = BoundedVec::new(per_member).unwrap();

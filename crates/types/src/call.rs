@@ -54,6 +54,10 @@ impl Call {
             Call::Governance(GovernanceCall::Propose(_)) => "governance.propose",
             Call::Governance(GovernanceCall::Vote(_)) => "governance.vote",
             Call::Governance(GovernanceCall::Cancel(_)) => "governance.cancel",
+            Call::Governance(GovernanceCall::Escalate(_)) => "governance.escalate",
+            Call::Governance(GovernanceCall::Challenge(_)) => "governance.challenge",
+            Call::Governance(GovernanceCall::Delegate(_)) => "governance.delegate",
+            Call::Governance(GovernanceCall::Execute(_)) => "governance.execute",
             Call::Gas(GasCall::RecordPurchase(_)) => "gas.record_purchase",
             Call::Treasury(TreasuryCall::ClaimBounty(_)) => "treasury.claim_bounty",
         }

@@ -180,7 +180,7 @@ pub struct GasPrice {
 codec_struct!(GasPrice { price, height });
 
 /// The credit ledger: the totals that make conservation checkable by anyone. At every height,
-/// `issued − consumed` equals the credits held by all accounts plus the pool.
+/// `issued − consumed` equals the credits held by all accounts, the pool and `locked`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CreditLedger {
     /// Credits ever issued (genesis and recorded purchases).
@@ -189,11 +189,14 @@ pub struct CreditLedger {
     pub consumed: u64,
     /// Purchases recorded.
     pub purchases: u64,
+    /// Credits locked out of accounts (dispute bonds), until returned or forfeited to the pool.
+    pub locked: u64,
 }
 codec_struct!(CreditLedger {
     issued,
     consumed,
-    purchases
+    purchases,
+    locked
 });
 
 /// What a purchase of credits was for (the seed's funding categories).

@@ -414,6 +414,126 @@ pub struct BountyRejected {
 }
 codec_struct!(BountyRejected { bounty, proposal });
 
+/// A person below a class's tiers raised a threat: an Emergency proposal for the top tiers.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProposalEscalated {
+    /// The Emergency proposal.
+    pub proposal: u64,
+    /// Who escalated.
+    pub by: PublicKey,
+    /// Their tier.
+    pub tier: u8,
+}
+codec_struct!(ProposalEscalated { proposal, by, tier });
+
+/// A queued proposal was challenged: its execution waits for the Emergency review.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProposalChallenged {
+    /// The challenged proposal.
+    pub proposal: u64,
+    /// Who challenged.
+    pub challenger: PublicKey,
+    /// The bond locked, in credits.
+    pub bond: u64,
+    /// The Emergency review opened.
+    pub review: u64,
+}
+codec_struct!(ProposalChallenged {
+    proposal,
+    challenger,
+    bond,
+    review
+});
+
+/// A dispute ended: sustained (the proposal is canceled, the bond returned) or not (the
+/// proposal is queued again, the bond goes to the pool).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DisputeResolved {
+    /// The challenged proposal.
+    pub proposal: u64,
+    /// The review.
+    pub review: u64,
+    /// True if the challenge was sustained.
+    pub sustained: bool,
+    /// The bond.
+    pub bond: u64,
+}
+codec_struct!(DisputeResolved {
+    proposal,
+    review,
+    sustained,
+    bond
+});
+
+/// A delegation was made (`to` set) or revoked (`to: None`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VoteDelegated {
+    /// Who delegates.
+    pub delegator: PublicKey,
+    /// The class.
+    pub class: ProposalClass,
+    /// The delegate, or `None` when revoked.
+    pub to: Option<PublicKey>,
+}
+codec_struct!(VoteDelegated {
+    delegator,
+    class,
+    to
+});
+
+/// An executed Emergency proposal was ratified by a regular one: it will not lapse.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EmergencyRatified {
+    /// The Emergency proposal.
+    pub proposal: u64,
+    /// The ratifying proposal.
+    pub by: u64,
+}
+codec_struct!(EmergencyRatified { proposal, by });
+
+/// An Emergency proposal lapsed unratified: its reversible actions were undone.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EmergencyLapsed {
+    /// The Emergency proposal.
+    pub proposal: u64,
+    /// Actions undone.
+    pub rolled_back: u16,
+    /// Actions that could not be undone (final by nature, or no longer applicable).
+    pub kept: u16,
+}
+codec_struct!(EmergencyLapsed {
+    proposal,
+    rolled_back,
+    kept
+});
+
+/// A new proposal acts on objects that live proposals already act on.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProposalConflicts {
+    /// The new proposal (flagged).
+    pub proposal: u64,
+    /// The earlier live proposals it conflicts with.
+    pub with: BoundedVec<u64, { crate::governance::CONFLICTS_MAX }>,
+}
+codec_struct!(ProposalConflicts { proposal, with });
+
+/// A live proposal was canceled: by an Emergency vote, or because executing a conflicting
+/// proposal made one of its actions impossible (superseded).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProposalCanceledByVote {
+    /// The canceled proposal.
+    pub proposal: u64,
+    /// The executed proposal that canceled or superseded it.
+    pub by: u64,
+    /// For a superseded proposal: which action can no longer run, and why.
+    pub superseded: Option<Failure>,
+}
+codec_struct!(ProposalCanceledByVote {
+    proposal,
+    by,
+    superseded
+});
+
 /// Every event of every module.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "type")]
@@ -474,6 +594,22 @@ pub enum Event {
     BountyClaimed(Bounty),
     /// See [BountyRejected].
     BountyRejected(BountyRejected),
+    /// See [ProposalEscalated].
+    ProposalEscalated(ProposalEscalated),
+    /// See [ProposalChallenged].
+    ProposalChallenged(ProposalChallenged),
+    /// See [DisputeResolved].
+    DisputeResolved(DisputeResolved),
+    /// See [VoteDelegated].
+    VoteDelegated(VoteDelegated),
+    /// See [EmergencyRatified].
+    EmergencyRatified(EmergencyRatified),
+    /// See [EmergencyLapsed].
+    EmergencyLapsed(EmergencyLapsed),
+    /// See [ProposalConflicts].
+    ProposalConflicts(ProposalConflicts),
+    /// See [ProposalCanceledByVote].
+    ProposalCanceledByVote(ProposalCanceledByVote),
 }
 codec_enum!(Event {
     0 => GenesisApplied(GenesisApplied),
@@ -504,6 +640,14 @@ codec_enum!(Event {
     25 => TreasuryPaid(Payment),
     26 => BountyClaimed(Bounty),
     27 => BountyRejected(BountyRejected),
+    60 => ProposalEscalated(ProposalEscalated),
+    61 => ProposalChallenged(ProposalChallenged),
+    62 => DisputeResolved(DisputeResolved),
+    63 => VoteDelegated(VoteDelegated),
+    64 => EmergencyRatified(EmergencyRatified),
+    65 => EmergencyLapsed(EmergencyLapsed),
+    66 => ProposalConflicts(ProposalConflicts),
+    67 => ProposalCanceledByVote(ProposalCanceledByVote),
 });
 
 impl Event {
@@ -538,6 +682,14 @@ impl Event {
             Event::TreasuryPaid(_) => "treasury_paid",
             Event::BountyClaimed(_) => "bounty_claimed",
             Event::BountyRejected(_) => "bounty_rejected",
+            Event::ProposalEscalated(_) => "proposal_escalated",
+            Event::ProposalChallenged(_) => "proposal_challenged",
+            Event::DisputeResolved(_) => "dispute_resolved",
+            Event::VoteDelegated(_) => "vote_delegated",
+            Event::EmergencyRatified(_) => "emergency_ratified",
+            Event::EmergencyLapsed(_) => "emergency_lapsed",
+            Event::ProposalConflicts(_) => "proposal_conflicts",
+            Event::ProposalCanceledByVote(_) => "proposal_canceled_by_vote",
         }
     }
 }

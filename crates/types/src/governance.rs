@@ -39,6 +39,10 @@ pub const SUBJECTS_MAX: usize = 2 * ACTIONS_MAX;
 pub const DECISION_MEMBERS_MAX: usize = 256;
 /// The most recused personnel a decision record names; beyond it only the count grows.
 pub const DECISION_RECUSED_MAX: usize = 256;
+/// Most conflicting proposals a proposal records.
+pub const CONFLICTS_MAX: usize = 16;
+/// Most personnel who may delegate a class's vote to one delegate.
+pub const DELEGATORS_MAX: usize = 64;
 /// 100 % in basis points.
 pub const BPS: u16 = 10_000;
 
@@ -286,6 +290,14 @@ pub struct GovernanceParams {
     /// The most proposals that may be live (Pending, Active, Succeeded or Queued) at once, at
     /// most [LIVE_PROPOSALS_MAX].
     pub max_live_proposals: u32,
+    /// Expiring emergency powers: an executed Emergency proposal's reversible actions are
+    /// rolled back unless a regular proposal ratifies it within this long.
+    #[serde(default = "default_ratification_ms")]
+    pub emergency_ratification_ms: u64,
+    /// Credits a challenger locks to dispute a queued proposal (returned if the challenge is
+    /// sustained, forfeited to the pool otherwise), so disputes are not free to spam.
+    #[serde(default = "default_dispute_bond")]
+    pub dispute_bond: u64,
 }
 codec_struct!(GovernanceParams {
     tier_weights,
@@ -294,8 +306,18 @@ codec_struct!(GovernanceParams {
     review,
     system,
     emergency,
-    max_live_proposals
+    max_live_proposals,
+    emergency_ratification_ms,
+    dispute_bond
 });
+
+fn default_ratification_ms() -> u64 {
+    14 * DAY_MS
+}
+
+fn default_dispute_bond() -> u64 {
+    100_000
+}
 
 impl GovernanceParams {
     /// The parameters of `class`.
@@ -345,6 +367,14 @@ impl GovernanceParams {
         }
         if self.max_live_proposals == 0 || self.max_live_proposals > LIVE_PROPOSALS_MAX {
             return Err(ParamsError::MaxLive(self.max_live_proposals));
+        }
+        if self.emergency_ratification_ms == 0 || self.emergency_ratification_ms > DURATION_MAX_MS {
+            return Err(ParamsError::Duration {
+                class: "governance",
+                field: "emergency_ratification_ms",
+                value: self.emergency_ratification_ms,
+                min: 1,
+            });
         }
         for class in ProposalClass::ALL {
             self.class(class).validate(class)?;
@@ -440,6 +470,8 @@ impl Default for GovernanceParams {
             system,
             emergency,
             max_live_proposals: 64,
+            emergency_ratification_ms: default_ratification_ms(),
+            dispute_bond: default_dispute_bond(),
         }
     }
 }
@@ -472,6 +504,32 @@ pub struct ClassParamsChange {
 }
 codec_struct!(ClassParamsChange { class, params });
 
+/// A proposal an action refers to.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct ProposalRef {
+    /// The proposal id.
+    pub proposal: u64,
+}
+codec_struct!(ProposalRef { proposal });
+
+/// What an action acts on, for conflict detection.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Object {
+    /// A person's record.
+    Person(PublicKey),
+    /// One class's rules.
+    ClassParams(ProposalClass),
+    /// The governance parameters.
+    GovernanceParams,
+    /// The economy's parameters.
+    EconomyParams,
+    /// A bounty claim.
+    Bounty(u64),
+    /// Another proposal.
+    Proposal(u64),
+}
+
 /// What an executed proposal does, with the governance origin. Actions of one proposal run in
 /// order and all-or-nothing.
 ///
@@ -488,6 +546,9 @@ codec_struct!(ClassParamsChange { class, params });
 /// | `set_economy_params` (gas price algorithm, gas tax, rate; proposed and voted by tier-1 Policy only) | System |
 /// | `pay_bounty`, `reject_bounty` | Review |
 /// | `award_treasury` (safety-round awards, whistle-blower rewards, grants) | System |
+/// | `cancel_proposal` (any live proposal) | Emergency |
+/// | `ratify_emergency` (keeps an executed Emergency proposal from lapsing) | Safety, Review, System |
+/// | `sustain_challenge` (only in the review a challenge opened) | Emergency |
 ///
 /// Safety proposals carry no action yet (the templates module brings theirs); a proposal with
 /// no action at all is a recorded resolution, allowed in every class.
@@ -516,6 +577,14 @@ pub enum Action {
     RejectBounty(RejectBounty),
     /// Pays an award from the treasury.
     AwardTreasury(TreasuryAward),
+    /// Cancels a live proposal (Emergency: the seed's "canceled by an Emergency vote").
+    CancelProposal(ProposalRef),
+    /// Ratifies an executed Emergency proposal within its window, so its actions do not lapse
+    /// (a regular class: Safety, Review or System).
+    RatifyEmergency(ProposalRef),
+    /// Sustains the challenge of a disputed proposal: it is canceled and the bond returned.
+    /// Only the Emergency review a challenge opened may carry it.
+    SustainChallenge(ProposalRef),
 }
 codec_enum!(Action {
     0 => ActivatePersonnel(PersonnelTarget),
@@ -529,6 +598,9 @@ codec_enum!(Action {
     8 => PayBounty(PayBounty),
     9 => RejectBounty(RejectBounty),
     10 => AwardTreasury(TreasuryAward),
+    20 => CancelProposal(ProposalRef),
+    21 => RatifyEmergency(ProposalRef),
+    22 => SustainChallenge(ProposalRef),
 });
 
 impl Action {
@@ -546,6 +618,9 @@ impl Action {
             Action::PayBounty(_) => "pay_bounty",
             Action::RejectBounty(_) => "reject_bounty",
             Action::AwardTreasury(_) => "award_treasury",
+            Action::CancelProposal(_) => "cancel_proposal",
+            Action::RatifyEmergency(_) => "ratify_emergency",
+            Action::SustainChallenge(_) => "sustain_challenge",
         }
     }
 
@@ -563,6 +638,38 @@ impl Action {
             | Action::SetEconomyParams(_)
             | Action::AwardTreasury(_) => &[System],
             Action::PayBounty(_) | Action::RejectBounty(_) => &[Review],
+            Action::CancelProposal(_) | Action::SustainChallenge(_) => &[Emergency],
+            Action::RatifyEmergency(_) => &[Safety, Review, System],
+        }
+    }
+
+    /// What this action acts on, for conflict detection: two live proposals acting on the
+    /// same object are linked, and executing one re-checks the other.
+    pub fn object(&self) -> Option<Object> {
+        Some(match self {
+            Action::ActivatePersonnel(t)
+            | Action::SuspendPersonnel(t)
+            | Action::RemovePersonnel(t)
+            | Action::RenewPersonnelTerm(t) => Object::Person(t.account.clone()),
+            Action::SetPersonnelTier(t) => Object::Person(t.account.clone()),
+            Action::SetClassParams(c) => Object::ClassParams(c.class),
+            Action::SetGovernanceParams(_) => Object::GovernanceParams,
+            Action::SetEconomyParams(_) => Object::EconomyParams,
+            Action::PayBounty(b) => Object::Bounty(b.bounty),
+            Action::RejectBounty(b) => Object::Bounty(b.bounty),
+            Action::CancelProposal(r)
+            | Action::RatifyEmergency(r)
+            | Action::SustainChallenge(r) => Object::Proposal(r.proposal),
+            Action::AwardTreasury(_) => return None,
+        })
+    }
+
+    /// The action that undoes this one when an Emergency proposal lapses, if it can be undone:
+    /// a suspension is lifted. Cancellations and dispute outcomes are final.
+    pub fn inverse(&self) -> Option<Action> {
+        match self {
+            Action::SuspendPersonnel(t) => Some(Action::ActivatePersonnel(t.clone())),
+            _ => None,
         }
     }
 
@@ -590,7 +697,10 @@ impl Action {
             | Action::SetGovernanceParams(_)
             | Action::SetEconomyParams(_)
             | Action::PayBounty(_)
-            | Action::RejectBounty(_) => None,
+            | Action::RejectBounty(_)
+            | Action::CancelProposal(_)
+            | Action::RatifyEmergency(_)
+            | Action::SustainChallenge(_) => None,
         }
     }
 }
@@ -637,6 +747,12 @@ pub enum ProposalStatus {
     Expired,
     /// Its actions were attempted and one failed; none took effect.
     ExecutionFailed,
+    /// Queued, but challenged during its enactment window: execution waits for the Emergency
+    /// review the challenge opened (`dispute`).
+    Disputed,
+    /// An executed Emergency proposal that no regular proposal ratified in time: its
+    /// reversible actions were rolled back.
+    Lapsed,
 }
 codec_unit_enum!(ProposalStatus {
     0 => Pending,
@@ -649,6 +765,8 @@ codec_unit_enum!(ProposalStatus {
     7 => Canceled,
     8 => Expired,
     9 => ExecutionFailed,
+    10 => Disputed,
+    11 => Lapsed,
 });
 
 impl ProposalStatus {
@@ -660,6 +778,7 @@ impl ProposalStatus {
                 | ProposalStatus::Active
                 | ProposalStatus::Succeeded
                 | ProposalStatus::Queued
+                | ProposalStatus::Disputed
         )
     }
 }
@@ -760,6 +879,8 @@ pub struct MemberTally {
     pub capped: bool,
     /// Counted ballots.
     pub voters: u32,
+    /// Personnel counted through their delegate's ballot (they cast none themselves).
+    pub delegated: u32,
 }
 codec_struct!(MemberTally {
     member,
@@ -769,7 +890,8 @@ codec_struct!(MemberTally {
     eligible,
     counted_eligible,
     capped,
-    voters
+    voters,
+    delegated
 });
 
 impl MemberTally {
@@ -890,6 +1012,20 @@ pub struct Proposal {
     pub decision: Option<Decision>,
     /// Why execution failed, when it did.
     pub execution_failure: Option<Failure>,
+    /// Submitted by escalation: a person below the class's tiers raised a threat.
+    pub escalated: bool,
+    /// Live proposals acting on the same objects when this one was submitted (conflict
+    /// detection): executing either re-checks the other.
+    pub conflicts: BoundedVec<u64, CONFLICTS_MAX>,
+    /// The Emergency review opened by a challenge of this proposal, while disputed.
+    pub dispute: Option<u64>,
+    /// For a review opened by a challenge: the challenged proposal.
+    pub review_of: Option<u64>,
+    /// An executed Emergency proposal lapses at this block time unless ratified (0: nothing
+    /// to lapse).
+    pub lapses_ms: u64,
+    /// The regular proposal that ratified this Emergency one.
+    pub ratified_by: Option<u64>,
 }
 codec_struct!(Proposal {
     id,
@@ -910,7 +1046,13 @@ codec_struct!(Proposal {
     status,
     eta_ms,
     decision,
-    execution_failure
+    execution_failure,
+    escalated,
+    conflicts,
+    dispute,
+    review_of,
+    lapses_ms,
+    ratified_by
 });
 
 impl Proposal {
@@ -992,6 +1134,81 @@ pub struct CancelProposal {
 }
 codec_struct!(CancelProposal { proposal });
 
+/// Challenge a queued proposal during its enactment window, locking the dispute bond.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChallengeProposal {
+    /// The proposal.
+    pub proposal: u64,
+    /// Digest of the published grounds.
+    pub grounds_hash: Hash,
+}
+codec_struct!(ChallengeProposal {
+    proposal,
+    grounds_hash
+});
+
+/// Delegate one's vote on a class to another Active person of the same member sharing a role
+/// (`to: None` revokes). A direct ballot by the delegator overrides the delegate's.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DelegateVote {
+    /// The class.
+    pub class: ProposalClass,
+    /// The delegate, or `None` to revoke.
+    pub to: Option<PublicKey>,
+}
+codec_struct!(DelegateVote { class, to });
+
+/// Execute a queued proposal whose enactment delay has passed, in this transaction (the
+/// end-of-block hook would at the end of the block; this gives the caller the outcome in its
+/// receipt).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExecuteProposal {
+    /// The proposal.
+    pub proposal: u64,
+}
+codec_struct!(ExecuteProposal { proposal });
+
+/// A standing delegation.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Delegation {
+    /// Who delegates.
+    pub delegator: PublicKey,
+    /// To whom.
+    pub delegate: PublicKey,
+    /// For which class.
+    pub class: ProposalClass,
+    /// Block time it was made.
+    pub since_ms: u64,
+}
+codec_struct!(Delegation {
+    delegator,
+    delegate,
+    class,
+    since_ms
+});
+
+/// A dispute: the challenger's bond held while the Emergency review runs.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Dispute {
+    /// The challenged proposal.
+    pub proposal: u64,
+    /// Who challenged.
+    pub challenger: PublicKey,
+    /// The bond locked, in credits.
+    pub bond: u64,
+    /// The Emergency review.
+    pub review: u64,
+    /// Digest of the grounds.
+    pub grounds_hash: Hash,
+}
+codec_struct!(Dispute {
+    proposal,
+    challenger,
+    bond,
+    review,
+    grounds_hash
+});
+
 /// Calls of the governance module. All are duties: the pool pays, and only Active personnel
 /// may send them.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -1003,11 +1220,24 @@ pub enum GovernanceCall {
     Vote(CastVote),
     /// `governance.cancel`.
     Cancel(CancelProposal),
+    /// `governance.escalate`: any Active person raises a threat as an Emergency proposal for
+    /// the top tiers, whatever their own tier or role.
+    Escalate(SubmitProposal),
+    /// `governance.challenge`.
+    Challenge(ChallengeProposal),
+    /// `governance.delegate`.
+    Delegate(DelegateVote),
+    /// `governance.execute`.
+    Execute(ExecuteProposal),
 }
 codec_enum!(GovernanceCall {
     0 => Propose(SubmitProposal),
     1 => Vote(CastVote),
     2 => Cancel(CancelProposal),
+    3 => Escalate(SubmitProposal),
+    4 => Challenge(ChallengeProposal),
+    5 => Delegate(DelegateVote),
+    6 => Execute(ExecuteProposal),
 });
 
 #[cfg(test)]
@@ -1103,6 +1333,7 @@ mod tests {
             counted_eligible: u64::MAX,
             capped: true,
             voters: u32::MAX,
+            delegated: u32::MAX,
         };
         let params = GovernanceParams::default();
         let p = Proposal {
@@ -1147,6 +1378,12 @@ mod tests {
                 outcome: TallyOutcome::Passed,
             }),
             execution_failure: Some(Failure::new(&"c".repeat(64), &"m".repeat(512))),
+            escalated: true,
+            conflicts: BoundedVec::new(vec![u64::MAX; CONFLICTS_MAX]).unwrap(),
+            dispute: Some(u64::MAX),
+            review_of: Some(u64::MAX),
+            lapses_ms: u64::MAX,
+            ratified_by: Some(u64::MAX),
         };
         let size = p.encode().len();
         assert!(size < MAX_VALUE_BYTES, "{size} bytes");
@@ -1164,6 +1401,7 @@ mod tests {
             counted_eligible: 20,
             capped: true,
             voters: 2,
+            delegated: 0,
         };
         assert_eq!(t.scale(10), 6);
         assert_eq!(t.scale(30), 20);

@@ -111,6 +111,7 @@ pub(crate) fn init_genesis<S: StateRead>(
             issued,
             consumed: 0,
             purchases: 0,
+            locked: 0,
         },
     );
     Ok(())
@@ -265,6 +266,43 @@ pub(crate) async fn record_purchase<S: StateRead>(
     o.put_typed(keys::reference(&identity), &purchase.id);
     cx.events.push(Event::GasPurchased(purchase));
     Ok(())
+}
+
+/// Locks `amount` of `who`'s credits (a dispute bond); returns `who`'s balance if too low.
+pub(crate) async fn lock<S: StateRead>(
+    o: &mut Overlay<'_, S>,
+    who: &PublicKey,
+    amount: u64,
+) -> Result<Result<(), u64>, StoreError> {
+    let mut acct = accounts::account(o, who).await?.unwrap_or_default();
+    if acct.gas < amount {
+        return Ok(Err(acct.gas));
+    }
+    acct.gas -= amount;
+    accounts::put_account(o, who, &acct);
+    let mut l = ledger(o).await?;
+    l.locked = l.locked.saturating_add(amount);
+    o.put_typed(keys::ledger(), &l);
+    Ok(Ok(()))
+}
+
+/// Releases `amount` locked credits: back to `who`, or to the pool when `None` (forfeited).
+pub(crate) async fn release<S: StateRead>(
+    o: &mut Overlay<'_, S>,
+    to: Option<&PublicKey>,
+    amount: u64,
+) -> Result<(), StoreError> {
+    let mut l = ledger(o).await?;
+    l.locked = l.locked.saturating_sub(amount);
+    o.put_typed(keys::ledger(), &l);
+    match to {
+        Some(who) => accounts::credit(o, who, amount).await,
+        None => {
+            let pool = accounts::pool_gas(o).await?;
+            accounts::put_pool(o, pool.saturating_add(amount));
+            Ok(())
+        }
+    }
 }
 
 /// Action `set_economy_params`.

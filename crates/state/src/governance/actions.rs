@@ -4,11 +4,14 @@
 
 use super::{GovernanceError, keys, queries};
 use crate::error::CallError;
-use crate::store::{Overlay, StateRead};
+use crate::store::{Overlay, StateRead, get_typed};
 use crate::{personnel, treasury};
-use aigov_types::event::{ClassParamsChanged, Event, GovernanceParamsChanged};
+use aigov_types::event::{
+    ClassParamsChanged, DisputeResolved, EmergencyRatified, Event, GovernanceParamsChanged,
+    ProposalCanceledByVote,
+};
 use aigov_types::genesis::Params;
-use aigov_types::governance::{Action, ProposalClass};
+use aigov_types::governance::{Action, Dispute, Proposal, ProposalClass, ProposalStatus};
 use aigov_types::personnel::PersonnelStatus;
 
 /// Wraps a failure of action `index` as [GovernanceError::InvalidAction].
@@ -76,8 +79,60 @@ pub(crate) async fn check(
             .await
             .map(drop),
         Action::AwardTreasury(a) => treasury::check_award(a),
+        Action::CancelProposal(r) => {
+            target(s, r.proposal, |p| {
+                p.status
+                    .is_live()
+                    .then_some(())
+                    .ok_or("only a live proposal may be canceled")
+            })
+            .await
+        }
+        Action::RatifyEmergency(r) => target(s, r.proposal, ratifiable).await,
+        Action::SustainChallenge(r) => {
+            target(s, r.proposal, |p| {
+                (p.status == ProposalStatus::Disputed)
+                    .then_some(())
+                    .ok_or("only a disputed proposal's challenge may be sustained")
+            })
+            .await
+        }
     };
     result.map_err(|e| invalid(index, action, e))
+}
+
+/// Proposal `id` if `ok` accepts it, else [GovernanceError::WrongProposalState] (or
+/// [GovernanceError::UnknownProposal]).
+async fn target(
+    s: &impl StateRead,
+    id: u64,
+    ok: impl FnOnce(&Proposal) -> Result<(), &'static str>,
+) -> Result<(), CallError> {
+    let p = queries::proposal(s, id)
+        .await?
+        .ok_or(GovernanceError::UnknownProposal(id))?;
+    ok(&p).map_err(|why| {
+        GovernanceError::WrongProposalState {
+            proposal: id,
+            status: p.status,
+            why,
+        }
+        .into()
+    })
+}
+
+/// An executed Emergency proposal still waiting for ratification.
+fn ratifiable(p: &Proposal) -> Result<(), &'static str> {
+    if p.class != ProposalClass::Emergency || p.status != ProposalStatus::Executed {
+        return Err("only an executed emergency proposal may be ratified");
+    }
+    if p.lapses_ms == 0 {
+        return Err("it has nothing that could lapse");
+    }
+    if p.ratified_by.is_some() {
+        return Err("it is already ratified");
+    }
+    Ok(())
 }
 
 /// Where an action runs from: the executed proposal, at a block.
@@ -142,6 +197,82 @@ pub(crate) async fn run<S: StateRead>(
         Action::PayBounty(b) => treasury::pay_bounty(o, events, b, by).await,
         Action::RejectBounty(b) => treasury::reject_bounty(o, events, b, by).await,
         Action::AwardTreasury(a) => treasury::award(o, events, a, by).await,
+        Action::CancelProposal(r) => {
+            target(o, r.proposal, |p| {
+                (p.status.is_live() && p.id != origin.proposal)
+                    .then_some(())
+                    .ok_or("only another live proposal may be canceled")
+            })
+            .await?;
+            let mut p = queries::proposal(o, r.proposal)
+                .await?
+                .ok_or(GovernanceError::UnknownProposal(r.proposal))?;
+            // A challenge of a canceled proposal is moot: its bond goes back.
+            if let Some(d) = get_typed::<Dispute>(o, &keys::dispute(p.id)).await? {
+                crate::gas::release(o, Some(&d.challenger), d.bond).await?;
+                o.delete(keys::dispute(p.id));
+            }
+            p.status = ProposalStatus::Canceled;
+            p.dispute = None;
+            o.put_typed(keys::proposal(p.id), &p);
+            events.push(Event::ProposalCanceledByVote(ProposalCanceledByVote {
+                proposal: p.id,
+                by: origin.proposal,
+                superseded: None,
+            }));
+            Ok(())
+        }
+        Action::RatifyEmergency(r) => {
+            target(o, r.proposal, ratifiable).await?;
+            let mut p = queries::proposal(o, r.proposal)
+                .await?
+                .ok_or(GovernanceError::UnknownProposal(r.proposal))?;
+            if now >= p.lapses_ms {
+                return Err(GovernanceError::WrongProposalState {
+                    proposal: p.id,
+                    status: p.status,
+                    why: "its ratification window has closed",
+                }
+                .into());
+            }
+            p.ratified_by = Some(origin.proposal);
+            o.put_typed(keys::proposal(p.id), &p);
+            super::hooks::stop_lapse(o, p.id).await?;
+            events.push(Event::EmergencyRatified(EmergencyRatified {
+                proposal: p.id,
+                by: origin.proposal,
+            }));
+            Ok(())
+        }
+        Action::SustainChallenge(r) => {
+            target(o, r.proposal, |p| {
+                (p.status == ProposalStatus::Disputed && p.dispute == Some(origin.proposal))
+                    .then_some(())
+                    .ok_or("only the review a challenge opened may sustain it")
+            })
+            .await?;
+            let mut p = queries::proposal(o, r.proposal)
+                .await?
+                .ok_or(GovernanceError::UnknownProposal(r.proposal))?;
+            let bond = match get_typed::<Dispute>(o, &keys::dispute(p.id)).await? {
+                Some(d) => {
+                    crate::gas::release(o, Some(&d.challenger), d.bond).await?;
+                    o.delete(keys::dispute(p.id));
+                    d.bond
+                }
+                None => 0,
+            };
+            p.status = ProposalStatus::Canceled;
+            p.dispute = None;
+            o.put_typed(keys::proposal(p.id), &p);
+            events.push(Event::DisputeResolved(DisputeResolved {
+                proposal: p.id,
+                review: origin.proposal,
+                sustained: true,
+                bond,
+            }));
+            Ok(())
+        }
     }
 }
 

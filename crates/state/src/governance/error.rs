@@ -132,6 +132,57 @@ pub enum GovernanceError {
     /// Parameters a proposal would install are invalid.
     #[error("invalid governance parameters: {0}")]
     InvalidParams(#[from] ParamsError),
+    /// An escalation that is not an Emergency proposal.
+    #[error("an escalation raises an emergency proposal; use the emergency class")]
+    EscalationNotEmergency,
+    /// A challenge outside a proposal's enactment window, or of an Emergency proposal.
+    #[error(
+        "proposal {proposal} cannot be challenged: {why} (only a queued, non-emergency proposal may be, before its eta)"
+    )]
+    NotChallengeable {
+        /// The proposal.
+        proposal: u64,
+        /// Why not.
+        why: &'static str,
+    },
+    /// The challenger cannot lock the bond.
+    #[error("the dispute bond is {bond} credits; the challenger has {available}")]
+    InsufficientBond {
+        /// The bond.
+        bond: u64,
+        /// The challenger's credits.
+        available: u64,
+    },
+    /// A delegation to someone who may not receive it.
+    #[error("cannot delegate to {delegate}: {why}")]
+    InvalidDelegate {
+        /// The delegate.
+        delegate: PublicKey,
+        /// Why not.
+        why: &'static str,
+    },
+    /// A proposal that is not queued past its eta.
+    #[error(
+        "proposal {proposal} is {status:?}; only a queued proposal past its eta ({eta_ms}) executes"
+    )]
+    NotExecutable {
+        /// The proposal.
+        proposal: u64,
+        /// Its status.
+        status: ProposalStatus,
+        /// Its eta (0 before queueing).
+        eta_ms: u64,
+    },
+    /// An action on a proposal in the wrong state.
+    #[error("proposal {proposal} is {status:?}: {why}")]
+    WrongProposalState {
+        /// The proposal.
+        proposal: u64,
+        /// Its status.
+        status: ProposalStatus,
+        /// What was expected.
+        why: &'static str,
+    },
 }
 
 impl GovernanceError {
@@ -155,6 +206,12 @@ impl GovernanceError {
             GovernanceError::ActionNotAllowed { .. } => "action_not_allowed",
             GovernanceError::InvalidAction { .. } => "invalid_action",
             GovernanceError::InvalidParams(_) => "invalid_params",
+            GovernanceError::EscalationNotEmergency => "escalation_not_emergency",
+            GovernanceError::NotChallengeable { .. } => "not_challengeable",
+            GovernanceError::InsufficientBond { .. } => "insufficient_bond",
+            GovernanceError::InvalidDelegate { .. } => "invalid_delegate",
+            GovernanceError::NotExecutable { .. } => "not_executable",
+            GovernanceError::WrongProposalState { .. } => "wrong_proposal_state",
         }
     }
 }

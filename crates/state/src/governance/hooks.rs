@@ -24,13 +24,16 @@ use super::tally::tally;
 use super::{actions, keys, queries};
 use crate::app::BlockContext;
 use crate::error::CallError;
-use crate::store::{Overlay, StateRead, StoreError};
+use crate::store::{Overlay, StateRead, StoreError, get_typed};
 use aigov_types::event::{
-    Event, ProposalActivated, ProposalExecuted, ProposalExecutionFailed, ProposalExpired,
-    ProposalQueued, ProposalTallied, VotingExtended,
+    DisputeResolved, EmergencyLapsed, Event, ProposalActivated, ProposalCanceledByVote,
+    ProposalExecuted, ProposalExecutionFailed, ProposalExpired, ProposalQueued, ProposalTallied,
+    VotingExtended,
 };
 use aigov_types::genesis::Params;
-use aigov_types::governance::{Decision, Proposal, ProposalStatus, TallyOutcome};
+use aigov_types::governance::{
+    Decision, Dispute, Proposal, ProposalClass, ProposalStatus, TallyOutcome,
+};
 use aigov_types::receipt::Failure;
 
 /// Runs the hook on the block's overlay, appending the events it emits to `events`.
@@ -40,6 +43,7 @@ pub(crate) async fn end_block<S: StateRead>(
     chain: &Params,
     events: &mut Vec<Event>,
 ) -> Result<(), StoreError> {
+    lapse_due(o, ctx, chain, events).await?;
     let live = queries::live_list(o).await?;
     if live.is_empty() {
         return Ok(());
@@ -155,13 +159,44 @@ async fn advance<S: StateRead>(
                 }));
             }
             ProposalStatus::Queued if now >= p.eta_ms => execute(o, p, ctx, chain, events).await?,
+            ProposalStatus::Disputed => {
+                // Waits for the review; a review that ended without sustaining the challenge
+                // upholds the proposal: queued again (from now, if its eta passed meanwhile),
+                // the bond forfeited to the pool. A sustained challenge cancels it in the
+                // review's own execution (`sustain_challenge`).
+                let Some(review) = p.dispute else {
+                    return Ok(());
+                };
+                let done = queries::proposal(o, review)
+                    .await?
+                    .is_none_or(|r| !r.status.is_live());
+                if !done {
+                    return Ok(());
+                }
+                if let Some(d) = get_typed::<Dispute>(o, &keys::dispute(p.id)).await? {
+                    crate::gas::release(o, None, d.bond).await?;
+                    o.delete(keys::dispute(p.id));
+                    events.push(Event::DisputeResolved(DisputeResolved {
+                        proposal: p.id,
+                        review,
+                        sustained: false,
+                        bond: d.bond,
+                    }));
+                }
+                p.dispute = None;
+                p.status = ProposalStatus::Queued;
+                p.eta_ms = p.eta_ms.max(now);
+            }
             _ => return Ok(()),
         }
     }
 }
 
-/// Runs `p`'s actions all-or-nothing in an overlay over the block's.
-async fn execute<S: StateRead>(
+/// Runs `p`'s actions all-or-nothing in an overlay over the block's; after a success, an
+/// Emergency proposal with reversible actions starts its ratification window, and every live
+/// proposal conflicting with `p` is re-checked (canceled as superseded if it can no longer
+/// run).
+pub(crate) async fn execute<S: StateRead>(
     o: &mut Overlay<'_, S>,
     p: &mut Proposal,
     ctx: BlockContext,
@@ -197,6 +232,16 @@ async fn execute<S: StateRead>(
                 proposal: p.id,
                 actions: count,
             }));
+            if p.class == ProposalClass::Emergency
+                && p.actions.iter().any(|a| a.inverse().is_some())
+            {
+                let gov = queries::params(o).await?;
+                p.lapses_ms = ctx.time_ms.saturating_add(gov.emergency_ratification_ms);
+                let mut ids = lapsing(o).await?;
+                ids.push(p.id);
+                o.put_typed(keys::lapsing(), &LiveList::truncating(ids));
+            }
+            recheck_conflicts(o, p, events).await?;
         }
         Some((index, reason)) => {
             drop(inner);
@@ -207,6 +252,135 @@ async fn execute<S: StateRead>(
                 action: u16::try_from(index).unwrap_or(u16::MAX),
                 reason,
             }));
+        }
+    }
+    Ok(())
+}
+
+/// The executed Emergency proposals waiting for ratification.
+async fn lapsing(s: &impl StateRead) -> Result<Vec<u64>, StoreError> {
+    Ok(get_typed::<LiveList>(s, &keys::lapsing())
+        .await?
+        .map(|l| l.as_slice().to_vec())
+        .unwrap_or_default())
+}
+
+/// Drops proposal `id` from the lapse watch list (it was ratified).
+pub(crate) async fn stop_lapse<S: StateRead>(
+    o: &mut Overlay<'_, S>,
+    id: u64,
+) -> Result<(), StoreError> {
+    let ids: Vec<u64> = lapsing(o).await?.into_iter().filter(|x| *x != id).collect();
+    o.put_typed(keys::lapsing(), &LiveList::truncating(ids));
+    Ok(())
+}
+
+/// Rolls back every unratified Emergency proposal whose window closed: each reversible action
+/// is undone if it still can be (e.g. a suspended person is reinstated; one removed since stays
+/// removed), the rest are kept.
+async fn lapse_due<S: StateRead>(
+    o: &mut Overlay<'_, S>,
+    ctx: BlockContext,
+    chain: &Params,
+    events: &mut Vec<Event>,
+) -> Result<(), StoreError> {
+    let ids = lapsing(o).await?;
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let mut keep = Vec::with_capacity(ids.len());
+    for id in ids {
+        let Some(mut p) = queries::proposal(o, id).await? else {
+            continue;
+        };
+        if p.ratified_by.is_some() || p.status != ProposalStatus::Executed {
+            continue;
+        }
+        if ctx.time_ms < p.lapses_ms {
+            keep.push(id);
+            continue;
+        }
+        let origin = actions::Origin {
+            proposal: id,
+            height: ctx.height,
+            now_ms: ctx.time_ms,
+        };
+        let (mut rolled_back, mut kept) = (0u16, 0u16);
+        for action in p.actions.iter() {
+            let Some(undo) = action.inverse() else {
+                kept = kept.saturating_add(1);
+                continue;
+            };
+            // Each undo on its own: one that no longer applies leaves the others.
+            let mut inner = Overlay::new(&*o);
+            let mut emitted = Vec::new();
+            match actions::run(&mut inner, &mut emitted, &undo, origin, chain).await {
+                Ok(()) => {
+                    let writes = inner.into_writes();
+                    o.absorb(writes);
+                    events.extend(emitted);
+                    rolled_back = rolled_back.saturating_add(1);
+                }
+                Err(CallError::Store(e)) => return Err(e),
+                Err(CallError::Tx(_)) => kept = kept.saturating_add(1),
+            }
+        }
+        p.status = ProposalStatus::Lapsed;
+        o.put_typed(keys::proposal(id), &p);
+        events.push(Event::EmergencyLapsed(EmergencyLapsed {
+            proposal: id,
+            rolled_back,
+            kept,
+        }));
+    }
+    o.put_typed(keys::lapsing(), &LiveList::truncating(keep));
+    Ok(())
+}
+
+/// After `p` executed: every other live proposal acting on one of its objects is checked
+/// again against the new state; one whose action can no longer run is canceled (superseded),
+/// rather than left to fail at its own execution.
+async fn recheck_conflicts<S: StateRead>(
+    o: &mut Overlay<'_, S>,
+    p: &Proposal,
+    events: &mut Vec<Event>,
+) -> Result<(), StoreError> {
+    let objects: std::collections::BTreeSet<_> =
+        p.actions.iter().filter_map(|a| a.object()).collect();
+    if objects.is_empty() {
+        return Ok(());
+    }
+    for id in queries::live_list(o).await?.iter().copied() {
+        if id == p.id {
+            continue;
+        }
+        let Some(mut q) = queries::proposal(o, id).await? else {
+            continue;
+        };
+        if !q.status.is_live()
+            || !q
+                .actions
+                .iter()
+                .any(|a| a.object().is_some_and(|x| objects.contains(&x)))
+        {
+            continue;
+        }
+        for (index, action) in q.actions.iter().enumerate() {
+            match actions::check(o, q.class, index, action).await {
+                Ok(()) => {}
+                Err(CallError::Store(e)) => return Err(e),
+                Err(CallError::Tx(e)) => {
+                    let failure = Failure::new(e.code(), &e.to_string());
+                    q.status = ProposalStatus::Canceled;
+                    o.put_typed(keys::proposal(id), &q);
+                    events.push(Event::ProposalCanceledByVote(ProposalCanceledByVote {
+                        proposal: id,
+                        by: p.id,
+                        superseded: Some(failure),
+                    }));
+                    break;
+                }
+            }
         }
     }
     Ok(())

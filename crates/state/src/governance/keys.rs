@@ -2,6 +2,7 @@
 //! sort like their ids. Lists are `count` + `idx/<n>` entries, enumerable and provable without
 //! ordered iteration.
 use crate::keys::{GOVERNANCE, key};
+use aigov_types::governance::ProposalClass;
 use aigov_types::{Hash, PublicKey};
 
 /// The governance parameters in force (`GovernanceParams`).
@@ -41,4 +42,28 @@ pub fn voter_at(id: u64, n: u64) -> Vec<u8> {
         GOVERNANCE,
         &[b"voters/", &id.to_be_bytes(), b"/idx/", &n.to_be_bytes()],
     )
+}
+/// `delegator`'s delegation of `class` (`Delegation`).
+pub fn delegation(class: ProposalClass, delegator: &PublicKey) -> Vec<u8> {
+    key(
+        GOVERNANCE,
+        &[b"deleg/", &[class as u8], delegator.as_bytes()],
+    )
+}
+/// Who delegates `class` to `delegate` (`BoundedVec<PublicKey, DELEGATORS_MAX>`), so a
+/// delegate's load is bounded and visible.
+pub fn delegators(class: ProposalClass, delegate: &PublicKey) -> Vec<u8> {
+    key(
+        GOVERNANCE,
+        &[b"delegators/", &[class as u8], delegate.as_bytes()],
+    )
+}
+/// The dispute of proposal `id` while it is challenged (`Dispute`).
+pub fn dispute(id: u64) -> Vec<u8> {
+    key(GOVERNANCE, &[b"dispute/", &id.to_be_bytes()])
+}
+/// Executed Emergency proposals that lapse unless ratified, ascending
+/// (`BoundedVec<u64, LIVE_PROPOSALS_MAX>`).
+pub fn lapsing() -> Vec<u8> {
+    key(GOVERNANCE, &[b"lapsing"])
 }

@@ -26,6 +26,14 @@
 //!     subject person of an action and the personnel of their organisation are). A new ballot
 //!     replaces the voter's earlier one.
 //!   - `governance.cancel` — the proposer only, while Pending and before voting opens.
+//!   - `governance.escalate` — any Active person in term raises an Emergency proposal.
+//!   - `governance.challenge` — a bonded challenge of a queued proposal before its eta: it is
+//!     Disputed until the Emergency review it opens ends.
+//!   - `governance.delegate` — a class's vote to a same-member, same-role person (or revoke).
+//!   - `governance.execute` — runs a queued proposal past its eta in the transaction.
+//! - **Safeguards**: conflict detection between live proposals acting on the same object
+//!   (re-checked when one executes), expiring emergency powers (lapse unless ratified), disputes
+//!   decided by an Emergency review, one-level delegation in the tally.
 //! - **Tally**: a concurrent majority with member caps, integer-only ([tally]).
 //! - **Execution**: actions run with the governance origin, through the owning module's
 //!   functions (personnel status, tier and term), all or nothing ([actions]).
@@ -35,8 +43,7 @@
 //!   the personnel module's `PersonnelStatusChanged`, `PersonnelTierChanged`,
 //!   `PersonnelTermRenewed` from executed actions.
 //!
-//! Not yet: emergency escalation and lapse, disputes (bonded challenges), conflict detection
-//! between live proposals, safety selection rounds, delegation (see issue 3).
+//! Not yet: safety selection rounds and the whistle-blower program (see issue 3).
 //!
 //! [Proposal]: aigov_types::governance::Proposal
 //! [Action]: aigov_types::governance::Action
@@ -55,5 +62,7 @@ pub mod queries;
 pub mod tally;
 
 pub use error::GovernanceError;
-pub(crate) use execute::{cancel, init_genesis, propose, vote};
+pub(crate) use execute::{
+    cancel, challenge, delegate, escalate, execute_now, init_genesis, propose, vote,
+};
 pub(crate) use hooks::end_block;

@@ -8,7 +8,8 @@
 //!    `floor(total eligible × member_weight_cap_bps / 10 000)`; a member above it has its
 //!    eligible, yes, no and abstain weights scaled by `cap / eligible` (floor, in `u128`);
 //! 3. a ballot counts only if its voter is eligible now (one ballot per person: a changed vote
-//!    replaces the earlier one), with the voter's current weight;
+//!    replaces the earlier one), with the voter's current weight; an eligible person without a
+//!    ballot who delegated the class counts with their delegate's counted ballot (one level);
 //! 4. **quorum**: `(yes + no + abstain) × 10 000 ≥ quorum_bps × eligible` (counted weights,
 //!    and some eligible weight at all); **approval**: `yes × 10 000 ≥ approval_bps × (yes + no)`
 //!    with `yes + no > 0`;
@@ -26,7 +27,8 @@ use crate::personnel;
 use crate::store::{StateRead, StoreError, get_typed};
 use aigov_types::codec::BoundedVec;
 use aigov_types::governance::{
-    BPS, Ballot, ClassParams, Decision, MemberTally, Proposal, Subject, TallyOutcome,
+    BPS, Ballot, Choice, ClassParams, Decision, Delegation, MemberTally, Proposal, Subject,
+    TallyOutcome,
 };
 use aigov_types::personnel::{Personnel, PersonnelStatus};
 use aigov_types::{PublicKey, Slug};
@@ -134,6 +136,7 @@ pub(crate) async fn tally(
 
     // Ballots: one per voter; counted only if the voter is eligible now.
     let mut early: BTreeMap<Slug, u64> = BTreeMap::new();
+    let mut counted: BTreeMap<PublicKey, (Choice, u64)> = BTreeMap::new();
     let mut uncounted = 0u32;
     let voters = get_typed::<u64>(s, &keys::voter_count(p.id))
         .await?
@@ -149,20 +152,42 @@ pub(crate) async fn tally(
             uncounted = uncounted.saturating_add(1);
             continue;
         };
-        let Some(t) = members.get_mut(member) else {
+        counted.insert(voter.clone(), (ballot.choice, ballot.first_cast_ms));
+        count(
+            &mut members,
+            &mut early,
+            member,
+            *w,
+            ballot.choice,
+            ballot.first_cast_ms,
+            cutoff_ms,
+            false,
+        );
+    }
+
+    // Delegations: an eligible person without a ballot of their own counts with their
+    // delegate's counted ballot on this class (one level: a delegate's own delegation is not
+    // followed). A direct ballot always wins, since only non-voters are looked up.
+    for (account, (member, w)) in &eligible {
+        if counted.contains_key(account) {
+            continue;
+        }
+        let Some(d) = get_typed::<Delegation>(s, &keys::delegation(p.class, account)).await? else {
             continue;
         };
-        let slot = match ballot.choice {
-            aigov_types::governance::Choice::Yes => &mut t.yes,
-            aigov_types::governance::Choice::No => &mut t.no,
-            aigov_types::governance::Choice::Abstain => &mut t.abstain,
+        let Some((choice, first_cast_ms)) = counted.get(&d.delegate).copied() else {
+            continue;
         };
-        *slot = slot.saturating_add(*w);
-        t.voters = t.voters.saturating_add(1);
-        if cutoff_ms.is_some_and(|c| ballot.first_cast_ms <= c) {
-            let e = early.entry(member.clone()).or_default();
-            *e = e.saturating_add(*w);
-        }
+        count(
+            &mut members,
+            &mut early,
+            member,
+            *w,
+            choice,
+            first_cast_ms,
+            cutoff_ms,
+            true,
+        );
     }
 
     // Member caps.
@@ -232,6 +257,39 @@ pub(crate) async fn tally(
     })
 }
 
+/// Adds weight `w` with `choice` to `member`'s tally (and to its early turnout when the ballot
+/// was first cast by the cutoff).
+#[allow(clippy::too_many_arguments)]
+fn count(
+    members: &mut BTreeMap<Slug, MemberTally>,
+    early: &mut BTreeMap<Slug, u64>,
+    member: &Slug,
+    w: u64,
+    choice: Choice,
+    first_cast_ms: u64,
+    cutoff_ms: Option<u64>,
+    delegated: bool,
+) {
+    let Some(t) = members.get_mut(member) else {
+        return;
+    };
+    let slot = match choice {
+        Choice::Yes => &mut t.yes,
+        Choice::No => &mut t.no,
+        Choice::Abstain => &mut t.abstain,
+    };
+    *slot = slot.saturating_add(w);
+    if delegated {
+        t.delegated = t.delegated.saturating_add(1);
+    } else {
+        t.voters = t.voters.saturating_add(1);
+    }
+    if cutoff_ms.is_some_and(|c| first_cast_ms <= c) {
+        let e = early.entry(member.clone()).or_default();
+        *e = e.saturating_add(w);
+    }
+}
+
 fn empty_tally(member: Slug) -> MemberTally {
     MemberTally {
         member,
@@ -242,5 +300,6 @@ fn empty_tally(member: Slug) -> MemberTally {
         counted_eligible: 0,
         capped: false,
         voters: 0,
+        delegated: 0,
     }
 }

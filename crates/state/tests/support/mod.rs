@@ -163,6 +163,8 @@ pub fn test_governance() -> GovernanceParams {
         },
         review,
         max_live_proposals: 8,
+        emergency_ratification_ms: 20 * BLOCK_MS,
+        dispute_bond: 50_000,
     }
 }
 
