@@ -15,8 +15,8 @@ pub fn run(global: &Global, cmd: &ModelCmd) -> anyhow::Result<ExitCode> {
             let config = ignore
                 .iter()
                 .fold(HashConfig::default(), |c, p| c.ignore(p.as_str()));
-            let m = hash_model(path, &config)
-                .with_context(|| format!("hashing {}", path.display()))?;
+            let m =
+                hash_model(path, &config).with_context(|| format!("hashing {}", path.display()))?;
             let files: Vec<_> = m
                 .entries
                 .iter()

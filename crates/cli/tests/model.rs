@@ -44,8 +44,8 @@ fn build_model(name: &str, dir: &Path) {
 
 fn aigov(args: &[&str]) -> (i32, String) {
     let out = Command::new(BIN).args(args).output().unwrap();
-    let text = String::from_utf8_lossy(&out.stdout).to_string()
-        + &String::from_utf8_lossy(&out.stderr);
+    let text =
+        String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
     (out.status.code().unwrap_or(-1), text)
 }
 
@@ -71,7 +71,10 @@ fn fingerprint_and_signature_match_the_real_model_signing_tool_and_catch_changes
 
     let (code, out) = aigov(&["model", "verify-signature", d, b, "--public-key", k]);
     assert_eq!(code, 0, "{out}");
-    assert!(out.contains("signature valid") && out.contains("folder matches"), "{out}");
+    assert!(
+        out.contains("signature valid") && out.contains("folder matches"),
+        "{out}"
+    );
 
     // Another key: invalid (exit 1).
     let other = fixtures().join("other_pub.pem");
@@ -98,7 +101,14 @@ fn fingerprint_and_signature_match_the_real_model_signing_tool_and_catch_changes
     );
 
     // A missing folder cannot be checked (exit 2).
-    let (code, _) = aigov(&["model", "verify-signature", "/nonexistent", b, "--public-key", k]);
+    let (code, _) = aigov(&[
+        "model",
+        "verify-signature",
+        "/nonexistent",
+        b,
+        "--public-key",
+        k,
+    ]);
     assert_eq!(code, 2);
     std::fs::remove_dir_all(&tmp).unwrap();
 }

@@ -13,9 +13,12 @@
 use crate::codec::{BoundedString, BoundedVec, Hash, Slug};
 use crate::crypto::PublicKey;
 use crate::economy::EconomyParams;
+use crate::hardware::{ApproveHardware, ComputeParams, RevokeHardware};
+use crate::model::{ApproveModel, RevokeModel};
 use crate::personnel::{Role, Roles, TIER_MAX};
 use crate::receipt::Failure;
 use crate::treasury::{PayBounty, RejectBounty, TreasuryAward};
+use crate::workload::HaltRun;
 use crate::{codec_enum, codec_struct, codec_unit_enum};
 use serde::{Deserialize, Serialize};
 
@@ -488,6 +491,15 @@ codec_struct!(ClassParamsChange { class, params });
 /// | `set_economy_params` (gas price algorithm, gas tax, rate; proposed and voted by tier-1 Policy only) | System |
 /// | `pay_bounty`, `reject_bounty` | Review |
 /// | `award_treasury` (safety-round awards, whistle-blower rewards, grants) | System |
+/// | `approve_hardware` (Pending → Active with budgets) | Review |
+/// | `revoke_hardware` | Review, Emergency |
+/// | `approve_model` (Pending → Approved with tier and budgets) | Review |
+/// | `revoke_model` | Emergency |
+/// | `halt_run` | Emergency |
+/// | `set_compute_params` (inspection interval, drip rations) | System |
+///
+/// Hardware and model actions recuse the personnel of the operator / owner organisation
+/// ([Subject::Organisation]), resolved from state when proposing.
 ///
 /// Safety proposals carry no action yet (the templates module brings theirs); a proposal with
 /// no action at all is a recorded resolution, allowed in every class.
@@ -516,6 +528,18 @@ pub enum Action {
     RejectBounty(RejectBounty),
     /// Pays an award from the treasury.
     AwardTreasury(TreasuryAward),
+    /// Approves hardware with budgets.
+    ApproveHardware(ApproveHardware),
+    /// Revokes hardware.
+    RevokeHardware(RevokeHardware),
+    /// Approves a model with a tier and budgets.
+    ApproveModel(ApproveModel),
+    /// Revokes a model.
+    RevokeModel(RevokeModel),
+    /// Halts a run.
+    HaltRun(HaltRun),
+    /// Replaces the compute parameters (inspections, drip).
+    SetComputeParams(ComputeParams),
 }
 codec_enum!(Action {
     0 => ActivatePersonnel(PersonnelTarget),
@@ -529,6 +553,12 @@ codec_enum!(Action {
     8 => PayBounty(PayBounty),
     9 => RejectBounty(RejectBounty),
     10 => AwardTreasury(TreasuryAward),
+    11 => ApproveHardware(ApproveHardware),
+    12 => RevokeHardware(RevokeHardware),
+    13 => ApproveModel(ApproveModel),
+    14 => RevokeModel(RevokeModel),
+    15 => HaltRun(HaltRun),
+    16 => SetComputeParams(ComputeParams),
 });
 
 impl Action {
@@ -546,6 +576,12 @@ impl Action {
             Action::PayBounty(_) => "pay_bounty",
             Action::RejectBounty(_) => "reject_bounty",
             Action::AwardTreasury(_) => "award_treasury",
+            Action::ApproveHardware(_) => "approve_hardware",
+            Action::RevokeHardware(_) => "revoke_hardware",
+            Action::ApproveModel(_) => "approve_model",
+            Action::RevokeModel(_) => "revoke_model",
+            Action::HaltRun(_) => "halt_run",
+            Action::SetComputeParams(_) => "set_compute_params",
         }
     }
 
@@ -561,8 +597,14 @@ impl Action {
             | Action::SetClassParams(_)
             | Action::SetGovernanceParams(_)
             | Action::SetEconomyParams(_)
-            | Action::AwardTreasury(_) => &[System],
-            Action::PayBounty(_) | Action::RejectBounty(_) => &[Review],
+            | Action::AwardTreasury(_)
+            | Action::SetComputeParams(_) => &[System],
+            Action::PayBounty(_)
+            | Action::RejectBounty(_)
+            | Action::ApproveHardware(_)
+            | Action::ApproveModel(_) => &[Review],
+            Action::RevokeHardware(_) => &[Review, Emergency],
+            Action::RevokeModel(_) | Action::HaltRun(_) => &[Emergency],
         }
     }
 
@@ -590,7 +632,13 @@ impl Action {
             | Action::SetGovernanceParams(_)
             | Action::SetEconomyParams(_)
             | Action::PayBounty(_)
-            | Action::RejectBounty(_) => None,
+            | Action::RejectBounty(_)
+            | Action::ApproveHardware(_)
+            | Action::RevokeHardware(_)
+            | Action::ApproveModel(_)
+            | Action::RevokeModel(_)
+            | Action::HaltRun(_)
+            | Action::SetComputeParams(_) => None,
         }
     }
 }
