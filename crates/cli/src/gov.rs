@@ -18,8 +18,11 @@ use aigov_types::governance::{
     PersonnelTarget, Proposal, ProposalClass, ProposalRef, ProposalStatus, SubmitProposal,
     TallyOutcome, TierChange,
 };
+use aigov_types::hardware::{ApproveHardware, ComputeParams, RevokeHardware};
+use aigov_types::model::{ApproveModel, PhaseBudgets, RevokeModel};
 use aigov_types::receipt::TxOutcome;
 use aigov_types::treasury::{PayBounty, PaymentReason, RejectBounty, TreasuryAward};
+use aigov_types::workload::{HaltReason, HaltRun};
 use aigov_types::{Call, PublicKey};
 use anyhow::{Context as _, anyhow, bail};
 use serde::Serialize;
@@ -43,6 +46,12 @@ reject-bounty:ID              reject bounty claim ID                            
 award:WHO:AMOUNT:REASON[:MEMO] treasury award; REASON is grant, round:N or whistleblower:N [system]
 cancel-proposal:N             cancel live proposal N                                   [emergency]
 ratify-emergency:N            keep executed emergency proposal N from lapsing          [safety, review, system]
+approve-hardware:ID:PRE:POST:INF  Pending hardware -> Active with per-phase budgets (compute units) [review]
+revoke-hardware:ID[:REASON]   revoke hardware; its permits are revoked at once         [review, emergency]
+approve-model:ID:TIER:PRE:POST:INF Pending model -> Approved with tier and budgets      [review]
+revoke-model:ID[:REASON]      revoke a model (final); its runs halt                    [emergency]
+halt-run:ID[:REASON]          halt a run; REASON emergency (default), phase_mismatch, failed_safeguard, failed_attestation [emergency]
+set-compute-params:FILE       inspection interval and drip rations (JSON ComputeParams) [system]
 WHO is a keystore name or a 64-hex-digit public key; a FILE may also be the --json output of
 `aigov query gov params`.";
 
@@ -225,7 +234,66 @@ pub fn parse_action(global: &Global, spec: &str) -> anyhow::Result<Action> {
                     .ok_or_else(|| bad("the memo is longer than 128 bytes".into()))?,
             })
         }
+        "approve-hardware" => {
+            let p: Vec<&str> = rest.split(':').collect();
+            let [id, pre, post, inf] = p.as_slice() else {
+                return Err(bad("expected approve-hardware:ID:PRE:POST:INF".into()));
+            };
+            Action::ApproveHardware(ApproveHardware {
+                hardware: number(id).map_err(bad)?,
+                budgets: budgets(pre, post, inf).map_err(bad)?,
+            })
+        }
+        "revoke-hardware" => {
+            let (id, reason) = rest.split_once(':').unwrap_or((rest, ""));
+            Action::RevokeHardware(RevokeHardware {
+                hardware: number(id).map_err(bad)?,
+                reason: BoundedString::new(reason)
+                    .ok_or_else(|| bad("the reason is longer than 128 bytes".into()))?,
+            })
+        }
+        "approve-model" => {
+            let p: Vec<&str> = rest.split(':').collect();
+            let [id, tier, pre, post, inf] = p.as_slice() else {
+                return Err(bad("expected approve-model:ID:TIER:PRE:POST:INF".into()));
+            };
+            Action::ApproveModel(ApproveModel {
+                model: number(id).map_err(bad)?,
+                tier: u8::try_from(number(tier).map_err(bad)?)
+                    .map_err(|_| bad(format!("tier {tier:?} is out of range")))?,
+                budgets: budgets(pre, post, inf).map_err(bad)?,
+            })
+        }
+        "revoke-model" => {
+            let (id, reason) = rest.split_once(':').unwrap_or((rest, ""));
+            Action::RevokeModel(RevokeModel {
+                model: number(id).map_err(bad)?,
+                reason: BoundedString::new(reason)
+                    .ok_or_else(|| bad("the reason is longer than 128 bytes".into()))?,
+            })
+        }
+        "halt-run" => {
+            let (id, reason) = rest.split_once(':').unwrap_or((rest, "emergency"));
+            Action::HaltRun(HaltRun {
+                run: number(id).map_err(bad)?,
+                reason: reason.parse::<HaltReason>().map_err(bad)?,
+            })
+        }
+        "set-compute-params" => {
+            let params: ComputeParams = serde_json::from_value(json_file(rest)?)
+                .with_context(|| format!("{rest} does not hold compute parameters"))?;
+            Action::SetComputeParams(params)
+        }
         other => return Err(bad(format!("unknown action kind {other:?}"))),
+    })
+}
+
+/// Per-phase budgets from three integers.
+fn budgets(pre: &str, post: &str, inf: &str) -> Result<PhaseBudgets, String> {
+    Ok(PhaseBudgets {
+        pre_train: number(pre)?,
+        post_train: number(post)?,
+        inference: number(inf)?,
     })
 }
 
@@ -289,6 +357,29 @@ pub fn describe_action(names: &Names, a: &Action) -> String {
                 format!(":{}", a.memo)
             }
         ),
+        Action::ApproveHardware(a) => format!(
+            "approve-hardware:{}:{}:{}:{}",
+            a.hardware, a.budgets.pre_train, a.budgets.post_train, a.budgets.inference
+        ),
+        Action::RevokeHardware(a) => with_reason("revoke-hardware", a.hardware, a.reason.as_str()),
+        Action::ApproveModel(a) => format!(
+            "approve-model:{}:{}:{}:{}:{}",
+            a.model, a.tier, a.budgets.pre_train, a.budgets.post_train, a.budgets.inference
+        ),
+        Action::RevokeModel(a) => with_reason("revoke-model", a.model, a.reason.as_str()),
+        Action::HaltRun(a) => format!("halt-run:{}:{}", a.run, a.reason.name()),
+        Action::SetComputeParams(p) => format!(
+            "set-compute-params (inspections every {} ms, rations {}..{} units, permits valid {} ms)",
+            p.inspection_interval_ms, p.ration_min, p.ration_max, p.permit_lifetime_ms
+        ),
+    }
+}
+
+fn with_reason(kind: &str, id: u64, reason: &str) -> String {
+    if reason.is_empty() {
+        format!("{kind}:{id}")
+    } else {
+        format!("{kind}:{id}:{reason}")
     }
 }
 

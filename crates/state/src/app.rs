@@ -16,7 +16,11 @@
 //!    - d. append the call's events, then `TxExecuted`, to the log; write the receipt;
 //! 3. the **end-of-block hooks**, after every transaction: governance moves each live proposal
 //!    along by block time, in id order (activation, tally, late-quorum extension, confirm,
-//!    queueing, execution of due actions, expiry; see [crate::governance::hooks]); then gas
+//!    queueing, execution of due actions, expiry; see [crate::governance::hooks]); then the
+//!    hardware registry flags hardware whose periodic inspection fell due
+//!    ([crate::hardware::end_block]); then the OTK drip serves its queued runs with rations
+//!    drawn from the block's randomness ([block_randomness], [crate::otk::end_block]), after
+//!    every halt of the block; then gas
 //!    books the block's consumed credits, sends their tax to the treasury and moves the price
 //!    from the block's gas ([crate::gas::end_block]); their events are appended to the log
 //!    with no transaction;
@@ -24,17 +28,24 @@
 
 use crate::error::{AdmissionError, CallError, ExecError, TxError};
 use crate::store::{Overlay, StateRead, StoreError};
-use crate::{accounts, chain, gas, governance, log::LogWriter, personnel, treasury};
+use crate::{
+    accounts, chain, gas, governance, hardware, log::LogWriter, models, otk, personnel, treasury,
+    workloads,
+};
 use aigov_types::call::Sponsorship;
 use aigov_types::codec::BoundedString;
 use aigov_types::economy::{EconomyParams, GasCall};
 use aigov_types::event::{Event, EventRecord, GasCredited, GenesisApplied, TxExecuted};
 use aigov_types::genesis::{Genesis, Params};
 use aigov_types::governance::GovernanceCall;
+use aigov_types::hardware::HardwareCall;
+use aigov_types::model::ModelCall;
+use aigov_types::otk::OtkCall;
 use aigov_types::personnel::{Personnel, PersonnelCall, PersonnelStatus};
 use aigov_types::receipt::{Failure, GasPayer, Succeeded, TxOutcome};
 use aigov_types::treasury::TreasuryCall;
 use aigov_types::tx::TxFormatError;
+use aigov_types::workload::WorkloadCall;
 use aigov_types::{Account, Call, Hash, Receipt, SignedTx};
 use bytes::Bytes;
 use std::collections::BTreeMap;
@@ -46,6 +57,27 @@ pub struct BlockContext {
     pub height: u64,
     /// The block's time, ms since the Unix epoch.
     pub time_ms: u64,
+}
+
+/// The block's randomness: SHA-256 of a domain tag, the activity log's root as the parent
+/// left it, and the height. It sizes OTK rations (and, later, picks integrity challenges).
+///
+/// Every validator computes it from state alone, so [BlockContext] needs no new field. The log
+/// root commits to every event up to the parent, hence to the parent's transactions and block
+/// time; it is unpredictable before the parent is built, but the parent's **proposer** can
+/// grind it (reorder or drop its transactions, nudge its time) to steer a ration. That is
+/// acceptable for now: rations only shape the drip inside `[ration_min, ration_max]` and
+/// never the budgets, which cap every permit whatever the draw. The stronger source is the
+/// threshold-VRF seed of the consensus (a BLS threshold signature over the view, which no
+/// single validator can bias or predict); wiring it in means passing it through
+/// [BlockContext] from `aigov-chain`, and it should replace this before challenges choose
+/// which hardware to attest.
+pub fn block_randomness(parent_log_root: &Hash, height: u64) -> Hash {
+    Hash::digest(&[
+        b"aigov/block-randomness/v1",
+        &parent_log_root.0,
+        &height.to_be_bytes(),
+    ])
 }
 
 /// Whether the block is being built (leave out inadmissible transactions) or checked (reject
@@ -100,6 +132,15 @@ pub fn call_gas(call: &Call) -> u64 {
         Call::Governance(GovernanceCall::Execute(_)) => 20_000,
         Call::Gas(GasCall::RecordPurchase(_)) => 5_000,
         Call::Treasury(TreasuryCall::ClaimBounty(_)) => 5_000,
+        Call::Hardware(HardwareCall::Register(_)) => 10_000,
+        // A signature check per co-inspector.
+        Call::Hardware(HardwareCall::Inspect(f)) => {
+            5_000u64.saturating_add(2_000u64.saturating_mul(f.cosigners.len() as u64))
+        }
+        Call::Model(ModelCall::Register(_)) => 10_000,
+        Call::Workload(WorkloadCall::Create(_)) => 5_000,
+        Call::Workload(WorkloadCall::StartRun(_)) => 5_000,
+        Call::Otk(OtkCall::ReportUsage(_)) => 2_000,
     }
 }
 
@@ -301,6 +342,18 @@ async fn dispatch<B: StateRead>(
         Call::Treasury(TreasuryCall::ClaimBounty(call)) => {
             treasury::claim_bounty(cx, &tx.sender, call).await
         }
+        Call::Hardware(HardwareCall::Register(call)) => {
+            hardware::register(cx, &tx.sender, call).await
+        }
+        Call::Hardware(HardwareCall::Inspect(call)) => {
+            hardware::inspect(cx, &tx.sender, call).await
+        }
+        Call::Model(ModelCall::Register(call)) => models::register(cx, &tx.sender, call).await,
+        Call::Workload(WorkloadCall::Create(call)) => workloads::create(cx, &tx.sender, call).await,
+        Call::Workload(WorkloadCall::StartRun(call)) => {
+            workloads::start_run(cx, &tx.sender, call).await
+        }
+        Call::Otk(OtkCall::ReportUsage(call)) => otk::report_usage(cx, &tx.sender, call).await,
     }
 }
 
@@ -424,6 +477,7 @@ pub async fn execute_block<S: StateRead>(
 ) -> Result<BlockOutput, ExecError> {
     let mut block = Overlay::new(base);
     let mut log = LogWriter::load(&block).await?;
+    let randomness = block_randomness(&log.root(), ctx.height);
     let parent_height = chain::height(&block).await?;
     if ctx.height != parent_height + 1 {
         return Err(ExecError::Internal {
@@ -570,6 +624,8 @@ pub async fn execute_block<S: StateRead>(
     // End-of-block hooks.
     let mut hook_events = Vec::new();
     governance::end_block(&mut block, ctx, &params, &mut hook_events).await?;
+    hardware::end_block(&mut block, ctx, &mut hook_events).await?;
+    otk::end_block(&mut block, ctx, &randomness, &mut hook_events).await?;
     gas::end_block(
         &mut block,
         ctx.height,

@@ -4,9 +4,13 @@
 
 use crate::gas::GasError;
 use crate::governance::GovernanceError;
+use crate::hardware::HardwareError;
+use crate::models::ModelError;
+use crate::otk::OtkError;
 use crate::personnel::PersonnelError;
 use crate::store::StoreError;
 use crate::treasury::TreasuryError;
+use crate::workloads::WorkloadError;
 use aigov_types::personnel::PersonnelStatus;
 use aigov_types::tx::TxFormatError;
 use aigov_types::{Hash, PublicKey, Slug};
@@ -162,6 +166,18 @@ pub enum TxError {
     /// Treasury module.
     #[error(transparent)]
     Treasury(#[from] TreasuryError),
+    /// Hardware registry.
+    #[error(transparent)]
+    Hardware(#[from] HardwareError),
+    /// Model registry.
+    #[error(transparent)]
+    Model(#[from] ModelError),
+    /// Workloads and runs.
+    #[error(transparent)]
+    Workload(#[from] WorkloadError),
+    /// OTK issuer.
+    #[error(transparent)]
+    Otk(#[from] OtkError),
 }
 
 impl TxError {
@@ -172,6 +188,10 @@ impl TxError {
             TxError::Governance(e) => e.code(),
             TxError::Gas(e) => e.code(),
             TxError::Treasury(e) => e.code(),
+            TxError::Hardware(e) => e.code(),
+            TxError::Model(e) => e.code(),
+            TxError::Workload(e) => e.code(),
+            TxError::Otk(e) => e.code(),
         }
     }
 }
@@ -236,6 +256,30 @@ impl From<GasError> for CallError {
 
 impl From<TreasuryError> for CallError {
     fn from(e: TreasuryError) -> Self {
+        CallError::Tx(e.into())
+    }
+}
+
+impl From<HardwareError> for CallError {
+    fn from(e: HardwareError) -> Self {
+        CallError::Tx(e.into())
+    }
+}
+
+impl From<ModelError> for CallError {
+    fn from(e: ModelError) -> Self {
+        CallError::Tx(e.into())
+    }
+}
+
+impl From<WorkloadError> for CallError {
+    fn from(e: WorkloadError) -> Self {
+        CallError::Tx(e.into())
+    }
+}
+
+impl From<OtkError> for CallError {
+    fn from(e: OtkError) -> Self {
         CallError::Tx(e.into())
     }
 }

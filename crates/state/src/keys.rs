@@ -26,9 +26,17 @@ pub const GOVERNANCE: &[u8] = b"gov/";
 pub const GAS: &[u8] = b"gas/";
 /// The shared treasury: its ledger, payments, bounty claims.
 pub const TREASURY: &[u8] = b"tres/";
+/// The hardware registry: compute parameters, hardware, inspections, the inspection due-queue.
+pub const HARDWARE: &[u8] = b"hw/";
+/// The model registry: models and the container-ID index.
+pub const MODELS: &[u8] = b"model/";
+/// Workloads and runs.
+pub const WORKLOADS: &[u8] = b"wl/";
+/// The OTK issuer: permits, their per-device index, the drip queue.
+pub const OTK: &[u8] = b"otk/";
 
 /// Every prefix, for the collision test and for tools.
-pub const ALL: [&[u8]; 11] = [
+pub const ALL: [&[u8]; 15] = [
     CHAIN,
     ACCOUNTS,
     POOL,
@@ -40,6 +48,10 @@ pub const ALL: [&[u8]; 11] = [
     GOVERNANCE,
     GAS,
     TREASURY,
+    HARDWARE,
+    MODELS,
+    WORKLOADS,
+    OTK,
 ];
 
 /// `prefix || parts...`.
@@ -68,7 +80,7 @@ mod tests {
             u64::MAX - 1,
             u64::MAX,
         ];
-        let builders: [fn(u64) -> Vec<u8>; 9] = [
+        let builders: [fn(u64) -> Vec<u8>; 21] = [
             crate::log::keys::event,
             crate::personnel::keys::member_at,
             crate::personnel::keys::organisation_at,
@@ -78,6 +90,23 @@ mod tests {
             crate::gas::keys::purchase,
             crate::treasury::keys::payment,
             crate::treasury::keys::bounty,
+            crate::hardware::keys::hardware,
+            crate::hardware::keys::inspection,
+            crate::hardware::keys::due_count,
+            |n| crate::hardware::keys::due_at(7, n),
+            |n| crate::hardware::keys::due_at(n, 0),
+            crate::models::keys::model,
+            crate::workloads::keys::workload,
+            crate::workloads::keys::run,
+            |n| crate::workloads::keys::model_run_at(3, n),
+            crate::otk::keys::permit,
+            crate::otk::keys::queue_at,
+            |n| {
+                crate::otk::keys::device_seq(
+                    &aigov_types::PrivateKey::from_seed_bytes([1; 32]).public_key(),
+                    n,
+                )
+            },
         ];
         for build in builders {
             for w in ns.windows(2) {
@@ -93,7 +122,7 @@ mod tests {
         let who = PrivateKey::from_seed_bytes([7; 32]).public_key();
         let hash = Hash::digest(&[b"tx"]);
         let class = aigov_types::governance::ProposalClass::Review;
-        let cases: [(&[u8], Vec<u8>); 40] = [
+        let cases: [(&[u8], Vec<u8>); 66] = [
             (CHAIN, crate::chain::keys::height()),
             (CHAIN, crate::chain::keys::time_ms()),
             (CHAIN, crate::chain::keys::genesis_hash()),
@@ -134,6 +163,32 @@ mod tests {
             (TREASURY, crate::treasury::keys::payment(0)),
             (TREASURY, crate::treasury::keys::bounty(0)),
             (TREASURY, crate::treasury::keys::bounty_count()),
+            (HARDWARE, crate::hardware::keys::params()),
+            (HARDWARE, crate::hardware::keys::count()),
+            (HARDWARE, crate::hardware::keys::hardware(0)),
+            (HARDWARE, crate::hardware::keys::device(&who)),
+            (HARDWARE, crate::hardware::keys::inspection_count()),
+            (HARDWARE, crate::hardware::keys::inspection(0)),
+            (HARDWARE, crate::hardware::keys::inspection_digest(&hash)),
+            (HARDWARE, crate::hardware::keys::due_count(0)),
+            (HARDWARE, crate::hardware::keys::due_at(0, 0)),
+            (HARDWARE, crate::hardware::keys::due_cursor()),
+            (HARDWARE, crate::hardware::keys::due_total()),
+            (MODELS, crate::models::keys::count()),
+            (MODELS, crate::models::keys::model(0)),
+            (MODELS, crate::models::keys::container(&hash)),
+            (WORKLOADS, crate::workloads::keys::count()),
+            (WORKLOADS, crate::workloads::keys::workload(0)),
+            (WORKLOADS, crate::workloads::keys::run_count()),
+            (WORKLOADS, crate::workloads::keys::run(0)),
+            (WORKLOADS, crate::workloads::keys::model_run_count(0)),
+            (WORKLOADS, crate::workloads::keys::model_run_at(0, 0)),
+            (OTK, crate::otk::keys::count()),
+            (OTK, crate::otk::keys::permit(0)),
+            (OTK, crate::otk::keys::device_seq(&who, 0)),
+            (OTK, crate::otk::keys::queue_head()),
+            (OTK, crate::otk::keys::queue_tail()),
+            (OTK, crate::otk::keys::queue_at(0)),
         ];
         let mut seen = std::collections::BTreeSet::new();
         for (prefix, key) in &cases {

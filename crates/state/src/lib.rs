@@ -10,7 +10,7 @@
 //! Modules own disjoint key prefixes ([keys]) and talk to each other only through their
 //! `queries` functions. [app] runs a block: genesis on the first block, then each
 //! transaction's admission checks, gas charge, call and receipt, then the end-of-block hooks
-//! (governance), in one documented order.
+//! (governance, inspections falling due, the OTK drip, gas), in one documented order.
 #![forbid(unsafe_code)]
 #![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
@@ -21,11 +21,15 @@ pub mod chain;
 pub mod error;
 pub mod gas;
 pub mod governance;
+pub mod hardware;
 pub mod keys;
 pub mod log;
+pub mod models;
+pub mod otk;
 pub mod personnel;
 pub mod store;
 pub mod treasury;
+pub mod workloads;
 
 pub use app::{BlockContext, BlockOutput, Mode, admit, execute_block, validate_genesis};
 pub use error::{AdmissionError, CallError, ExecError, TxError};

@@ -563,6 +563,24 @@ fn replay_log(events: &[EventRecord], genesis_pool: u64) -> Result<Replayed, Tes
             | Event::VotingExtended(_)
             | Event::ClassParamsChanged(_)
             | Event::GovernanceParamsChanged(_) => {}
+            // Compute events change compute state only (`tests/compute.rs` checks it).
+            Event::HardwareRegistered(_)
+            | Event::HardwareStatusChanged(_)
+            | Event::InspectionFiled(_)
+            | Event::HardwareApproved(_)
+            | Event::ModelRegistered(_)
+            | Event::ModelStatusChanged(_)
+            | Event::ModelApproved(_)
+            | Event::WorkloadCreated(_)
+            | Event::RunStarted(_)
+            | Event::OtkIssued(_)
+            | Event::OtkUsageReported(_)
+            | Event::OtkRevoked(_)
+            | Event::RunHalted(_)
+            | Event::RunStageAdvanced(_)
+            | Event::RunCompleted(_)
+            | Event::DripPaused(_)
+            | Event::ComputeParamsChanged(_) => {}
         }
     }
     Ok(r)

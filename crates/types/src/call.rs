@@ -6,8 +6,12 @@
 use crate::codec_enum;
 use crate::economy::GasCall;
 use crate::governance::GovernanceCall;
+use crate::hardware::HardwareCall;
+use crate::model::ModelCall;
+use crate::otk::OtkCall;
 use crate::personnel::PersonnelCall;
 use crate::treasury::TreasuryCall;
+use crate::workload::WorkloadCall;
 use serde::{Deserialize, Serialize};
 
 /// An action of some module.
@@ -22,12 +26,24 @@ pub enum Call {
     Gas(GasCall),
     /// The shared treasury: bounty claims.
     Treasury(TreasuryCall),
+    /// The hardware registry: registrations and inspections.
+    Hardware(HardwareCall),
+    /// The model registry.
+    Model(ModelCall),
+    /// Workloads and runs.
+    Workload(WorkloadCall),
+    /// The OTK issuer: usage reports.
+    Otk(OtkCall),
 }
 codec_enum!(Call {
     0 => Personnel(PersonnelCall),
     1 => Governance(GovernanceCall),
     2 => Gas(GasCall),
     3 => Treasury(TreasuryCall),
+    4 => Hardware(HardwareCall),
+    5 => Model(ModelCall),
+    6 => Workload(WorkloadCall),
+    7 => Otk(OtkCall),
 });
 
 /// Who pays a call's gas.
@@ -60,6 +76,12 @@ impl Call {
             Call::Governance(GovernanceCall::Execute(_)) => "governance.execute",
             Call::Gas(GasCall::RecordPurchase(_)) => "gas.record_purchase",
             Call::Treasury(TreasuryCall::ClaimBounty(_)) => "treasury.claim_bounty",
+            Call::Hardware(HardwareCall::Register(_)) => "hardware.register",
+            Call::Hardware(HardwareCall::Inspect(_)) => "hardware.inspect",
+            Call::Model(ModelCall::Register(_)) => "model.register",
+            Call::Workload(WorkloadCall::Create(_)) => "workload.create",
+            Call::Workload(WorkloadCall::StartRun(_)) => "workload.start_run",
+            Call::Otk(OtkCall::ReportUsage(_)) => "otk.report_usage",
         }
     }
 
@@ -69,8 +91,18 @@ impl Call {
             // Anyone may apply to be personnel or claim a bounty, without funds.
             Call::Personnel(PersonnelCall::Register(_))
             | Call::Treasury(TreasuryCall::ClaimBounty(_)) => Sponsorship::Applicant,
-            // Recording a purchase is a treasury officer's duty.
-            Call::Governance(_) | Call::Gas(_) => Sponsorship::Duty,
+            // Recording a purchase is a treasury officer's duty, filing an inspection an
+            // inspector's.
+            Call::Governance(_) | Call::Gas(_) | Call::Hardware(HardwareCall::Inspect(_)) => {
+                Sponsorship::Duty
+            }
+            // Operators and labs pay for their registrations, workloads and runs (they buy
+            // credits); a device pays for its usage reports from the credits its operator
+            // bought for its key.
+            Call::Hardware(HardwareCall::Register(_))
+            | Call::Model(_)
+            | Call::Workload(_)
+            | Call::Otk(_) => Sponsorship::Unsponsored,
         }
     }
 

@@ -229,6 +229,16 @@ impl Serialize for Signature {
         s.serialize_str(&hex::encode(self.0.as_ref()))
     }
 }
+// Calls that carry signatures (device proofs, inspection co-signatures) are JSON too.
+impl<'de> Deserialize<'de> for Signature {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        let bytes = hex::decode(s.trim_start_matches("0x")).map_err(serde::de::Error::custom)?;
+        ed25519::Signature::decode(bytes::Bytes::from(bytes))
+            .map(Self)
+            .map_err(|_| serde::de::Error::custom("not an Ed25519 signature (128 hex digits)"))
+    }
+}
 
 /// Minimal standard base64 (RFC 4648, with padding), so `types` needs no extra dependency.
 pub mod base64_engine {

@@ -6,9 +6,13 @@ use crate::economy::{EconomyParams, Purchase};
 use crate::governance::{
     ACTIONS_MAX, Action, Choice, ClassParams, GovernanceParams, ProposalClass, TallyOutcome,
 };
+use crate::hardware::{ComputeParams, Hardware, HardwareStatus, InspectionResult};
+use crate::model::{Model, ModelStatus, PhaseBudgets};
+use crate::otk::OtkPermit;
 use crate::personnel::{PersonnelStatus, Roles};
 use crate::receipt::{Failure, GasPayer, TxOutcome};
 use crate::treasury::{Bounty, InflowSource, Payment};
+use crate::workload::{HaltReason, Run, Workload};
 use crate::{codec_enum, codec_struct};
 use serde::{Deserialize, Serialize};
 
@@ -533,6 +537,182 @@ codec_struct!(ProposalCanceledByVote {
     by,
     superseded
 });
+/// A hardware's status changed (approval, revocation, inspection due, re-inspection).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HardwareStatusChanged {
+    /// The hardware.
+    pub hardware: u64,
+    /// Before.
+    pub from: HardwareStatus,
+    /// After.
+    pub to: HardwareStatus,
+    /// Why (a revocation's reason, `inspection_due`, `inspection_failed`, `reinspected`…).
+    pub reason: BoundedString<128>,
+}
+codec_struct!(HardwareStatusChanged {
+    hardware,
+    from,
+    to,
+    reason
+});
+
+/// An inspection record was filed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InspectionFiled {
+    /// The inspection.
+    pub inspection: u64,
+    /// The hardware.
+    pub hardware: u64,
+    /// The record's digest (what the inspectors signed).
+    pub digest: Hash,
+    /// The verdict.
+    pub result: InspectionResult,
+    /// Inspectors who vouched for it.
+    pub inspectors: u16,
+    /// Distinct members of those inspectors.
+    pub members: u16,
+}
+codec_struct!(InspectionFiled {
+    inspection,
+    hardware,
+    digest,
+    result,
+    inspectors,
+    members
+});
+
+/// Hardware was approved (Active) with budgets by a Review vote.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HardwareApproved {
+    /// The hardware.
+    pub hardware: u64,
+    /// Its budgets.
+    pub budgets: PhaseBudgets,
+    /// When its next periodic inspection falls due.
+    pub inspection_due_ms: u64,
+}
+codec_struct!(HardwareApproved {
+    hardware,
+    budgets,
+    inspection_due_ms
+});
+
+/// A model's status changed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ModelStatusChanged {
+    /// The model.
+    pub model: u64,
+    /// Before.
+    pub from: ModelStatus,
+    /// After.
+    pub to: ModelStatus,
+    /// Why.
+    pub reason: BoundedString<128>,
+}
+codec_struct!(ModelStatusChanged {
+    model,
+    from,
+    to,
+    reason
+});
+
+/// A model was approved with a tier and budgets by a Review vote.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ModelApproved {
+    /// The model.
+    pub model: u64,
+    /// Its tier.
+    pub tier: u8,
+    /// Its budgets.
+    pub budgets: PhaseBudgets,
+}
+codec_struct!(ModelApproved {
+    model,
+    tier,
+    budgets
+});
+
+/// A device reported its usage of a permit.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OtkUsageReported {
+    /// The permit.
+    pub otk_id: u64,
+    /// Its run.
+    pub run: u64,
+    /// Units used.
+    pub used: u64,
+    /// Units returned to the budgets (ration − used).
+    pub returned: u64,
+    /// The device said the run's stage is done.
+    pub stage_done: bool,
+}
+codec_struct!(OtkUsageReported {
+    otk_id,
+    run,
+    used,
+    returned,
+    stage_done
+});
+
+/// A permit was revoked (its run halted or completed, its hardware or model lost its status).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OtkRevoked {
+    /// The permit.
+    pub otk_id: u64,
+    /// Its run.
+    pub run: u64,
+    /// Its device.
+    pub device: PublicKey,
+    /// Why (a stable code such as `run_halted`, `hardware_not_active`).
+    pub reason: BoundedString<64>,
+}
+codec_struct!(OtkRevoked {
+    otk_id,
+    run,
+    device,
+    reason
+});
+
+/// A run was halted for good.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RunHalted {
+    /// The run.
+    pub run: u64,
+    /// Why.
+    pub reason: HaltReason,
+}
+codec_struct!(RunHalted { run, reason });
+
+/// A run moved to its next stage.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RunStageAdvanced {
+    /// The run.
+    pub run: u64,
+    /// Its new stage (0-based).
+    pub stage: u16,
+}
+codec_struct!(RunStageAdvanced { run, stage });
+
+/// A run completed its last stage.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RunCompleted {
+    /// The run.
+    pub run: u64,
+    /// Units its device reported used.
+    pub used: u64,
+}
+codec_struct!(RunCompleted { run, used });
+
+/// The drip could not serve a run it visited (it stays Running and is served again once the
+/// condition clears: hardware re-approved or re-inspected).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DripPaused {
+    /// The run.
+    pub run: u64,
+    /// Why (a stable code: `hardware_not_active`, `model_not_approved`, `budget_exhausted`).
+    pub cause: BoundedString<64>,
+}
+codec_struct!(DripPaused { run, cause });
 
 /// Every event of every module.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -610,6 +790,40 @@ pub enum Event {
     ProposalConflicts(ProposalConflicts),
     /// See [ProposalCanceledByVote].
     ProposalCanceledByVote(ProposalCanceledByVote),
+    /// Hardware was registered (Pending).
+    HardwareRegistered(Hardware),
+    /// See [HardwareStatusChanged].
+    HardwareStatusChanged(HardwareStatusChanged),
+    /// See [InspectionFiled].
+    InspectionFiled(InspectionFiled),
+    /// See [HardwareApproved].
+    HardwareApproved(HardwareApproved),
+    /// A model was registered (Pending).
+    ModelRegistered(Model),
+    /// See [ModelStatusChanged].
+    ModelStatusChanged(ModelStatusChanged),
+    /// See [ModelApproved].
+    ModelApproved(ModelApproved),
+    /// A workload was created.
+    WorkloadCreated(Workload),
+    /// A run started.
+    RunStarted(Run),
+    /// An OTK permit was issued.
+    OtkIssued(OtkPermit),
+    /// See [OtkUsageReported].
+    OtkUsageReported(OtkUsageReported),
+    /// See [OtkRevoked].
+    OtkRevoked(OtkRevoked),
+    /// See [RunHalted].
+    RunHalted(RunHalted),
+    /// See [RunStageAdvanced].
+    RunStageAdvanced(RunStageAdvanced),
+    /// See [RunCompleted].
+    RunCompleted(RunCompleted),
+    /// See [DripPaused].
+    DripPaused(DripPaused),
+    /// The compute parameters (inspections, drip) changed.
+    ComputeParamsChanged(ComputeParams),
 }
 codec_enum!(Event {
     0 => GenesisApplied(GenesisApplied),
@@ -648,6 +862,23 @@ codec_enum!(Event {
     65 => EmergencyLapsed(EmergencyLapsed),
     66 => ProposalConflicts(ProposalConflicts),
     67 => ProposalCanceledByVote(ProposalCanceledByVote),
+    28 => HardwareRegistered(Hardware),
+    29 => HardwareStatusChanged(HardwareStatusChanged),
+    30 => InspectionFiled(InspectionFiled),
+    31 => HardwareApproved(HardwareApproved),
+    32 => ModelRegistered(Model),
+    33 => ModelStatusChanged(ModelStatusChanged),
+    34 => ModelApproved(ModelApproved),
+    35 => WorkloadCreated(Workload),
+    36 => RunStarted(Run),
+    37 => OtkIssued(OtkPermit),
+    38 => OtkUsageReported(OtkUsageReported),
+    39 => OtkRevoked(OtkRevoked),
+    40 => RunHalted(RunHalted),
+    41 => RunStageAdvanced(RunStageAdvanced),
+    42 => RunCompleted(RunCompleted),
+    43 => DripPaused(DripPaused),
+    44 => ComputeParamsChanged(ComputeParams),
 });
 
 impl Event {
@@ -690,6 +921,23 @@ impl Event {
             Event::EmergencyLapsed(_) => "emergency_lapsed",
             Event::ProposalConflicts(_) => "proposal_conflicts",
             Event::ProposalCanceledByVote(_) => "proposal_canceled_by_vote",
+            Event::HardwareRegistered(_) => "hardware_registered",
+            Event::HardwareStatusChanged(_) => "hardware_status_changed",
+            Event::InspectionFiled(_) => "inspection_filed",
+            Event::HardwareApproved(_) => "hardware_approved",
+            Event::ModelRegistered(_) => "model_registered",
+            Event::ModelStatusChanged(_) => "model_status_changed",
+            Event::ModelApproved(_) => "model_approved",
+            Event::WorkloadCreated(_) => "workload_created",
+            Event::RunStarted(_) => "run_started",
+            Event::OtkIssued(_) => "otk_issued",
+            Event::OtkUsageReported(_) => "otk_usage_reported",
+            Event::OtkRevoked(_) => "otk_revoked",
+            Event::RunHalted(_) => "run_halted",
+            Event::RunStageAdvanced(_) => "run_stage_advanced",
+            Event::RunCompleted(_) => "run_completed",
+            Event::DripPaused(_) => "drip_paused",
+            Event::ComputeParamsChanged(_) => "compute_params_changed",
         }
     }
 }

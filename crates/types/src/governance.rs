@@ -13,9 +13,12 @@
 use crate::codec::{BoundedString, BoundedVec, Hash, Slug};
 use crate::crypto::PublicKey;
 use crate::economy::EconomyParams;
+use crate::hardware::{ApproveHardware, ComputeParams, RevokeHardware};
+use crate::model::{ApproveModel, RevokeModel};
 use crate::personnel::{Role, Roles, TIER_MAX};
 use crate::receipt::Failure;
 use crate::treasury::{PayBounty, RejectBounty, TreasuryAward};
+use crate::workload::HaltRun;
 use crate::{codec_enum, codec_struct, codec_unit_enum};
 use serde::{Deserialize, Serialize};
 
@@ -528,6 +531,14 @@ pub enum Object {
     Bounty(u64),
     /// Another proposal.
     Proposal(u64),
+    /// A hardware record.
+    Hardware(u64),
+    /// A model.
+    Model(u64),
+    /// A run.
+    Run(u64),
+    /// The compute parameters.
+    ComputeParams,
 }
 
 /// What an executed proposal does, with the governance origin. Actions of one proposal run in
@@ -549,6 +560,15 @@ pub enum Object {
 /// | `cancel_proposal` (any live proposal) | Emergency |
 /// | `ratify_emergency` (keeps an executed Emergency proposal from lapsing) | Safety, Review, System |
 /// | `sustain_challenge` (only in the review a challenge opened) | Emergency |
+/// | `approve_hardware` (Pending → Active with budgets) | Review |
+/// | `revoke_hardware` | Review, Emergency |
+/// | `approve_model` (Pending → Approved with tier and budgets) | Review |
+/// | `revoke_model` | Emergency |
+/// | `halt_run` | Emergency |
+/// | `set_compute_params` (inspection interval, drip rations) | System |
+///
+/// Hardware and model actions recuse the personnel of the operator / owner organisation
+/// ([Subject::Organisation]), resolved from state when proposing.
 ///
 /// Safety proposals carry no action yet (the templates module brings theirs); a proposal with
 /// no action at all is a recorded resolution, allowed in every class.
@@ -585,6 +605,18 @@ pub enum Action {
     /// Sustains the challenge of a disputed proposal: it is canceled and the bond returned.
     /// Only the Emergency review a challenge opened may carry it.
     SustainChallenge(ProposalRef),
+    /// Approves hardware with budgets.
+    ApproveHardware(ApproveHardware),
+    /// Revokes hardware.
+    RevokeHardware(RevokeHardware),
+    /// Approves a model with a tier and budgets.
+    ApproveModel(ApproveModel),
+    /// Revokes a model.
+    RevokeModel(RevokeModel),
+    /// Halts a run.
+    HaltRun(HaltRun),
+    /// Replaces the compute parameters (inspections, drip).
+    SetComputeParams(ComputeParams),
 }
 codec_enum!(Action {
     0 => ActivatePersonnel(PersonnelTarget),
@@ -601,6 +633,12 @@ codec_enum!(Action {
     20 => CancelProposal(ProposalRef),
     21 => RatifyEmergency(ProposalRef),
     22 => SustainChallenge(ProposalRef),
+    11 => ApproveHardware(ApproveHardware),
+    12 => RevokeHardware(RevokeHardware),
+    13 => ApproveModel(ApproveModel),
+    14 => RevokeModel(RevokeModel),
+    15 => HaltRun(HaltRun),
+    16 => SetComputeParams(ComputeParams),
 });
 
 impl Action {
@@ -621,6 +659,12 @@ impl Action {
             Action::CancelProposal(_) => "cancel_proposal",
             Action::RatifyEmergency(_) => "ratify_emergency",
             Action::SustainChallenge(_) => "sustain_challenge",
+            Action::ApproveHardware(_) => "approve_hardware",
+            Action::RevokeHardware(_) => "revoke_hardware",
+            Action::ApproveModel(_) => "approve_model",
+            Action::RevokeModel(_) => "revoke_model",
+            Action::HaltRun(_) => "halt_run",
+            Action::SetComputeParams(_) => "set_compute_params",
         }
     }
 
@@ -636,8 +680,14 @@ impl Action {
             | Action::SetClassParams(_)
             | Action::SetGovernanceParams(_)
             | Action::SetEconomyParams(_)
-            | Action::AwardTreasury(_) => &[System],
-            Action::PayBounty(_) | Action::RejectBounty(_) => &[Review],
+            | Action::AwardTreasury(_)
+            | Action::SetComputeParams(_) => &[System],
+            Action::PayBounty(_)
+            | Action::RejectBounty(_)
+            | Action::ApproveHardware(_)
+            | Action::ApproveModel(_) => &[Review],
+            Action::RevokeHardware(_) => &[Review, Emergency],
+            Action::RevokeModel(_) | Action::HaltRun(_) => &[Emergency],
             Action::CancelProposal(_) | Action::SustainChallenge(_) => &[Emergency],
             Action::RatifyEmergency(_) => &[Safety, Review, System],
         }
@@ -660,6 +710,12 @@ impl Action {
             Action::CancelProposal(r)
             | Action::RatifyEmergency(r)
             | Action::SustainChallenge(r) => Object::Proposal(r.proposal),
+            Action::ApproveHardware(a) => Object::Hardware(a.hardware),
+            Action::RevokeHardware(a) => Object::Hardware(a.hardware),
+            Action::ApproveModel(a) => Object::Model(a.model),
+            Action::RevokeModel(a) => Object::Model(a.model),
+            Action::HaltRun(a) => Object::Run(a.run),
+            Action::SetComputeParams(_) => Object::ComputeParams,
             Action::AwardTreasury(_) => return None,
         })
     }
@@ -700,7 +756,13 @@ impl Action {
             | Action::RejectBounty(_)
             | Action::CancelProposal(_)
             | Action::RatifyEmergency(_)
-            | Action::SustainChallenge(_) => None,
+            | Action::SustainChallenge(_)
+            | Action::ApproveHardware(_)
+            | Action::RevokeHardware(_)
+            | Action::ApproveModel(_)
+            | Action::RevokeModel(_)
+            | Action::HaltRun(_)
+            | Action::SetComputeParams(_) => None,
         }
     }
 }

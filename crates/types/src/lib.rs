@@ -19,12 +19,16 @@ pub mod economy;
 pub mod event;
 pub mod genesis;
 pub mod governance;
+pub mod hardware;
 pub mod log;
+pub mod model;
+pub mod otk;
 pub mod personnel;
 pub mod proof;
 pub mod receipt;
 pub mod treasury;
 pub mod tx;
+pub mod workload;
 
 pub use account::Account;
 pub use block::{Block, Header};

@@ -5,7 +5,7 @@
 use super::{GovernanceError, keys, queries};
 use crate::error::CallError;
 use crate::store::{Overlay, StateRead, get_typed};
-use crate::{personnel, treasury};
+use crate::{hardware, models, personnel, treasury, workloads};
 use aigov_types::event::{
     ClassParamsChanged, DisputeResolved, EmergencyRatified, Event, GovernanceParamsChanged,
     ProposalCanceledByVote,
@@ -97,6 +97,14 @@ pub(crate) async fn check(
             })
             .await
         }
+        Action::ApproveHardware(a) => hardware::check_approve(s, a).await.map(drop),
+        Action::RevokeHardware(a) => hardware::check_revoke(s, a).await.map(drop),
+        Action::ApproveModel(a) => models::check_approve(s, a).await.map(drop),
+        Action::RevokeModel(a) => models::check_revoke(s, a).await.map(drop),
+        Action::HaltRun(a) => workloads::check_halt(s, a).await.map(drop),
+        Action::SetComputeParams(p) => p
+            .validate()
+            .map_err(|e| hardware::HardwareError::from(e).into()),
     };
     result.map_err(|e| invalid(index, action, e))
 }
@@ -273,7 +281,48 @@ pub(crate) async fn run<S: StateRead>(
             }));
             Ok(())
         }
+        Action::ApproveHardware(a) => {
+            let ctx = crate::app::BlockContext {
+                height: origin.height,
+                time_ms: now,
+            };
+            hardware::approve(o, events, a, ctx).await
+        }
+        Action::RevokeHardware(a) => hardware::revoke(o, events, a, origin.height).await,
+        Action::ApproveModel(a) => models::approve(o, events, a).await,
+        Action::RevokeModel(a) => models::revoke(o, events, a).await,
+        Action::HaltRun(a) => workloads::halt_action(o, events, a).await,
+        Action::SetComputeParams(p) => hardware::set_params(o, events, p),
     }
+}
+
+/// The organisations whose personnel are recused from a vote on `action`: the operator of the
+/// hardware, the owner of the model, both for a run.
+pub(crate) async fn subject_organisations(
+    s: &impl StateRead,
+    action: &Action,
+) -> Result<Vec<aigov_types::Slug>, crate::store::StoreError> {
+    Ok(match action {
+        Action::ApproveHardware(a) => hardware::operator_of(s, a.hardware)
+            .await?
+            .into_iter()
+            .collect(),
+        Action::RevokeHardware(a) => hardware::operator_of(s, a.hardware)
+            .await?
+            .into_iter()
+            .collect(),
+        Action::ApproveModel(a) => models::owner_of(s, a.model).await?.into_iter().collect(),
+        Action::RevokeModel(a) => models::owner_of(s, a.model).await?.into_iter().collect(),
+        Action::HaltRun(a) => match workloads::run(s, a.run).await? {
+            Some(r) => {
+                let mut orgs: Vec<_> = models::owner_of(s, r.model).await?.into_iter().collect();
+                orgs.extend(hardware::operator_of(s, r.hardware).await?);
+                orgs
+            }
+            None => Vec::new(),
+        },
+        _ => Vec::new(),
+    })
 }
 
 /// Writes the governance parameters.

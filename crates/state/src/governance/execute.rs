@@ -146,6 +146,10 @@ pub(crate) async fn submit<S: StateRead>(
             _ => None,
         }
         .map(|b| b.claimant);
+        // The operator of hardware, the owner of a model: their personnel are recused.
+        for org in actions::subject_organisations(o, action).await? {
+            subjects.insert(Subject::Organisation(org));
+        }
         // A claimant who is personnel may not vote on their own bounty.
         if let Some(pk) = action.subject_person().or(claimant.as_ref()) {
             subjects.insert(Subject::Person(pk.clone()));

@@ -44,6 +44,12 @@ impl LogWriter {
         })
     }
 
+    /// The log's root as loaded (before this block's events): commits to every event up to
+    /// the parent block, and so to the parent's whole history.
+    pub(crate) fn root(&self) -> Hash {
+        self.frontier.root()
+    }
+
     /// The index the next event will get.
     pub(crate) fn next_index(&self) -> u64 {
         self.frontier.size

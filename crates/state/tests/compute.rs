@@ -1,0 +1,921 @@
+//! Scenarios and properties of compute governance: the hardware registry (registration with a
+//! device proof of possession, co-signed inspection records, approval by a Review vote with the
+//! operator recused, periodic inspections falling due), the model registry (registration,
+//! approval, training, the output registered with provenance), workloads and runs, and the OTK
+//! drip (permits bound to the device, `seq` strictly increasing, rations within every budget,
+//! halts in the same block).
+
+mod support;
+
+use aigov_state::{hardware, models, otk, workloads};
+use aigov_types::codec::{BoundedString, BoundedVec};
+use aigov_types::event::{Event, EventRecord};
+use aigov_types::governance::{Action, Choice, ProposalClass, ProposalStatus, Subject};
+use aigov_types::hardware::{
+    AcceleratorKind, ApproveHardware, ComputeParams, Cosignature, DEVICE_POP_NAMESPACE,
+    FileInspection, Hardware, HardwareCall, HardwareStatus, INSPECTION_NAMESPACE, InspectionReport,
+    InspectionResult, RegisterHardware, RevokeHardware, device_pop_message,
+};
+use aigov_types::model::{
+    ApproveModel, Model, ModelCall, ModelStatus, Phase, PhaseBudgets, Provenance, RegisterModel,
+    RevokeModel, Scope,
+};
+use aigov_types::otk::{OtkCall, OtkPermit, PermitStatus, ReportUsage};
+use aigov_types::personnel::{Role, Roles};
+use aigov_types::workload::{
+    CreateWorkload, HaltReason, HaltRun, Run, RunStatus, StartRun, WorkloadCall,
+};
+use aigov_types::{Call, Genesis, Hash};
+use futures::executor::block_on;
+use proptest::prelude::*;
+use std::collections::BTreeMap;
+use support::gov::*;
+use support::*;
+
+use Choice::Yes;
+use ProposalClass::{Emergency, Review, System};
+
+const REVIEWERS: [&str; 5] = ["alice", "fabien", "dora", "jun", "jiro"];
+const RESPONDERS: [&str; 5] = ["alice", "fabien", "dora", "jun", "jiro"];
+
+/// [gov_genesis] plus `hana` (de, `dc-berlin`, Hardware), `lena` (fr, `mistral`, Software),
+/// inspectors `ines` (fr) and `ivan` (jp), `otto` (de, Inspector of `dc-berlin`), and funded
+/// accounts for `hana`, `lena` and the devices `dev-1`, `dev-2`.
+fn compute_chain(edit: impl FnOnce(&mut Genesis)) -> Chain {
+    gov_chain(|g| {
+        let mut people = g.personnel.as_slice().to_vec();
+        let extra: [(&str, &str, Option<&str>, &[Role]); 5] = [
+            ("hana", "de", Some("dc-berlin"), &[Role::Hardware]),
+            ("lena", "fr", Some("mistral"), &[Role::Software]),
+            ("ines", "fr", None, &[Role::Inspector]),
+            ("ivan", "jp", None, &[Role::Inspector]),
+            ("otto", "de", Some("dc-berlin"), &[Role::Inspector]),
+        ];
+        for (name, member, org, roles) in extra {
+            let mut p = people[0].clone();
+            p.account = pk(name);
+            p.name = text(name);
+            p.member = slug(member);
+            p.organisation = org.map(slug);
+            p.roles = Roles::from_roles(roles);
+            p.tier = 3;
+            people.push(p);
+        }
+        g.personnel = BoundedVec::new(people).unwrap();
+        let mut accounts = g.accounts.as_slice().to_vec();
+        for name in ["hana", "lena", "dev-1", "dev-2"] {
+            accounts.push(aigov_types::genesis::GenesisAccount {
+                account: pk(name),
+                gas: 5_000_000,
+            });
+        }
+        g.accounts = BoundedVec::new(accounts).unwrap();
+        edit(g);
+    })
+}
+
+fn code_of(c: &mut Chain, name: &str, call: Call) -> String {
+    failure_code(&c.send(name, call).outcome).unwrap_or_else(|| panic!("{name}'s call succeeded"))
+}
+
+fn register_hw_call(c: &Chain, device: &str, operator: &str) -> Call {
+    let msg = device_pop_message(&c.genesis.hash(), &slug(operator), &pk(device));
+    Call::Hardware(HardwareCall::Register(RegisterHardware {
+        operator: slug(operator),
+        device_key: pk(device),
+        proof: key(device).sign(DEVICE_POP_NAMESPACE, &msg.0),
+        accelerator: AcceleratorKind::NvidiaHopper,
+        region: text("eu-central"),
+        capabilities: BoundedVec::new(vec![text("cc-mode"), text("nvlink")]).unwrap(),
+    }))
+}
+
+fn report(hw: u64, result: InspectionResult, nonce: &str) -> InspectionReport {
+    InspectionReport {
+        hardware: hw,
+        inspected_ms: GENESIS_TIME_MS,
+        members_present: BoundedVec::new(vec![slug("fr"), slug("de")]).unwrap(),
+        findings: Hash::digest(&[nonce.as_bytes()]),
+        seals: BoundedVec::new(vec![text("seal-0042")]).unwrap(),
+        evidence: BoundedVec::new(vec![Hash::digest(&[b"photo"])]).unwrap(),
+        result,
+    }
+}
+
+fn inspect_call(c: &Chain, r: InspectionReport, cosigners: &[&str]) -> Call {
+    let digest = r.digest(&c.genesis.hash());
+    let cosigners = cosigners
+        .iter()
+        .map(|n| Cosignature {
+            inspector: pk(n),
+            signature: key(n).sign(INSPECTION_NAMESPACE, &digest.0),
+        })
+        .collect();
+    Call::Hardware(HardwareCall::Inspect(FileInspection {
+        report: r,
+        cosigners: BoundedVec::new(cosigners).unwrap(),
+    }))
+}
+
+fn budgets(pre: u64, post: u64, inf: u64) -> PhaseBudgets {
+    PhaseBudgets {
+        pre_train: pre,
+        post_train: post,
+        inference: inf,
+    }
+}
+
+fn register_model_call(container: &str, parent: Option<u64>, prov: Option<Provenance>) -> Call {
+    Call::Model(ModelCall::Register(RegisterModel {
+        owner: slug("mistral"),
+        name: text("Le Petit"),
+        purpose: text("French legal drafting assistant"),
+        scope: Scope::Narrow,
+        phase: if prov.is_some() {
+            Phase::Inference
+        } else {
+            Phase::PreTrain
+        },
+        parent,
+        container_id: Hash::digest(&[container.as_bytes()]),
+        documentation: Hash::digest(&[b"annex-xi"]),
+        planned_training_compute: 1_000_000,
+        provenance: prov,
+    }))
+}
+
+/// Votes, closes voting and runs to the eta; returns the hook events.
+fn pass(c: &mut Chain, id: u64, voters: &[&str]) -> Vec<EventRecord> {
+    let votes: Vec<(&str, Choice)> = voters.iter().map(|v| (*v, Yes)).collect();
+    c.votes(id, &votes);
+    let ends = c.proposal(id).voting_ends_ms;
+    let mut events = c.run_until(ends);
+    let eta = c.proposal(id).eta_ms;
+    events.extend(c.run_until(eta));
+    assert_eq!(c.proposal(id).status, ProposalStatus::Executed, "{id}");
+    events
+}
+
+fn enact(c: &mut Chain, class: ProposalClass, actions: Vec<Action>) -> Vec<EventRecord> {
+    let title = format!("{} #{}", class.name(), c.proposal_count() + 1);
+    let id = c.submit("alice", class, &title, actions);
+    let voters: &[&str] = match class {
+        Emergency => &RESPONDERS,
+        System => &["alice", "fabien", "dora", "jun"],
+        _ => &REVIEWERS,
+    };
+    pass(c, id, voters)
+}
+
+fn hw(c: &Chain, id: u64) -> Hardware {
+    block_on(hardware::hardware(&c.store, id)).unwrap().unwrap()
+}
+fn model(c: &Chain, id: u64) -> Model {
+    block_on(models::model(&c.store, id)).unwrap().unwrap()
+}
+fn run(c: &Chain, id: u64) -> Run {
+    block_on(workloads::run(&c.store, id)).unwrap().unwrap()
+}
+fn permit(c: &Chain, id: u64) -> OtkPermit {
+    block_on(otk::permit(&c.store, id)).unwrap().unwrap()
+}
+fn issued(events: &[EventRecord]) -> Vec<OtkPermit> {
+    events
+        .iter()
+        .filter_map(|e| match &e.event {
+            Event::OtkIssued(p) => Some(p.clone()),
+            _ => None,
+        })
+        .collect()
+}
+fn report_call(otk_id: u64, used: u64, stage_done: bool) -> Call {
+    Call::Otk(OtkCall::ReportUsage(ReportUsage {
+        otk_id,
+        used,
+        stage_done,
+    }))
+}
+
+/// Registers `device` at `dc-berlin`, inspects it (ines with ivan) and approves it with
+/// `b`; returns its id.
+fn active_hardware(c: &mut Chain, device: &str, b: PhaseBudgets) -> u64 {
+    let call = register_hw_call(c, device, "dc-berlin");
+    c.ok("hana", call);
+    let id = block_on(hardware::count(&c.store)).unwrap();
+    let call = inspect_call(c, report(id, InspectionResult::Pass, device), &["ivan"]);
+    c.ok("ines", call);
+    enact(
+        c,
+        Review,
+        vec![Action::ApproveHardware(ApproveHardware {
+            hardware: id,
+            budgets: b,
+        })],
+    );
+    assert_eq!(hw(c, id).status, HardwareStatus::Active);
+    id
+}
+
+/// Registers a model of `mistral` and approves it with `b`; returns its id.
+fn approved_model(c: &mut Chain, container: &str, b: PhaseBudgets) -> u64 {
+    c.ok("lena", register_model_call(container, None, None));
+    let id = block_on(models::count(&c.store)).unwrap();
+    enact(
+        c,
+        Review,
+        vec![Action::ApproveModel(ApproveModel {
+            model: id,
+            tier: 2,
+            budgets: b,
+        })],
+    );
+    id
+}
+
+/// A started training run of a new workload on `hardware`; returns (workload, run).
+fn started_run(c: &mut Chain, model: u64, hardware: u64, budget: u64, stages: u16) -> (u64, u64) {
+    c.ok(
+        "lena",
+        Call::Workload(WorkloadCall::Create(CreateWorkload {
+            model,
+            phase: Phase::PreTrain,
+            budget,
+        })),
+    );
+    let w = block_on(workloads::count(&c.store)).unwrap();
+    c.ok(
+        "lena",
+        Call::Workload(WorkloadCall::StartRun(StartRun {
+            workload: w,
+            hardware,
+            budget,
+            stages,
+        })),
+    );
+    (w, block_on(workloads::run_count(&c.store)).unwrap())
+}
+
+#[test]
+fn hardware_is_registered_inspected_and_approved_by_a_review_vote_with_its_operator_recused() {
+    let mut c = compute_chain(|_| {});
+    let call = register_hw_call(&c, "dev-1", "dc-berlin");
+    let out = c.ok("hana", call);
+    assert_eq!(kinds(&out.events), ["hardware_registered", "tx_executed"]);
+    assert_eq!(
+        out.receipts[0].payer,
+        aigov_types::receipt::GasPayer::Sender
+    );
+    let h = hw(&c, 1);
+    assert_eq!(
+        (h.status, h.seq, h.operator.as_str()),
+        (HardwareStatus::Pending, 0, "dc-berlin")
+    );
+    assert_eq!(
+        block_on(hardware::by_device(&c.store, &pk("dev-1"))).unwrap(),
+        Some(1)
+    );
+
+    // No approval without a passing inspection.
+    let approve = Action::ApproveHardware(ApproveHardware {
+        hardware: 1,
+        budgets: budgets(100_000, 0, 0),
+    });
+    let id = c.submit(
+        "alice",
+        Review,
+        "Approve dev-1 early",
+        vec![approve.clone()],
+    );
+    // The operator's personnel are recused: bruno (dc-berlin) may not vote.
+    assert!(
+        c.proposal(id)
+            .subjects
+            .as_slice()
+            .contains(&Subject::Organisation(slug("dc-berlin")))
+    );
+    assert_eq!(code_of(&mut c, "bruno", vote_call(id, Yes)), "recused");
+    let votes: Vec<_> = REVIEWERS.iter().map(|v| (*v, Yes)).collect();
+    c.votes(id, &votes);
+    let ends = c.proposal(id).voting_ends_ms;
+    c.run_until(ends);
+    let eta = c.proposal(id).eta_ms;
+    c.run_until(eta);
+    let p = c.proposal(id);
+    assert_eq!(p.status, ProposalStatus::ExecutionFailed);
+    assert_eq!(
+        p.execution_failure.unwrap().code.as_str(),
+        "no_passing_inspection"
+    );
+
+    // ines files a record co-signed by ivan (members fr and jp); the pool pays the duty.
+    let call = inspect_call(&c, report(1, InspectionResult::Pass, "first"), &["ivan"]);
+    let out = c.ok("ines", call);
+    assert_eq!(out.receipts[0].payer, aigov_types::receipt::GasPayer::Pool);
+    let Event::InspectionFiled(f) = &out.events[0].event else {
+        panic!("{:?}", out.events[0])
+    };
+    assert_eq!(
+        (f.inspectors, f.members, f.result),
+        (2, 2, InspectionResult::Pass)
+    );
+    let insp = block_on(hardware::inspection(&c.store, 1))
+        .unwrap()
+        .unwrap();
+    assert_eq!(insp.inspectors.as_slice(), [pk("ines"), pk("ivan")]);
+
+    let events = enact(&mut c, Review, vec![approve]);
+    assert!(kinds(&events).contains(&"hardware_approved"));
+    let h = hw(&c, 1);
+    assert_eq!(h.status, HardwareStatus::Active);
+    assert_eq!(h.budgets, budgets(100_000, 0, 0));
+    assert_eq!(
+        h.inspection_due_ms,
+        insp.filed_ms + ComputeParams::default().inspection_interval_ms
+    );
+}
+
+#[test]
+fn hostile_hardware_registrations_and_inspections_are_refused_with_their_codes() {
+    let mut c = compute_chain(|_| {});
+    // Not Hardware personnel of the operator; not a datacenter; unknown organisation.
+    let call = register_hw_call(&c, "dev-1", "dc-berlin");
+    assert_eq!(code_of(&mut c, "lena", call), "not_operator_personnel");
+    let call = register_hw_call(&c, "dev-1", "mistral");
+    assert_eq!(code_of(&mut c, "hana", call), "not_a_datacenter");
+    let call = register_hw_call(&c, "dev-1", "nowhere");
+    assert_eq!(code_of(&mut c, "hana", call), "unknown_organisation");
+    // A proof of possession by another key, or for another operator.
+    let Call::Hardware(HardwareCall::Register(mut r)) = register_hw_call(&c, "dev-1", "dc-berlin")
+    else {
+        unreachable!()
+    };
+    r.proof = key("dev-2").sign(DEVICE_POP_NAMESPACE, b"whatever");
+    assert_eq!(
+        code_of(&mut c, "hana", Call::Hardware(HardwareCall::Register(r))),
+        "invalid_device_proof"
+    );
+    let call = register_hw_call(&c, "dev-1", "dc-berlin");
+    c.ok("hana", call);
+    let call = register_hw_call(&c, "dev-1", "dc-berlin");
+    assert_eq!(code_of(&mut c, "hana", call), "device_already_registered");
+
+    // Inspections: not an inspector, the operator's own inspector, a bad or duplicate
+    // co-signature, an unknown hardware, a replayed record.
+    let call = inspect_call(&c, report(1, InspectionResult::Pass, "a"), &[]);
+    assert_eq!(code_of(&mut c, "alice", call), "not_inspector");
+    let call = inspect_call(&c, report(1, InspectionResult::Pass, "a"), &[]);
+    assert_eq!(code_of(&mut c, "otto", call), "inspector_conflict");
+    let call = inspect_call(&c, report(1, InspectionResult::Pass, "a"), &["ines"]);
+    assert_eq!(code_of(&mut c, "ines", call), "duplicate_inspector");
+    let Call::Hardware(HardwareCall::Inspect(mut f)) =
+        inspect_call(&c, report(1, InspectionResult::Pass, "a"), &["ivan"])
+    else {
+        unreachable!()
+    };
+    f.report.result = InspectionResult::Fail; // the co-signature was over a passing record
+    assert_eq!(
+        code_of(&mut c, "ines", Call::Hardware(HardwareCall::Inspect(f))),
+        "invalid_cosignature"
+    );
+    let call = inspect_call(&c, report(9, InspectionResult::Pass, "a"), &[]);
+    assert_eq!(code_of(&mut c, "ines", call), "unknown_hardware");
+    let call = inspect_call(&c, report(1, InspectionResult::Pass, "a"), &["ivan"]);
+    c.ok("ines", call.clone());
+    assert_eq!(code_of(&mut c, "ivan", call), "duplicate_inspection");
+    assert_eq!(block_on(hardware::inspection_count(&c.store)).unwrap(), 1);
+}
+
+#[test]
+fn a_model_is_approved_trained_on_dripped_permits_and_its_output_registered_with_provenance() {
+    let mut c = compute_chain(|_| {});
+    let h = active_hardware(&mut c, "dev-1", budgets(1_000_000, 0, 0));
+    c.ok("lena", register_model_call("base-v1", None, None));
+    let m = model(&c, 1);
+    assert_eq!((m.status, m.tier), (ModelStatus::Pending, None));
+    // Duplicate container IDs are refused; a workload needs an approved model.
+    assert_eq!(
+        code_of(&mut c, "lena", register_model_call("base-v1", None, None)),
+        "duplicate_container_id"
+    );
+    let create = Call::Workload(WorkloadCall::Create(CreateWorkload {
+        model: 1,
+        phase: Phase::PreTrain,
+        budget: 30_000,
+    }));
+    assert_eq!(code_of(&mut c, "lena", create), "model_not_approved");
+    let approve = Action::ApproveModel(ApproveModel {
+        model: 1,
+        tier: 2,
+        budgets: budgets(500_000, 0, 0),
+    });
+    let id = c.submit("alice", Review, "Approve Le Petit", vec![approve]);
+    assert!(
+        c.proposal(id)
+            .subjects
+            .as_slice()
+            .contains(&Subject::Organisation(slug("mistral")))
+    );
+    pass(&mut c, id, &REVIEWERS);
+    assert_eq!(model(&c, 1).status, ModelStatus::Approved);
+
+    // A run starts: the model trains, and the drip issues two permits at the end of the block.
+    let (_, r) = started_run(&mut c, 1, h, 30_000, 2);
+    assert_eq!(model(&c, 1).status, ModelStatus::Training);
+    let first = issued(&c.events());
+    assert_eq!(first.len(), 2);
+    let p = ComputeParams::default();
+    for (i, x) in first.iter().enumerate() {
+        assert_eq!(
+            (x.run, x.hardware, x.device.clone(), x.seq),
+            (r, h, pk("dev-1"), i as u64 + 1)
+        );
+        assert!(x.ration >= p.ration_min && x.ration <= p.ration_max);
+        assert_eq!(x.expiry_ms, x.not_before_ms + p.permit_lifetime_ms);
+    }
+    assert_eq!(run(&c, r).outstanding.len(), 2);
+    assert_eq!(
+        block_on(otk::by_device_seq(&c.store, &pk("dev-1"), 2)).unwrap(),
+        Some(first[1].otk_id)
+    );
+
+    // The device reports; the next permit follows in the same block, in seq order.
+    let out = c.ok(
+        "dev-1",
+        report_call(first[0].otk_id, first[0].ration - 10, false),
+    );
+    let next = issued(&out.events);
+    assert_eq!(next.len(), 1);
+    assert_eq!(next[0].seq, 3);
+    assert_eq!(permit(&c, first[0].otk_id).status, PermitStatus::Reported);
+    // The unused 10 units went back to every budget.
+    let rr = run(&c, r);
+    assert_eq!(
+        rr.committed,
+        first[0].ration - 10 + first[1].ration + next[0].ration
+    );
+    assert_eq!(hw(&c, h).committed.pre_train, rr.committed);
+    assert_eq!(model(&c, 1).committed.pre_train, rr.committed);
+
+    // Stage 0 done, then stage 1 done: the run completes and its outstanding permits go.
+    c.ok("dev-1", report_call(first[1].otk_id, first[1].ration, true));
+    assert_eq!(run(&c, r).stage, 1);
+    let outstanding = run(&c, r).outstanding.as_slice().to_vec();
+    let last = permit(&c, outstanding[0]);
+    let out = c.ok("dev-1", report_call(last.otk_id, last.ration, true));
+    assert!(kinds(&out.events).contains(&"run_completed"));
+    let done = run(&c, r);
+    assert_eq!(
+        (done.status, done.outstanding.len()),
+        (RunStatus::Completed, 0)
+    );
+    assert!(hw(&c, h).runs.is_empty());
+
+    // The output is registered as a new Pending inference model with its provenance.
+    let prov = Provenance {
+        run: r,
+        starting_checkpoint: model(&c, 1).container_id,
+    };
+    c.ok(
+        "lena",
+        register_model_call("base-v1-out", Some(1), Some(prov)),
+    );
+    let out_model = model(&c, 2);
+    assert_eq!(
+        (
+            out_model.status,
+            out_model.phase,
+            out_model.parent,
+            out_model.provenance
+        ),
+        (ModelStatus::Pending, Phase::Inference, Some(1), Some(prov))
+    );
+    // A provenance naming a run of another model, or no parent, is refused.
+    let bad = Provenance { run: 99, ..prov };
+    assert_eq!(
+        code_of(&mut c, "lena", register_model_call("x", Some(1), Some(bad))),
+        "invalid_provenance"
+    );
+    assert_eq!(
+        code_of(&mut c, "lena", register_model_call("y", None, Some(prov))),
+        "invalid_provenance"
+    );
+}
+
+#[test]
+fn usage_reports_from_another_key_replayed_or_oversized_are_refused() {
+    let mut c = compute_chain(|_| {});
+    let h = active_hardware(&mut c, "dev-1", budgets(1_000_000, 0, 0));
+    let m = approved_model(&mut c, "base", budgets(1_000_000, 0, 0));
+    started_run(&mut c, m, h, 50_000, 1);
+    let p = issued(&c.events())[0].clone();
+    assert_eq!(
+        code_of(&mut c, "dev-2", report_call(p.otk_id, 1, false)),
+        "not_the_device"
+    );
+    assert_eq!(
+        code_of(&mut c, "dev-1", report_call(999, 1, false)),
+        "unknown_permit"
+    );
+    assert_eq!(
+        code_of(&mut c, "dev-1", report_call(p.otk_id, p.ration + 1, false)),
+        "usage_exceeds_ration"
+    );
+    c.ok("dev-1", report_call(p.otk_id, 5, false));
+    assert_eq!(
+        code_of(&mut c, "dev-1", report_call(p.otk_id, 5, false)),
+        "permit_already_reported"
+    );
+    // A device key without credits is refused at admission, never charged.
+    let raw = c.signed("dev-9", report_call(p.otk_id, 1, false));
+    assert_eq!(
+        c.admit(&raw, Default::default()).unwrap_err().code(),
+        "unknown_account"
+    );
+}
+
+#[test]
+fn rations_never_exceed_the_smallest_remaining_budget_and_the_drip_pauses_when_it_is_spent() {
+    let mut c = compute_chain(|_| {});
+    // The hardware's pre-train budget (2 500) is the smallest: 1 000..10 000 rations are cut.
+    let h = active_hardware(&mut c, "dev-1", budgets(2_500, 0, 0));
+    let m = approved_model(&mut c, "base", budgets(1_000_000, 0, 0));
+    let (_, r) = started_run(&mut c, m, h, 50_000, 1);
+    let all = issued(&c.events());
+    let total: u64 = all.iter().map(|p| p.ration).sum();
+    assert!(total <= 2_500);
+    assert_eq!(hw(&c, h).committed.pre_train, total);
+    // Everything reported used: the budget is spent, nothing more is issued.
+    let mut last = Vec::new();
+    for p in &all {
+        last = c.ok("dev-1", report_call(p.otk_id, p.ration, false)).events;
+    }
+    let total_now: u64 = run(&c, r).committed;
+    assert!(total_now <= 2_500, "{total_now}");
+    if total_now == 2_500 {
+        assert!(kinds(&last).contains(&"drip_paused"));
+    }
+    // A training workload cannot use the inference budget: none was approved for the phase.
+    assert_eq!(hw(&c, h).committed.inference, 0);
+}
+
+#[test]
+fn revocation_an_inspection_falling_due_and_a_halt_stop_the_drip_in_the_same_block() {
+    let mut c = compute_chain(|g| {
+        // Short periodic inspections: five minutes of block time.
+        let _ = g;
+    });
+    enact(
+        &mut c,
+        System,
+        vec![Action::SetComputeParams(ComputeParams {
+            inspection_interval_ms: 300_000,
+            ..ComputeParams::default()
+        })],
+    );
+    let h = active_hardware(&mut c, "dev-1", budgets(1_000_000, 0, 0));
+    let m = approved_model(&mut c, "base", budgets(1_000_000, 0, 0));
+    let (_, r) = started_run(&mut c, m, h, 500_000, 3);
+    assert_eq!(run(&c, r).outstanding.len(), 2);
+
+    // The inspection falls due: the hardware leaves Active and its permits are revoked in the
+    // block that notices.
+    let due = hw(&c, h).inspection_due_ms;
+    let events = c.run_until(due + hardware::DUE_BUCKET_MS);
+    assert_eq!(hw(&c, h).status, HardwareStatus::InspectionDue);
+    assert_eq!(
+        kinds(&events)
+            .iter()
+            .filter(|k| **k == "otk_revoked")
+            .count(),
+        2
+    );
+    assert!(run(&c, r).outstanding.is_empty());
+    // A report of a revoked permit still returns its unused units, but no permit follows.
+    let revoked = issued(&c.events())[1].clone();
+    assert_eq!(permit(&c, revoked.otk_id).status, PermitStatus::Revoked);
+    let out = c.ok("dev-1", report_call(revoked.otk_id, 0, false));
+    assert!(issued(&out.events).is_empty());
+    assert!(kinds(&out.events).contains(&"drip_paused"));
+
+    // A passing inspection makes it Active again and the drip resumes, seq still increasing.
+    let seq = hw(&c, h).seq;
+    let call = inspect_call(&c, report(h, InspectionResult::Pass, "periodic"), &["ivan"]);
+    let out = c.ok("ines", call);
+    assert_eq!(hw(&c, h).status, HardwareStatus::Active);
+    let resumed = issued(&out.events);
+    assert_eq!(resumed.len(), 2);
+    assert_eq!(resumed[0].seq, seq + 1);
+
+    // An Emergency revocation: no permit in the executing block, the outstanding ones revoked.
+    let id = c.submit(
+        "alice",
+        Emergency,
+        "Seal breach at dc-berlin",
+        vec![Action::RevokeHardware(RevokeHardware {
+            hardware: h,
+            reason: text("seal breach"),
+        })],
+    );
+    let votes: Vec<_> = RESPONDERS.iter().map(|v| (*v, Yes)).collect();
+    c.votes(id, &votes);
+    let ends = c.proposal(id).voting_ends_ms;
+    let events = c.run_until(ends);
+    assert_eq!(c.proposal(id).status, ProposalStatus::Executed);
+    assert_eq!(hw(&c, h).status, HardwareStatus::Revoked);
+    assert!(issued(&events).is_empty());
+    assert!(run(&c, r).outstanding.is_empty());
+    // Re-inspection makes it Pending; it takes a Review vote to compute again.
+    let call = inspect_call(
+        &c,
+        report(h, InspectionResult::Pass, "after breach"),
+        &["ivan"],
+    );
+    c.ok("ines", call);
+    assert_eq!(hw(&c, h).status, HardwareStatus::Pending);
+    let events = enact(
+        &mut c,
+        Review,
+        vec![Action::ApproveHardware(ApproveHardware {
+            hardware: h,
+            budgets: budgets(1_000_000, 0, 0),
+        })],
+    );
+    assert_eq!(issued(&events).len(), 2);
+
+    // An Emergency halt: final.
+    let events = enact(
+        &mut c,
+        Emergency,
+        vec![Action::HaltRun(HaltRun {
+            run: r,
+            reason: HaltReason::PhaseMismatch,
+        })],
+    );
+    assert!(kinds(&events).contains(&"run_halted"));
+    let halted = run(&c, r);
+    assert_eq!(
+        (halted.status, halted.halt),
+        (RunStatus::Halted, Some(HaltReason::PhaseMismatch))
+    );
+    let count = block_on(otk::count(&c.store)).unwrap();
+    for _ in 0..5 {
+        c.apply(&[]);
+    }
+    assert_eq!(block_on(otk::count(&c.store)).unwrap(), count);
+    // Revoking the model halts its other runs too.
+    let h2 = active_hardware(&mut c, "dev-2", budgets(1_000_000, 0, 0));
+    let (_, r2) = started_run(&mut c, m, h2, 10_000, 1);
+    enact(
+        &mut c,
+        Emergency,
+        vec![Action::RevokeModel(RevokeModel {
+            model: m,
+            reason: text("red line crossed"),
+        })],
+    );
+    assert_eq!(model(&c, m).status, ModelStatus::Revoked);
+    assert_eq!(run(&c, r2).halt, Some(HaltReason::ModelRevoked));
+}
+
+// --- Properties ------------------------------------------------------------------------------
+
+#[derive(Clone, Debug)]
+enum Step {
+    /// The device reports the oldest outstanding permit of run `run % runs`.
+    Report {
+        run: u8,
+        used_pct: u8,
+        stage_done: bool,
+    },
+    /// A replayed or foreign report (must fail, change nothing but gas and nonce).
+    Hostile {
+        run: u8,
+        foreign: bool,
+    },
+    /// Start one more run.
+    Start {
+        hw: u8,
+        budget: u32,
+    },
+    Empty,
+}
+
+fn step() -> impl Strategy<Value = Step> {
+    prop_oneof![
+        6 => (0u8..4, 0u8..=100, prop::bool::weighted(0.15))
+            .prop_map(|(run, used_pct, stage_done)| Step::Report { run, used_pct, stage_done }),
+        1 => (0u8..4, any::<bool>()).prop_map(|(run, foreign)| Step::Hostile { run, foreign }),
+        1 => (0u8..2, 1u32..40_000).prop_map(|(hw, budget)| Step::Start { hw, budget }),
+        1 => Just(Step::Empty),
+    ]
+}
+
+/// Checks every budget invariant on the current state and the seq order of every permit.
+fn check_invariants(c: &Chain) -> Result<(), TestCaseError> {
+    let permits: Vec<(Vec<u8>, OtkPermit)> = entries(&c.store, b"otk/permit/");
+    let mut per_run: BTreeMap<u64, u64> = BTreeMap::new();
+    let mut per_device: BTreeMap<Vec<u8>, Vec<u64>> = BTreeMap::new();
+    for (_, p) in &permits {
+        let held = match p.status {
+            PermitStatus::Reported => p.used,
+            _ => p.ration,
+        };
+        *per_run.entry(p.run).or_default() += held;
+        per_device
+            .entry(p.device.as_bytes().to_vec())
+            .or_default()
+            .push(p.seq);
+    }
+    for n in 1..=block_on(workloads::run_count(&c.store)).unwrap() {
+        let r = run(c, n);
+        prop_assert!(r.committed <= r.budget, "run {} over budget", n);
+        prop_assert_eq!(per_run.get(&n).copied().unwrap_or(0), r.committed);
+        prop_assert!(r.outstanding.len() <= 2);
+        let w = block_on(workloads::workload(&c.store, r.workload))
+            .unwrap()
+            .unwrap();
+        prop_assert!(w.committed <= w.budget);
+    }
+    for n in 1..=block_on(hardware::count(&c.store)).unwrap() {
+        let h = hw(c, n);
+        for ph in Phase::ALL {
+            prop_assert!(h.committed.get(ph) <= h.budgets.get(ph));
+        }
+        let seqs = per_device
+            .get(h.device_key.as_bytes())
+            .cloned()
+            .unwrap_or_default();
+        prop_assert_eq!(seqs.len() as u64, h.seq);
+    }
+    for n in 1..=block_on(models::count(&c.store)).unwrap() {
+        let m = model(c, n);
+        for ph in Phase::ALL {
+            prop_assert!(m.committed.get(ph) <= m.budgets.get(ph));
+        }
+    }
+    // seq strictly increasing per device, in issuance (log) order.
+    let mut last: BTreeMap<Vec<u8>, u64> = BTreeMap::new();
+    for e in c.events() {
+        if let Event::OtkIssued(p) = &e.event {
+            let prev = last
+                .insert(p.device.as_bytes().to_vec(), p.seq)
+                .unwrap_or(0);
+            prop_assert!(p.seq > prev, "seq {} after {}", p.seq, prev);
+        }
+    }
+    Ok(())
+}
+
+/// No permit was issued in `events` (one block's) unless, at the end of that block, its
+/// hardware is Active, its model may train and its run is Running.
+fn check_issuance(c: &Chain, events: &[EventRecord]) -> Result<(), TestCaseError> {
+    for p in issued(events) {
+        prop_assert_eq!(hw(c, p.hardware).status, HardwareStatus::Active);
+        prop_assert!(model(c, p.model).status.may_train());
+        let r = run(c, p.run);
+        prop_assert!(r.status == RunStatus::Running || r.status == RunStatus::Completed);
+        prop_assert!(r.halt.is_none());
+    }
+    Ok(())
+}
+
+/// A chain with two Active hardware (budgets 60 000 and 25 000), an approved model (budget
+/// 80 000), and one run started on each.
+fn property_chain() -> Chain {
+    let mut c = compute_chain(|_| {});
+    enact(
+        &mut c,
+        System,
+        vec![Action::SetComputeParams(ComputeParams {
+            ration_min: 500,
+            ration_max: 6_000,
+            ..ComputeParams::default()
+        })],
+    );
+    let h1 = active_hardware(&mut c, "dev-1", budgets(60_000, 0, 0));
+    let h2 = active_hardware(&mut c, "dev-2", budgets(25_000, 0, 0));
+    let m = approved_model(&mut c, "base", budgets(80_000, 0, 0));
+    started_run(&mut c, m, h1, 40_000, 4);
+    started_run(&mut c, m, h2, 40_000, 4);
+    c
+}
+
+/// The transactions of a step on `c` (possibly none).
+fn step_txs(c: &Chain, s: &Step) -> Vec<bytes::Bytes> {
+    let runs = block_on(workloads::run_count(&c.store)).unwrap();
+    match s {
+        Step::Report {
+            run: n,
+            used_pct,
+            stage_done,
+        } => {
+            let r = run(c, u64::from(*n) % runs + 1);
+            let Some(otk_id) = r.outstanding.as_slice().first().copied() else {
+                return vec![];
+            };
+            let p = permit(c, otk_id);
+            let used = p.ration * u64::from(*used_pct) / 100;
+            let device = if p.hardware == 1 { "dev-1" } else { "dev-2" };
+            vec![c.signed(device, report_call(otk_id, used, *stage_done))]
+        }
+        Step::Hostile { run: n, foreign } => {
+            let r = run(c, u64::from(*n) % runs + 1);
+            let Some(otk_id) = r.outstanding.as_slice().first().copied() else {
+                return vec![];
+            };
+            let p = permit(c, otk_id);
+            let own = if p.hardware == 1 { "dev-1" } else { "dev-2" };
+            let other = if p.hardware == 1 { "dev-2" } else { "dev-1" };
+            if *foreign {
+                vec![c.signed(other, report_call(otk_id, 0, false))]
+            } else {
+                vec![c.signed(own, report_call(otk_id, p.ration + 1, true))]
+            }
+        }
+        Step::Start { hw: h, budget } => {
+            let call = Call::Workload(WorkloadCall::StartRun(StartRun {
+                workload: 1,
+                hardware: u64::from(*h) + 1,
+                budget: u64::from(*budget),
+                stages: 2,
+            }));
+            vec![c.signed("lena", call)]
+        }
+        Step::Empty => vec![],
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+    /// Over random reports (partial use, stage ends), hostile reports and new runs: committed
+    /// compute never exceeds any run's, workload's, hardware's (per phase) or model's (per
+    /// phase) budget; it equals what permits hold; `seq` is strictly increasing per device;
+    /// no permit is issued for non-Active hardware, a model that may not train, or a halted
+    /// run; and the same blocks on a fresh chain give the same state (determinism).
+    #[test]
+    fn the_drip_keeps_every_budget_and_order_invariant(steps in prop::collection::vec(step(), 1..30)) {
+        let mut c = property_chain();
+        let mut twin = property_chain();
+        prop_assert_eq!(&c.store, &twin.store);
+        for (i, s) in steps.iter().enumerate() {
+            let txs = step_txs(&c, s);
+            // Halfway, an Emergency halt of run 1 (to check nothing follows it).
+            let out = c.apply(&txs);
+            let twin_out = twin.apply(&txs);
+            prop_assert_eq!(&out.events, &twin_out.events);
+            check_issuance(&c, &out.events)?;
+            check_invariants(&c)?;
+            if i == steps.len() / 2 {
+                let before = block_on(otk::count(&c.store)).unwrap();
+                let halted_run = run(&c, 1);
+                if halted_run.status == RunStatus::Running {
+                    let id = c.submit("alice", Emergency, &format!("halt {i}"),
+                        vec![Action::HaltRun(HaltRun { run: 1, reason: HaltReason::Emergency })]);
+                    twin.submit("alice", Emergency, &format!("halt {i}"),
+                        vec![Action::HaltRun(HaltRun { run: 1, reason: HaltReason::Emergency })]);
+                    let votes: Vec<_> = RESPONDERS.iter().map(|v| (*v, Yes)).collect();
+                    c.votes(id, &votes);
+                    twin.votes(id, &votes);
+                    let ends = c.proposal(id).voting_ends_ms;
+                    c.run_until(ends);
+                    twin.run_until(ends);
+                    prop_assert_eq!(run(&c, 1).status, RunStatus::Halted);
+                    let after: Vec<OtkPermit> = (before + 1..=block_on(otk::count(&c.store)).unwrap())
+                        .map(|n| permit(&c, n))
+                        .collect();
+                    // Whatever was issued after the halt went to other runs.
+                    let since = c.proposal(id).eta_ms;
+                    prop_assert!(after.iter().all(|p| p.run != 1 || p.not_before_ms < since));
+                }
+            }
+        }
+        prop_assert_eq!(&c.store, &twin.store);
+    }
+}
+
+#[test]
+fn hostile_bytes_in_compute_calls_decode_to_errors_not_panics() {
+    use aigov_types::codec::{Encode, decode_slice};
+    let call = Call::Otk(OtkCall::ReportUsage(ReportUsage {
+        otk_id: 1,
+        used: 2,
+        stage_done: true,
+    }));
+    let bytes = call.encode();
+    for cut in 0..bytes.len() {
+        assert!(decode_slice::<Call>(&bytes[..cut]).is_err());
+    }
+    // An inspection record with more co-signers than allowed does not decode.
+    let c = compute_chain(|_| {});
+    let Call::Hardware(HardwareCall::Inspect(f)) =
+        inspect_call(&c, report(1, InspectionResult::Pass, "x"), &["ivan"])
+    else {
+        unreachable!()
+    };
+    let mut raw = Vec::new();
+    raw.extend(f.report.encode());
+    raw.extend(vec![f.cosigners.as_slice()[0].clone(); 17].encode());
+    assert!(decode_slice::<FileInspection>(&raw).is_err());
+    let _: BoundedString<8> = text("ok");
+}
