@@ -5,6 +5,7 @@
 
 mod args;
 mod bench;
+mod compute;
 mod dev;
 mod economy;
 mod gov;
