@@ -6,6 +6,8 @@
 #   -> governance: alice proposes to vet the newcomer, alice and bob (two members) vote yes,
 #      tally, confirm, timelock, execution -> the newcomer is Active -> decision record
 #      -> the executed proposal proven and verified offline.
+#   -> compute: hardware registered, inspected, approved; a model approved; a run on it gets
+#      OTK permits bound to the device key; a permit proven offline; usage reports drip more.
 # Usage: scripts/e2e-dev.sh [path/to/aigov]   (default: target/release/aigov)
 set -euo pipefail
 
@@ -188,6 +190,8 @@ for _ in $(seq 1 50); do [ "$(gov_status "$BPROP")" = active ] && break; sleep 0
 ALICE0=$("$BIN" --json query gas balance alice | python3 -c 'import json,sys; print(json.load(sys.stdin)["value"]["gas"])')
 "$BIN" --key alice --json tx gov vote "$BPROP" yes >"$WORK/vote.json"
 "$BIN" --key bob tx gov vote "$BPROP" yes | tail -1
+# Ada (fr, now Active) and the compute personnel widen the eligible weight: carol (jp) too.
+"$BIN" --key carol tx gov vote "$BPROP" yes | tail -1
 python3 -c '
 import json, sys
 r = json.load(open(sys.argv[1]))["receipt"]
@@ -207,4 +211,65 @@ done
   || fail "the payment's proof does not verify"
 echo "the payout is proven: aigov verify accepts $WORK/payment.json"
 "$BIN" query treasury
+
+# Compute governance: hardware inspected and approved, a model approved, a run fed by OTK permits.
+wait_executed() {
+  for _ in $(seq 1 120); do
+    S=$(gov_status "$1"); [ "$S" = executed ] && return 0
+    case "$S" in defeated|quorum_failed|expired|execution_failed|canceled) fail "proposal $1 ended $S";; esac
+    sleep 0.5
+  done
+  fail "proposal $1 is $S after 60 s"
+}
+review_vote() { # title action
+  "$BIN" --key alice --json tx gov propose --class review --title "$1" --description "$1" \
+    --action "$2" >"$WORK/cprop.json" || fail "proposal: $(cat "$WORK/cprop.json")"
+  CPROP=$(python3 -c '
+import json, sys
+s = json.load(open(sys.argv[1]))
+print(next(e["event"]["proposal"] for e in s["events"] if e["event"]["type"] == "proposal_submitted"))' "$WORK/cprop.json")
+  for _ in $(seq 1 50); do [ "$(gov_status "$CPROP")" = active ] && break; sleep 0.2; done
+  "$BIN" --key alice tx gov vote "$CPROP" yes | tail -1
+  "$BIN" --key bob tx gov vote "$CPROP" yes | tail -1
+  "$BIN" --key carol tx gov vote "$CPROP" yes | tail -1
+  wait_executed "$CPROP"
+}
+step "compute: hiro (hardware, nordic-compute) registers device-1; erin (inspector) inspects it"
+"$BIN" --key hiro tx hardware register --operator nordic-compute --device device-1 \
+  --accelerator nvidia-hopper --region eu-north --capability cc-mode | tail -3
+echo "Seals intact, rack B7." >"$WORK/findings.md"
+"$BIN" --key erin tx hardware inspect --hardware 1 --result pass --findings "$WORK/findings.md" \
+  --member de --member eu --seal seal-0042 | tail -2
+step "compute: a Review vote approves the hardware with a pre-training budget"
+review_vote "Approve device-1" "approve-hardware:1:1000000:0:0"
+"$BIN" query hardware 1
+step "compute: lena (frontier-lab) registers a model; a Review vote approves it"
+CONTAINER=$(python3 -c 'import hashlib; print(hashlib.sha256(b"frontier-base-v1").hexdigest())')
+"$BIN" --key lena tx model register --owner frontier-lab --name "Frontier Base" \
+  --purpose "General assistant" --container-id "$CONTAINER" --planned-compute 500000 | tail -2
+review_vote "Approve Frontier Base" "approve-model:1:2:500000:0:0"
+"$BIN" query model 1
+step "compute: a workload and a run on device-1; the drip issues permits bound to its key"
+"$BIN" --key lena tx workload create --model 1 --phase pre-train --budget 100000 | tail -1
+"$BIN" --key lena tx workload start-run --workload 1 --hardware 1 --budget 100000 --stages 2 | tail -3
+"$BIN" query otk device device-1
+"$BIN" --json query otk device device-1 | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+assert len(d["permits"]) == 2, d
+assert [p["seq"] for p in d["permits"]] == [2, 1], d' || fail "the drip did not issue two permits"
+"$BIN" query otk permit 1 --prove --out "$WORK/permit.json" >/dev/null
+"$BIN" verify "$WORK/permit.json" --genesis "$WORK/data/genesis.json" >/dev/null \
+  || fail "the permit's proof does not verify"
+echo "permit 1 is proven: aigov verify accepts $WORK/permit.json"
+step "compute: the device reports usage; the next permit follows; a replay is refused"
+"$BIN" --key device-1 tx otk report-usage --otk 1 --used 100 | tail -2
+"$BIN" --json query otk device device-1 | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+assert d["permits"][0]["seq"] == 3, d' || fail "no permit followed the usage report"
+set +e; "$BIN" --key device-1 tx otk report-usage --otk 1 --used 100 >"$WORK/replay.txt" 2>&1; rc=$?; set -e
+[ "$rc" = 1 ] && grep -q permit_already_reported "$WORK/replay.txt" || fail "replayed report: exit $rc: $(cat "$WORK/replay.txt")"
+echo "a replayed usage report fails with permit_already_reported"
+"$BIN" query run 1
 echo "e2e-dev: PASS"

@@ -4,7 +4,7 @@
 
 use crate::backend::Backend;
 use crate::error::ApiError;
-use crate::handlers::{blocks, economy, events, governance, lists, log, node, state, txs};
+use crate::handlers::{blocks, compute, economy, events, governance, lists, log, node, state, txs};
 use crate::{Ctx, MAX_BODY_BYTES, metrics, openapi};
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -146,6 +146,32 @@ pub enum Endpoint {
     Economy,
     /// `GET /v1/treasury/bounties`.
     Bounties,
+    /// `GET /v1/state/hardware/{id}`.
+    StateHardware,
+    /// `GET /v1/state/hardware/by-device/{pubkey}`.
+    StateHardwareByDevice,
+    /// `GET /v1/state/inspections/{id}`.
+    StateInspection,
+    /// `GET /v1/state/compute/params`.
+    StateComputeParams,
+    /// `GET /v1/state/models/{id}`.
+    StateModel,
+    /// `GET /v1/state/models/by-container/{hash}`.
+    StateModelByContainer,
+    /// `GET /v1/state/workloads/{id}`.
+    StateWorkload,
+    /// `GET /v1/state/runs/{id}`.
+    StateRun,
+    /// `GET /v1/state/otk/permits/{id}`.
+    StatePermit,
+    /// `GET /v1/state/otk/devices/{pubkey}/{seq}`.
+    StateDeviceSeq,
+    /// `GET /v1/hardware`.
+    HardwareList,
+    /// `GET /v1/models`.
+    ModelList,
+    /// `GET /v1/otk/devices/{pubkey}`.
+    DevicePermits,
     /// `GET /v1/members`.
     Members,
     /// `GET /v1/organisations`.
@@ -253,6 +279,28 @@ const PROVE: Param = query(
     "false",
 );
 
+const ID_PARAM: Param = path("id", "Id, a positive integer.", "1");
+const PUBKEY_PARAM: Param = path(
+    "pubkey",
+    "Ed25519 public key, 64 hex digits.",
+    PUBKEY_EXAMPLE,
+);
+const PAGE_PARAMS: &[Param] = &[
+    query(
+        "offset",
+        ParamKind::Integer,
+        false,
+        "Entries to skip (default 0).",
+        "0",
+    ),
+    query(
+        "limit",
+        ParamKind::Integer,
+        false,
+        "Page size (default 100, capped at 1000).",
+        "100",
+    ),
+];
 const PROPOSAL_ID: Param = path(
     "id",
     "Proposal id, a positive integer (ids run from 1).",
@@ -628,6 +676,144 @@ pub const ROUTES: &[RouteDoc] = &[
         success: ok("The claims.", "BountyPage"),
         errors: &[400, 500, 503],
     },
+    state_route(
+        "/v1/state/hardware/{id}",
+        Endpoint::StateHardware,
+        "state_hardware",
+        "A hardware entry: operator, device key, status, budgets and what is committed, last permit seq, runs",
+        &[ID_PARAM, PROVE],
+        "StateResponse_Hardware",
+    ),
+    state_route(
+        "/v1/state/hardware/by-device/{pubkey}",
+        Endpoint::StateHardwareByDevice,
+        "state_hardware_by_device",
+        "The id of the hardware bound to a device key (absence is provable)",
+        &[PUBKEY_PARAM, PROVE],
+        "StateResponse_u64",
+    ),
+    state_route(
+        "/v1/state/inspections/{id}",
+        Endpoint::StateInspection,
+        "state_inspection",
+        "An inspection record: the signed report, its digest, the inspectors and their members",
+        &[ID_PARAM, PROVE],
+        "StateResponse_Inspection",
+    ),
+    state_route(
+        "/v1/state/compute/params",
+        Endpoint::StateComputeParams,
+        "state_compute_params",
+        "The compute parameters set by a System vote (null while the defaults apply)",
+        &[PROVE],
+        "StateResponse_ComputeParams",
+    ),
+    state_route(
+        "/v1/state/models/{id}",
+        Endpoint::StateModel,
+        "state_model",
+        "A model: owner, container ID, status, tier, budgets, provenance",
+        &[ID_PARAM, PROVE],
+        "StateResponse_Model",
+    ),
+    state_route(
+        "/v1/state/models/by-container/{hash}",
+        Endpoint::StateModelByContainer,
+        "state_model_by_container",
+        "The id of the model with a container ID (absence is provable)",
+        &[
+            path(
+                "hash",
+                "OpenSSF Model Signing container ID, 64 hex digits.",
+                "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+            ),
+            PROVE,
+        ],
+        "StateResponse_u64",
+    ),
+    state_route(
+        "/v1/state/workloads/{id}",
+        Endpoint::StateWorkload,
+        "state_workload",
+        "A workload: model, declared phase, budget and what is committed",
+        &[ID_PARAM, PROVE],
+        "StateResponse_Workload",
+    ),
+    state_route(
+        "/v1/state/runs/{id}",
+        Endpoint::StateRun,
+        "state_run",
+        "A run: hardware, budget, stage, status, outstanding permits",
+        &[ID_PARAM, PROVE],
+        "StateResponse_Run",
+    ),
+    state_route(
+        "/v1/state/otk/permits/{id}",
+        Endpoint::StatePermit,
+        "state_otk_permit",
+        "An OTK permit: device, ration, validity window, seq, status (what an agent checks offline)",
+        &[ID_PARAM, PROVE],
+        "StateResponse_OtkPermit",
+    ),
+    state_route(
+        "/v1/state/otk/devices/{pubkey}/{seq}",
+        Endpoint::StateDeviceSeq,
+        "state_otk_device_seq",
+        "The id of the permit a device got with a given seq",
+        &[
+            PUBKEY_PARAM,
+            path("seq", "The permit's seq, a positive integer.", "1"),
+            PROVE,
+        ],
+        "StateResponse_u64",
+    ),
+    RouteDoc {
+        verb: Verb::Get,
+        path: "/v1/hardware",
+        endpoint: Endpoint::HardwareList,
+        operation_id: "hardware",
+        tag: "compute",
+        summary: "A page of hardware, in id order",
+        description: "No proofs; prove single entries with `/v1/state/hardware/{id}`.",
+        params: PAGE_PARAMS,
+        success: ok("The hardware.", "HardwarePage"),
+        errors: &[400, 500, 503],
+    },
+    RouteDoc {
+        verb: Verb::Get,
+        path: "/v1/models",
+        endpoint: Endpoint::ModelList,
+        operation_id: "models",
+        tag: "compute",
+        summary: "A page of models, in id order",
+        description: "No proofs; prove single entries with `/v1/state/models/{id}`.",
+        params: PAGE_PARAMS,
+        success: ok("The models.", "ModelPage"),
+        errors: &[400, 500, 503],
+    },
+    RouteDoc {
+        verb: Verb::Get,
+        path: "/v1/otk/devices/{pubkey}",
+        endpoint: Endpoint::DevicePermits,
+        operation_id: "otk_device",
+        tag: "compute",
+        summary: "A device's hardware entry and its latest permits, newest first",
+        description: "What a hardware agent polls; it proves each permit it uses with \
+                      `/v1/state/otk/permits/{id}?prove=true` and refuses one out of seq \
+                      order, expired, revoked or bound to another key.",
+        params: &[
+            PUBKEY_PARAM,
+            query(
+                "limit",
+                ParamKind::Integer,
+                false,
+                "Most permits (default 10, capped at 1000).",
+                "10",
+            ),
+        ],
+        success: ok("The device's permits.", "DevicePermits"),
+        errors: &[400, 500, 503],
+    },
     RouteDoc {
         verb: Verb::Get,
         path: "/v1/members",
@@ -963,6 +1149,19 @@ fn method_router<B: Backend>(doc: &RouteDoc) -> MethodRouter<Ctx<B>> {
         Endpoint::StateBounty => on(f, economy::bounty::<B>),
         Endpoint::Economy => on(f, economy::summary::<B>),
         Endpoint::Bounties => on(f, economy::bounties::<B>),
+        Endpoint::StateHardware => on(f, compute::hardware_entry::<B>),
+        Endpoint::StateHardwareByDevice => on(f, compute::hardware_by_device::<B>),
+        Endpoint::StateInspection => on(f, compute::inspection::<B>),
+        Endpoint::StateComputeParams => on(f, compute::params::<B>),
+        Endpoint::StateModel => on(f, compute::model::<B>),
+        Endpoint::StateModelByContainer => on(f, compute::model_by_container::<B>),
+        Endpoint::StateWorkload => on(f, compute::workload::<B>),
+        Endpoint::StateRun => on(f, compute::run::<B>),
+        Endpoint::StatePermit => on(f, compute::permit::<B>),
+        Endpoint::StateDeviceSeq => on(f, compute::device_seq::<B>),
+        Endpoint::HardwareList => on(f, compute::hardware_page::<B>),
+        Endpoint::ModelList => on(f, compute::model_page::<B>),
+        Endpoint::DevicePermits => on(f, compute::device::<B>),
         Endpoint::Members => on(f, lists::members::<B>),
         Endpoint::Organisations => on(f, lists::organisations::<B>),
         Endpoint::Personnel => on(f, lists::personnel::<B>),

@@ -198,15 +198,16 @@ pub const DEV_VOTING_PERIOD_MS: u64 = 30_000;
 ///   and then waits out a 5 s timelock, so it executes about 42 s after submission; an
 ///   Emergency proposal executes as soon as its vote closes. A quorum first reached in the
 ///   last 5 s extends voting once by 5 s. Queued proposals expire after an hour.
-/// - **Concurrent majority, sized for the five demo members and seven demo personnel**:
-///   - Review (vetting, suspension, removal, term renewal): eligible are alice (fr, tier 1),
-///     bob (de, 1), carol (jp, 2), dave (br, 2), erin (eu, 2) and grace (de, 3) — frank is a
-///     treasury officer — for weights fr 256, de 320, jp/br/eu 128 each (960); the 25 % cap
-///     (240) scales fr and de down, leaving 864 counted. **Two approving members** are needed
-///     (the default's three would make a newcomer's first vote a chore) and three rejecting
-///     members veto. alice and bob voting yes pass a vetting vote (432 of 864 counted = 50 %
-///     turnout against the 40 % quorum, 100 % approval, two members); dave and erin alone do
-///     not (256 = 30 %, no quorum).
+/// - **Concurrent majority, sized for the five demo members and nine demo personnel**:
+///   - Review (vetting, suspension, removal, term renewal, hardware and models): eligible are
+///     alice (fr, tier 1), bob (de, 1), carol (jp, 2), dave (br, 2), erin (eu, 2), grace (de,
+///     3), hiro (de, 3, of the datacenter) and lena (fr, 3, of the lab) — frank is a treasury
+///     officer — for weights fr 320, de 384, jp/br/eu 128 each (1088); the 25 % cap (272)
+///     scales fr and de down, leaving 928 counted. **Two approving members** are needed (the
+///     default's three would make a newcomer's first vote a chore) and three rejecting members
+///     veto. alice and bob voting yes pass a vetting vote (217 + 181 = 398 of 928 counted =
+///     43 % turnout against the 40 % quorum, 100 % approval, two members); dave and erin alone
+///     do not (256 = 28 %, no quorum).
 ///   - System (tier changes, parameters): only Policy personnel of tiers 1-2 — alice (fr) and
 ///     dave (br) — so both must approve (k = 2), and both rejecting veto.
 ///   - Safety: Safety and Policy personnel of tiers 1-3 in fr, de, jp and br: three of those
@@ -287,7 +288,7 @@ pub fn demo_genesis_with_validators(
             kind: OrganisationKind::SafetyOrg,
         },
     ];
-    let people: [(&str, &str, &str, &[Role], u8); 7] = [
+    let people: [(&str, &str, &str, &[Role], u8); 9] = [
         ("alice", "Alice Martin", "fr", &[Role::Policy], 1),
         ("bob", "Bob Weber", "de", &[Role::Safety], 1),
         (
@@ -313,7 +314,16 @@ pub fn demo_genesis_with_validators(
             &[Role::Software, Role::Safety],
             3,
         ),
+        // The datacenter's and the lab's own personnel: they register hardware and models,
+        // start runs (and, being of those organisations, are recused from votes on them).
+        ("hiro", "Hiro Lindqvist", "de", &[Role::Hardware], 3),
+        ("lena", "Lena Moulin", "fr", &[Role::Software], 3),
     ];
+    let organisation_of = |name: &str| match name {
+        "hiro" => Some(slug("nordic-compute")),
+        "lena" => Some(slug("frontier-lab")),
+        _ => None,
+    };
     let mut accounts = Vec::new();
     let mut personnel = Vec::new();
     for (name, display, member, roles, tier) in people {
@@ -321,7 +331,7 @@ pub fn demo_genesis_with_validators(
         personnel.push(GenesisPersonnel {
             account: key.public_key(),
             member: slug(member),
-            organisation: None,
+            organisation: organisation_of(name),
             roles: Roles::from_roles(roles),
             tier,
             name: text(display),
@@ -334,6 +344,12 @@ pub fn demo_genesis_with_validators(
     });
     accounts.push(DemoAccount {
         name: "datacenter",
+        key: PrivateKey::generate(),
+    });
+    // A device of the datacenter: its key signs the proof of possession and usage reports
+    // (its account holds the credits its operator bought for it).
+    accounts.push(DemoAccount {
+        name: "device-1",
         key: PrivateKey::generate(),
     });
     let funded = accounts
@@ -548,9 +564,9 @@ mod tests {
         assert_eq!(decision.approving_members, 2);
         assert_eq!(
             (decision.raw_eligible_weight, decision.eligible_weight),
-            (960, 864)
+            (1088, 928)
         );
-        assert_eq!(decision.total_yes, 240 + 192);
+        assert_eq!(decision.total_yes, 217 + 181);
         let ada_now = futures::executor::block_on(personnel::queries::personnel(&d.store, &ada))
             .unwrap()
             .unwrap();

@@ -170,6 +170,173 @@ pub enum TxModule {
     /// The shared treasury: claim a bug bounty (anyone; spending needs a proposal).
     #[command(subcommand)]
     Treasury(TreasuryTx),
+    /// The hardware registry: register a device (Hardware personnel of a datacenter), file an
+    /// inspection (inspectors).
+    #[command(subcommand)]
+    Hardware(HardwareTx),
+    /// The model registry: register a model (personnel of its lab).
+    #[command(subcommand)]
+    Model(ModelTx),
+    /// Workloads and runs (personnel of the model's lab).
+    #[command(subcommand)]
+    Workload(WorkloadTx),
+    /// The OTK issuer: report a permit's usage (signed by the device key, `--key DEVICE`).
+    #[command(subcommand)]
+    Otk(OtkTx),
+}
+
+/// Hardware transactions.
+#[derive(Subcommand, Debug)]
+pub enum HardwareTx {
+    /// Register a device (Pending). The device key signs a proof of possession, so it must be
+    /// in the keystore; you (`--key`) must be Active Hardware personnel of the operator.
+    Register {
+        /// The operator (a datacenter organisation).
+        #[arg(long)]
+        operator: String,
+        /// The device key's keystore name.
+        #[arg(long)]
+        device: String,
+        /// nvidia_hopper, nvidia_blackwell, amd_instinct, google_tpu, intel_gaudi or other.
+        #[arg(long, default_value = "nvidia_hopper")]
+        accelerator: String,
+        /// Declared region.
+        #[arg(long)]
+        region: String,
+        /// A capability (repeatable), e.g. cc-mode, tdx, nvlink.
+        #[arg(long = "capability")]
+        capabilities: Vec<String>,
+    },
+    /// File an inspection record (you must be an Active Inspector, not of the operator).
+    /// Co-inspectors sign the record's digest: name them with --cosigner (keystore names,
+    /// signed here) or give --cosignature PUBKEY:SIGNATURE made elsewhere
+    /// (`aigov tx hardware inspect … --print-digest` shows what to sign).
+    Inspect {
+        /// The hardware id.
+        #[arg(long)]
+        hardware: u64,
+        /// pass or fail.
+        #[arg(long)]
+        result: String,
+        /// A file holding the findings (its SHA-256 goes on chain).
+        #[arg(long, conflicts_with = "findings_hash")]
+        findings: Option<PathBuf>,
+        /// The findings' SHA-256, 64 hex digits.
+        #[arg(long, required_unless_present = "findings")]
+        findings_hash: Option<String>,
+        /// A member present (repeatable).
+        #[arg(long = "member")]
+        members: Vec<String>,
+        /// A seal id checked or applied (repeatable).
+        #[arg(long = "seal")]
+        seals: Vec<String>,
+        /// An evidence digest, 64 hex digits (repeatable).
+        #[arg(long = "evidence")]
+        evidence: Vec<String>,
+        /// When the inspection took place, ms since the Unix epoch (default: now).
+        #[arg(long)]
+        inspected_ms: Option<u64>,
+        /// A co-inspector's keystore name (repeatable).
+        #[arg(long = "cosigner")]
+        cosigners: Vec<String>,
+        /// A co-inspector's PUBKEY:SIGNATURE over the digest (repeatable).
+        #[arg(long = "cosignature")]
+        cosignatures: Vec<String>,
+        /// Print the record's digest and exit without sending.
+        #[arg(long)]
+        print_digest: bool,
+    },
+}
+
+/// Model transactions.
+#[derive(Subcommand, Debug)]
+pub enum ModelTx {
+    /// Register a model (Pending) for a Review vote.
+    Register {
+        /// The owner lab.
+        #[arg(long)]
+        owner: String,
+        /// Its name.
+        #[arg(long)]
+        name: String,
+        /// Its declared purpose.
+        #[arg(long)]
+        purpose: String,
+        /// narrow or general.
+        #[arg(long, default_value = "general")]
+        scope: String,
+        /// pre_train, post_train or inference.
+        #[arg(long, default_value = "pre_train")]
+        phase: String,
+        /// Parent model id.
+        #[arg(long)]
+        parent: Option<u64>,
+        /// Container ID (`aigov model fingerprint DIR`), 64 hex digits.
+        #[arg(long)]
+        container_id: String,
+        /// Documentation digest, 64 hex digits (default: digest of the name).
+        #[arg(long)]
+        documentation: Option<String>,
+        /// Planned training compute, in compute units (10^15 FLOP).
+        #[arg(long, default_value_t = 0)]
+        planned_compute: u64,
+        /// For a run's output: the completed run.
+        #[arg(long, requires = "parent")]
+        run: Option<u64>,
+        /// For a run's output: the starting checkpoint's container ID (default: the parent's).
+        #[arg(long, requires = "run")]
+        starting_checkpoint: Option<String>,
+    },
+}
+
+/// Workload transactions.
+#[derive(Subcommand, Debug)]
+pub enum WorkloadTx {
+    /// Create a workload of a model.
+    Create {
+        /// The model id.
+        #[arg(long)]
+        model: u64,
+        /// pre_train, post_train or inference.
+        #[arg(long)]
+        phase: String,
+        /// Total budget, compute units.
+        #[arg(long)]
+        budget: u64,
+    },
+    /// Start a run of a workload on Active hardware; the drip serves it from this block on.
+    StartRun {
+        /// The workload id.
+        #[arg(long)]
+        workload: u64,
+        /// The hardware id.
+        #[arg(long)]
+        hardware: u64,
+        /// The run's budget, compute units.
+        #[arg(long)]
+        budget: u64,
+        /// Its stages.
+        #[arg(long, default_value_t = 1)]
+        stages: u16,
+    },
+}
+
+/// OTK transactions.
+#[derive(Subcommand, Debug)]
+pub enum OtkTx {
+    /// Report what the device used of a permit (sign with the device key: `--key DEVICE`);
+    /// the next permit follows at the end of the block.
+    ReportUsage {
+        /// The permit id.
+        #[arg(long)]
+        otk: u64,
+        /// Units used (at most its ration).
+        #[arg(long)]
+        used: u64,
+        /// The run's current stage is done.
+        #[arg(long)]
+        stage_done: bool,
+    },
 }
 
 /// Gas transactions.
@@ -438,6 +605,64 @@ pub enum QueryWhat {
     Treasury {
         #[command(subcommand)]
         what: Option<TreasuryQuery>,
+    },
+    /// Hardware: one entry by id, or `list`.
+    Hardware {
+        /// A hardware id, or `list`.
+        id: String,
+        /// Skip this many (list).
+        #[arg(long, default_value_t = 0)]
+        offset: u64,
+        /// Show at most this many (list).
+        #[arg(long, default_value_t = 100)]
+        limit: u64,
+    },
+    /// An inspection record.
+    Inspection {
+        /// Its id.
+        id: u64,
+    },
+    /// Models: one by id, or `list`.
+    Model {
+        /// A model id, or `list`.
+        id: String,
+        /// Skip this many (list).
+        #[arg(long, default_value_t = 0)]
+        offset: u64,
+        /// Show at most this many (list).
+        #[arg(long, default_value_t = 100)]
+        limit: u64,
+    },
+    /// A workload.
+    Workload {
+        /// Its id.
+        id: u64,
+    },
+    /// A run.
+    Run {
+        /// Its id.
+        id: u64,
+    },
+    /// OTK permits: `permit ID` or `device KEY`.
+    #[command(subcommand)]
+    Otk(OtkQuery),
+}
+
+/// OTK queries.
+#[derive(Subcommand, Debug)]
+pub enum OtkQuery {
+    /// One permit (with --prove, checked like an agent would).
+    Permit {
+        /// Its id.
+        id: u64,
+    },
+    /// A device's hardware entry and latest permits.
+    Device {
+        /// The device key (hex) or keystore name.
+        key: String,
+        /// Most permits.
+        #[arg(long, default_value_t = 10)]
+        limit: u64,
     },
 }
 

@@ -6,6 +6,7 @@
 mod args;
 mod bench;
 mod bench_tally;
+mod compute;
 mod dev;
 mod economy;
 mod gov;

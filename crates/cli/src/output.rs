@@ -120,6 +120,48 @@ pub fn describe_event(e: &EventRecord) -> String {
         Event::PersonnelTierChanged(c) => {
             format!("personnel {}: tier {} -> {}", c.account, c.from, c.to)
         }
+        Event::HardwareRegistered(h) => format!(
+            "hardware #{} of {} registered (Pending), device {}",
+            h.id, h.operator, h.device_key
+        ),
+        Event::HardwareStatusChanged(c) => format!(
+            "hardware #{}: {:?} -> {:?} ({})",
+            c.hardware, c.from, c.to, c.reason
+        ),
+        Event::InspectionFiled(i) => format!(
+            "inspection #{} of hardware #{}: {:?} by {} inspector(s) of {} member(s)",
+            i.inspection, i.hardware, i.result, i.inspectors, i.members
+        ),
+        Event::ModelRegistered(m) => format!(
+            "model #{} {:?} of {} registered (Pending), container {}",
+            m.id,
+            m.name.as_str(),
+            m.owner,
+            m.container_id
+        ),
+        Event::ModelStatusChanged(c) => format!(
+            "model #{}: {:?} -> {:?} ({})",
+            c.model, c.from, c.to, c.reason
+        ),
+        Event::RunStarted(r) => format!(
+            "run #{} of workload #{} started on hardware #{} (budget {}, {} stage(s))",
+            r.id, r.workload, r.hardware, r.budget, r.stages
+        ),
+        Event::OtkIssued(p) => crate::compute::permit_text(p),
+        Event::OtkUsageReported(u) => format!(
+            "permit #{} of run #{}: {} used, {} returned{}",
+            u.otk_id,
+            u.run,
+            u.used,
+            u.returned,
+            if u.stage_done { ", stage done" } else { "" }
+        ),
+        Event::OtkRevoked(r) => format!(
+            "permit #{} of run #{} revoked ({})",
+            r.otk_id, r.run, r.reason
+        ),
+        Event::RunHalted(h) => format!("run #{} halted ({})", h.run, h.reason.name()),
+        Event::DripPaused(d) => format!("drip paused for run #{} ({})", d.run, d.cause),
         other => serde_json::to_string(other).unwrap_or_default(),
     };
     format!(

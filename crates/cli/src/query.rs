@@ -77,7 +77,30 @@ pub fn decode_known(key: &[u8], bytes: &[u8], names: &crate::gov::Names) -> Opti
         j::<aigov_types::Receipt>(bytes)
     } else if k.starts_with("log/ev/") {
         j::<aigov_types::EventRecord>(bytes)
-    } else if k.starts_with("pool/") || k.starts_with("chain/height") || k.starts_with("chain/time")
+    } else if k.starts_with("otk/permit/") {
+        decode_slice::<aigov_types::otk::OtkPermit>(bytes)
+            .ok()
+            .map(|p| format!("{}\n{}", crate::compute::permit_text(&p), pretty(&p)))
+    } else if k.starts_with("hw/id/") {
+        decode_slice::<aigov_types::hardware::Hardware>(bytes)
+            .ok()
+            .map(|h| format!("{}\n{}", crate::compute::hardware_text(&h), pretty(&h)))
+    } else if k.starts_with("model/id/") {
+        decode_slice::<aigov_types::model::Model>(bytes)
+            .ok()
+            .map(|m| format!("{}\n{}", crate::compute::model_text(&m), pretty(&m)))
+    } else if k.starts_with("wl/run/") {
+        j::<aigov_types::workload::Run>(bytes)
+    } else if k.starts_with("wl/id/") {
+        j::<aigov_types::workload::Workload>(bytes)
+    } else if k.starts_with("hw/insp/") {
+        j::<aigov_types::hardware::Inspection>(bytes)
+    } else if k.starts_with("pool/")
+        || k.starts_with("chain/height")
+        || k.starts_with("chain/time")
+        || k.starts_with("hw/device/")
+        || k.starts_with("model/container/")
+        || k.starts_with("otk/dev/")
     {
         j::<u64>(bytes)
     } else {
@@ -96,7 +119,7 @@ pub fn decode_known_json(key: &[u8], bytes: &[u8]) -> Option<serde_json::Value> 
     }
     let k = String::from_utf8_lossy(key);
     type Decode = fn(&[u8]) -> Option<serde_json::Value>;
-    let prefixes: [(&str, Decode); 17] = [
+    let prefixes: [(&str, Decode); 27] = [
         ("gov/prop/", j::<Proposal>),
         ("gov/ballot/", j::<Ballot>),
         ("gov/params", j::<GovernanceParams>),
@@ -114,6 +137,16 @@ pub fn decode_known_json(key: &[u8], bytes: &[u8]) -> Option<serde_json::Value> 
         ("tres/bounty/", j::<aigov_types::treasury::Bounty>),
         ("rcpt/", j::<aigov_types::Receipt>),
         ("log/ev/", j::<aigov_types::EventRecord>),
+        ("otk/permit/", j::<aigov_types::otk::OtkPermit>),
+        ("otk/dev/", j::<u64>),
+        ("hw/id/", j::<aigov_types::hardware::Hardware>),
+        ("hw/insp/", j::<aigov_types::hardware::Inspection>),
+        ("hw/device/", j::<u64>),
+        ("model/id/", j::<aigov_types::model::Model>),
+        ("model/container/", j::<u64>),
+        ("wl/id/", j::<aigov_types::workload::Workload>),
+        ("wl/run/", j::<aigov_types::workload::Run>),
+        ("hw/params", j::<aigov_types::hardware::ComputeParams>),
     ];
     prefixes
         .iter()
@@ -292,6 +325,16 @@ pub fn run(global: &Global, args: &QueryArgs) -> anyhow::Result<ExitCode> {
         QueryWhat::Treasury { what } => {
             return crate::economy::treasury_query(global, args, what.as_ref());
         }
+        QueryWhat::Hardware { id, offset, limit } => {
+            return crate::compute::hardware_query(global, args, id, *offset, *limit);
+        }
+        QueryWhat::Inspection { id } => return crate::compute::inspection_query(global, args, *id),
+        QueryWhat::Model { id, offset, limit } => {
+            return crate::compute::model_query(global, args, id, *offset, *limit);
+        }
+        QueryWhat::Workload { id } => return crate::compute::workload_query(global, args, *id),
+        QueryWhat::Run { id } => return crate::compute::run_query(global, args, *id),
+        QueryWhat::Otk(what) => return crate::compute::otk_query(global, args, what),
         QueryWhat::Checkpoint => {
             no_proof("the checkpoint")?;
             let c = client.checkpoint()?;

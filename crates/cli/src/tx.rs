@@ -60,6 +60,13 @@ pub fn run(global: &Global, args: &TxArgs) -> anyhow::Result<ExitCode> {
         TxModule::Gov(cmd) => crate::gov::call(global, cmd)?,
         TxModule::Gas(cmd) => crate::economy::gas_call(global, cmd)?,
         TxModule::Treasury(cmd) => crate::economy::treasury_call(cmd)?,
+        TxModule::Hardware(cmd) => match crate::compute::hardware_call(global, cmd)? {
+            Some(call) => call,
+            None => return Ok(ExitCode::SUCCESS),
+        },
+        TxModule::Model(cmd) => crate::compute::model_call(global, cmd)?,
+        TxModule::Workload(cmd) => crate::compute::workload_call(cmd)?,
+        TxModule::Otk(cmd) => crate::compute::otk_call(cmd),
     };
     let key = crate::keys::signer(global)?;
     let client = Client::new(&global.node);
@@ -70,7 +77,13 @@ pub fn run(global: &Global, args: &TxArgs) -> anyhow::Result<ExitCode> {
         .context("building the transaction")?;
     let about = match &args.module {
         TxModule::Gov(cmd) => crate::gov::proposal_of(cmd),
-        TxModule::Personnel(_) | TxModule::Gas(_) | TxModule::Treasury(_) => None,
+        TxModule::Personnel(_)
+        | TxModule::Gas(_)
+        | TxModule::Treasury(_)
+        | TxModule::Hardware(_)
+        | TxModule::Model(_)
+        | TxModule::Workload(_)
+        | TxModule::Otk(_) => None,
     };
     let hash = client.submit(&tx).map_err(|e| {
         // A refusal with a known remedy: the node's words, then what to do.

@@ -353,6 +353,87 @@ impl Client {
         ))
     }
 
+    /// `GET /v1/state/hardware/{id}`.
+    pub fn hardware(
+        &self,
+        id: u64,
+        prove: bool,
+    ) -> Result<StateResponse<aigov_types::hardware::Hardware>, ClientError> {
+        self.get(&state_path(&format!("hardware/{id}"), prove))
+    }
+
+    /// `GET /v1/state/inspections/{id}`.
+    pub fn inspection(
+        &self,
+        id: u64,
+        prove: bool,
+    ) -> Result<StateResponse<aigov_types::hardware::Inspection>, ClientError> {
+        self.get(&state_path(&format!("inspections/{id}"), prove))
+    }
+
+    /// `GET /v1/hardware?offset=&limit=`.
+    pub fn hardware_page(
+        &self,
+        offset: u64,
+        limit: u64,
+    ) -> Result<aigov_types::api::HardwarePage, ClientError> {
+        self.get(&format!("/v1/hardware?offset={offset}&limit={limit}"))
+    }
+
+    /// `GET /v1/state/models/{id}`.
+    pub fn model(
+        &self,
+        id: u64,
+        prove: bool,
+    ) -> Result<StateResponse<aigov_types::model::Model>, ClientError> {
+        self.get(&state_path(&format!("models/{id}"), prove))
+    }
+
+    /// `GET /v1/models?offset=&limit=`.
+    pub fn model_page(
+        &self,
+        offset: u64,
+        limit: u64,
+    ) -> Result<aigov_types::api::ModelPage, ClientError> {
+        self.get(&format!("/v1/models?offset={offset}&limit={limit}"))
+    }
+
+    /// `GET /v1/state/workloads/{id}`.
+    pub fn workload(
+        &self,
+        id: u64,
+        prove: bool,
+    ) -> Result<StateResponse<aigov_types::workload::Workload>, ClientError> {
+        self.get(&state_path(&format!("workloads/{id}"), prove))
+    }
+
+    /// `GET /v1/state/runs/{id}`.
+    pub fn run(
+        &self,
+        id: u64,
+        prove: bool,
+    ) -> Result<StateResponse<aigov_types::workload::Run>, ClientError> {
+        self.get(&state_path(&format!("runs/{id}"), prove))
+    }
+
+    /// `GET /v1/state/otk/permits/{id}`.
+    pub fn permit(
+        &self,
+        id: u64,
+        prove: bool,
+    ) -> Result<StateResponse<aigov_types::otk::OtkPermit>, ClientError> {
+        self.get(&state_path(&format!("otk/permits/{id}"), prove))
+    }
+
+    /// `GET /v1/otk/devices/{pubkey}?limit=`.
+    pub fn device_permits(
+        &self,
+        device: &PublicKey,
+        limit: u64,
+    ) -> Result<aigov_types::api::DevicePermits, ClientError> {
+        self.get(&format!("/v1/otk/devices/{device}?limit={limit}"))
+    }
+
     /// `GET /v1/state/receipts/{hash}`.
     pub fn receipt(&self, hash: &Hash, prove: bool) -> Result<StateResponse<Receipt>, ClientError> {
         self.get(&state_path(&format!("receipts/{hash}"), prove))

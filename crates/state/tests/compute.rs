@@ -560,10 +560,8 @@ fn rations_never_exceed_the_smallest_remaining_budget_and_the_drip_pauses_when_i
 
 #[test]
 fn revocation_an_inspection_falling_due_and_a_halt_stop_the_drip_in_the_same_block() {
-    let mut c = compute_chain(|g| {
-        // Short periodic inspections: five minutes of block time.
-        let _ = g;
-    });
+    let mut c = compute_chain(|_| {});
+    // Short periodic inspections: five minutes of block time.
     enact(
         &mut c,
         System,
@@ -860,12 +858,12 @@ proptest! {
         prop_assert_eq!(&c.store, &twin.store);
         for (i, s) in steps.iter().enumerate() {
             let txs = step_txs(&c, s);
-            // Halfway, an Emergency halt of run 1 (to check nothing follows it).
             let out = c.apply(&txs);
             let twin_out = twin.apply(&txs);
             prop_assert_eq!(&out.events, &twin_out.events);
             check_issuance(&c, &out.events)?;
             check_invariants(&c)?;
+            // Halfway, an Emergency halt of run 1: nothing is issued to it afterwards.
             if i == steps.len() / 2 {
                 let before = block_on(otk::count(&c.store)).unwrap();
                 let halted_run = run(&c, 1);

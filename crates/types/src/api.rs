@@ -257,3 +257,41 @@ pub struct BountyPage {
     /// The page size used.
     pub limit: u64,
 }
+
+/// `GET /v1/hardware`: a page of hardware.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct HardwarePage {
+    /// The hardware of this page, in id order.
+    pub hardware: Vec<crate::hardware::Hardware>,
+    /// Number of hardware entries ever registered.
+    pub total: u64,
+    /// Entries skipped (the first of this page has id `offset + 1`).
+    pub offset: u64,
+    /// The page size used.
+    pub limit: u64,
+}
+
+/// `GET /v1/models`: a page of models.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct ModelPage {
+    /// The models of this page, in id order.
+    pub models: Vec<crate::model::Model>,
+    /// Number of models ever registered.
+    pub total: u64,
+    /// Models skipped (the first of this page has id `offset + 1`).
+    pub offset: u64,
+    /// The page size used.
+    pub limit: u64,
+}
+
+/// `GET /v1/otk/devices/{pubkey}`: a device's hardware entry and its latest permits. An agent
+/// proves each permit it uses with `/v1/state/otk/permits/{id}?prove=true`.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct DevicePermits {
+    /// The height read.
+    pub height: u64,
+    /// The hardware bound to the key, if any.
+    pub hardware: Option<crate::hardware::Hardware>,
+    /// Its latest permits, newest (highest `seq`) first.
+    pub permits: Vec<crate::otk::OtkPermit>,
+}
