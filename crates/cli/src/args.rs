@@ -137,6 +137,9 @@ pub enum BenchWhat {
     /// Time to tally one proposal with 10,000 ballots (the concurrent-majority rule), in
     /// process.
     Tally,
+    /// OTK permits issued and committed per second with 100,000 and 1,000,000 active devices
+    /// (in process), and memory.
+    Drip,
 }
 
 /// `aigov tx`.

@@ -538,6 +538,48 @@ pub fn run(global: &Global, args: &BenchArgs) -> anyhow::Result<ExitCode> {
             met: None,
         });
     }
+    if wants(BenchWhat::Drip) {
+        // Largest last: the resident set only grows, so each figure is an upper bound for
+        // its size.
+        let sizes: &[usize] = if quick {
+            &[10_000]
+        } else {
+            &[100_000, 1_000_000]
+        };
+        for &devices in sizes {
+            eprintln!("drip: seeding {devices} active devices…");
+            let d = crate::bench_drip::bench_drip(devices)?;
+            figures.push(Figure {
+                bench: "drip",
+                metric: format!(
+                    "permits issued+committed/s, {devices} devices (report → next permit)"
+                ),
+                value: d.steady_per_s,
+                unit: "1/s",
+                goal: Some("≥ 16,700/s".into()),
+                met: Some(d.steady_per_s >= 16_700.0),
+            });
+            figures.push(Figure {
+                bench: "drip",
+                metric: format!("  initial drip, {devices} devices (no reports)"),
+                value: d.initial_per_s,
+                unit: "1/s",
+                goal: None,
+                met: None,
+            });
+            figures.push(Figure {
+                bench: "drip",
+                metric: format!(
+                    "  resident memory after {devices} devices (in-memory state; seeded in {:.1} s)",
+                    d.seed_s
+                ),
+                value: d.rss_mib,
+                unit: "MiB",
+                goal: Some("≤ 2048 MiB".into()),
+                met: Some(d.rss_mib <= 2048.0),
+            });
+        }
+    }
     if wants(BenchWhat::Finality) {
         eprintln!("finality: starting 4 validators on loopback…");
         let net = start_network(4)?;

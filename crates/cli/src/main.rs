@@ -5,6 +5,7 @@
 
 mod args;
 mod bench;
+mod bench_drip;
 mod bench_tally;
 mod compute;
 mod dev;
