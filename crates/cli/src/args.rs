@@ -689,6 +689,16 @@ pub enum GasQuery {
         /// Its id.
         id: u64,
     },
+    /// The price's history: the latest moves (`gas_price_changed` events of the activity log,
+    /// each provable with `aigov query events` and the log's inclusion proofs), newest first.
+    History {
+        /// Show at most this many moves.
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+        /// Look back through at most this many events of the log.
+        #[arg(long, default_value_t = 100_000)]
+        scan: u64,
+    },
 }
 
 /// Treasury queries (the ledger by default).

@@ -200,6 +200,55 @@ pub fn gas_query(global: &Global, args: &QueryArgs, what: &GasQuery) -> anyhow::
                 )
             });
         }
+        GasQuery::History { limit, scan } => {
+            if prove {
+                bail!(
+                    "price moves are log events: prove one with its index (`aigov query events`, `GET /v1/log/proof`)"
+                );
+            }
+            let mut moves = Vec::new();
+            let mut end = client.events(0, 1)?.log_size;
+            let floor = end.saturating_sub(*scan);
+            while end > floor && moves.len() < *limit {
+                let from = end.saturating_sub(1_000).max(floor);
+                let page = client.events(from, u32::try_from(end - from).unwrap_or(1_000))?;
+                for e in page.events.iter().rev() {
+                    if let aigov_types::Event::GasPriceChanged(c) = &e.event {
+                        moves.push(serde_json::json!({
+                            "index": e.index,
+                            "height": e.height,
+                            "from": c.from,
+                            "to": c.to,
+                            "gas_used": c.gas_used,
+                        }));
+                        if moves.len() >= *limit {
+                            break;
+                        }
+                    }
+                }
+                end = from;
+            }
+            output::print(global, &moves, || {
+                if moves.is_empty() {
+                    return "no price move in the events scanned: the price has stayed at its base"
+                        .to_string();
+                }
+                moves
+                    .iter()
+                    .map(|m| {
+                        format!(
+                            "height {:>8}: {} -> {} (block gas {}; event #{})",
+                            m["height"],
+                            price_text(m["from"].as_u64().unwrap_or(0)),
+                            price_text(m["to"].as_u64().unwrap_or(0)),
+                            m["gas_used"],
+                            m["index"]
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            });
+        }
         GasQuery::Purchase { id } => {
             return state_with(global, args, client.purchase(*id, prove)?, |p| {
                 format!(
