@@ -75,6 +75,68 @@ pub enum Command {
     /// Signing signatures (the `model-signing` tool's key-mode bundles).
     #[command(subcommand)]
     Model(ModelCmd),
+    /// The whistle-blower program, offline: the reviewing body's key pair, and opening a
+    /// sealed report with it. (File a report with `aigov tx whistle file`.)
+    #[command(subcommand)]
+    Whistle(WhistleCmd),
+}
+
+/// `aigov whistle`.
+#[derive(Subcommand, Debug)]
+pub enum WhistleCmd {
+    /// Create the reviewing body's X25519 key pair: the secret goes to --out (readable only by
+    /// you), the public key is printed; a System proposal `set-whistleblower-key:PUBLIC`
+    /// makes reports be sealed to it.
+    Keygen {
+        /// Where to write the key pair (JSON with `secret` and `public`, hex).
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Fetch a report's sealed blob from the node, decrypt it with the reviewing key, and
+    /// check it against the hashes on chain. Exit code 1 if it does not open or match.
+    Open {
+        /// The key pair written by `aigov whistle keygen`.
+        #[arg(long)]
+        key: PathBuf,
+        /// The report id.
+        #[arg(long)]
+        report: u64,
+        /// Write the report here instead of printing it.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+}
+
+/// Whistle-blower transactions.
+#[derive(Subcommand, Debug)]
+pub enum WhistleTx {
+    /// File a report, sealed on this machine to the reviewing body's key (X25519 +
+    /// HKDF-SHA256 + ChaCha20-Poly1305): only the sealed blob, its SHA-256 and a commitment
+    /// to the text go on chain. Any key may file (the pool pays); sign with a fresh key
+    /// (`aigov keys new`) so the report is not linked to you.
+    File {
+        /// The reviewing key, 64 hex digits.
+        #[arg(long, conflicts_with = "genesis", required_unless_present = "genesis")]
+        to_key: Option<String>,
+        /// Seal to the reviewing key in force on chain (read from the node).
+        #[arg(long, alias = "chain-key")]
+        genesis: bool,
+        /// The report (at most 2939 bytes).
+        #[arg(long)]
+        file: PathBuf,
+    },
+}
+
+/// Whistle-blower queries.
+#[derive(Subcommand, Debug)]
+pub enum WhistleQuery {
+    /// One report: status, reporter, hashes, reviews, reward (the sealed blob with --json).
+    Report {
+        /// Its id.
+        id: u64,
+    },
+    /// The reviewing body's key in force.
+    Key,
 }
 
 /// `aigov model`.
@@ -170,6 +232,9 @@ pub enum TxModule {
     /// The shared treasury: claim a bug bounty (anyone; spending needs a proposal).
     #[command(subcommand)]
     Treasury(TreasuryTx),
+    /// The whistle-blower program: file a sealed report (anyone; the pool pays).
+    #[command(subcommand)]
+    Whistle(WhistleTx),
 }
 
 /// Gas transactions.
@@ -439,6 +504,9 @@ pub enum QueryWhat {
         #[command(subcommand)]
         what: Option<TreasuryQuery>,
     },
+    /// The whistle-blower program: reports and the reviewing key.
+    #[command(subcommand)]
+    Whistle(WhistleQuery),
 }
 
 /// Gas queries.

@@ -100,6 +100,7 @@ pub fn bench_tally(people: usize, runs: usize) -> anyhow::Result<TallyFigures> {
         treasury_supply: 0,
         validators: BoundedVec::truncating(Vec::new()),
         group_polynomial: Default::default(),
+        whistleblower_key: None,
     };
 
     let mut store = MemStore::default();

@@ -20,6 +20,9 @@ use aigov_types::governance::{
 };
 use aigov_types::receipt::TxOutcome;
 use aigov_types::treasury::{PayBounty, PaymentReason, RejectBounty, TreasuryAward};
+use aigov_types::whistle::{
+    EscalateReport, ReviewOutcome, ReviewReport, SealKey, SetWhistleblowerKey,
+};
 use aigov_types::{Call, PublicKey};
 use anyhow::{Context as _, anyhow, bail};
 use serde::Serialize;
@@ -43,6 +46,9 @@ reject-bounty:ID              reject bounty claim ID                            
 award:WHO:AMOUNT:REASON[:MEMO] treasury award; REASON is grant, round:N or whistleblower:N [system]
 cancel-proposal:N             cancel live proposal N                                   [emergency]
 ratify-emergency:N            keep executed emergency proposal N from lapsing          [safety, review, system]
+review-report:N:OUTCOME       whistle-blower report N: under-review, confirmed or dismissed [review]
+escalate-report:N             the emergency response to whistle-blower report N        [emergency]
+set-whistleblower-key:HEX     the reviewing body's X25519 key (64 hex digits, or none) [system]
 WHO is a keystore name or a 64-hex-digit public key; a FILE may also be the --json output of
 `aigov query gov params`.";
 
@@ -225,6 +231,36 @@ pub fn parse_action(global: &Global, spec: &str) -> anyhow::Result<Action> {
                     .ok_or_else(|| bad("the memo is longer than 128 bytes".into()))?,
             })
         }
+        "review-report" => {
+            let (id, outcome) = rest
+                .split_once(':')
+                .ok_or_else(|| bad("expected review-report:N:OUTCOME".into()))?;
+            let outcome = match outcome.trim().to_ascii_lowercase().replace('_', "-").as_str() {
+                "under-review" | "review" => ReviewOutcome::UnderReview,
+                "confirmed" | "confirm" => ReviewOutcome::Confirmed,
+                "dismissed" | "dismiss" => ReviewOutcome::Dismissed,
+                other => {
+                    return Err(bad(format!(
+                        "outcome {other:?}: expected under-review, confirmed or dismissed"
+                    )));
+                }
+            };
+            Action::ReviewReport(ReviewReport {
+                report: number(id).map_err(bad)?,
+                outcome,
+            })
+        }
+        "escalate-report" => Action::EscalateReport(EscalateReport {
+            report: number(rest).map_err(bad)?,
+        }),
+        "set-whistleblower-key" => Action::SetWhistleblowerKey(SetWhistleblowerKey {
+            key: match rest.trim() {
+                "none" | "" => None,
+                hex => Some(SealKey::from_hex(hex).ok_or_else(|| {
+                    bad("expected the reviewing key as 64 hex digits (aigov whistle keygen), or none".into())
+                })?),
+            },
+        }),
         other => return Err(bad(format!("unknown action kind {other:?}"))),
     })
 }
@@ -273,6 +309,20 @@ pub fn describe_action(names: &Names, a: &Action) -> String {
         Action::RatifyEmergency(r) => format!("ratify-emergency:{}", r.proposal),
         Action::SustainChallenge(r) => format!("sustain-challenge:{}", r.proposal),
         Action::RejectBounty(b) => format!("reject-bounty:{}", b.bounty),
+        Action::ReviewReport(r) => format!(
+            "review-report:{}:{}",
+            r.report,
+            match r.outcome {
+                ReviewOutcome::UnderReview => "under-review",
+                ReviewOutcome::Confirmed => "confirmed",
+                ReviewOutcome::Dismissed => "dismissed",
+            }
+        ),
+        Action::EscalateReport(r) => format!("escalate-report:{}", r.report),
+        Action::SetWhistleblowerKey(k) => format!(
+            "set-whistleblower-key:{}",
+            k.key.map_or("none".to_string(), |k| k.to_string())
+        ),
         Action::AwardTreasury(a) => format!(
             "award:{}:{}:{}{}",
             names.of(&a.to),

@@ -16,6 +16,7 @@ mod query;
 mod testnet;
 mod tx;
 mod verify;
+mod whistle;
 
 use args::{Cli, Command};
 use clap::Parser as _;
@@ -47,6 +48,7 @@ fn main() -> ExitCode {
         Command::Testnet(a) => testnet::run_testnet(&cli.global, a),
         Command::Node(a) => testnet::run_node(&cli.global, a),
         Command::Model(a) => model::run(&cli.global, a),
+        Command::Whistle(a) => whistle::run(&cli.global, a),
     };
     match result {
         Ok(code) => code,

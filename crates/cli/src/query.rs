@@ -96,7 +96,7 @@ pub fn decode_known_json(key: &[u8], bytes: &[u8]) -> Option<serde_json::Value> 
     }
     let k = String::from_utf8_lossy(key);
     type Decode = fn(&[u8]) -> Option<serde_json::Value>;
-    let prefixes: [(&str, Decode); 17] = [
+    let prefixes: [(&str, Decode); 19] = [
         ("gov/prop/", j::<Proposal>),
         ("gov/ballot/", j::<Ballot>),
         ("gov/params", j::<GovernanceParams>),
@@ -112,6 +112,8 @@ pub fn decode_known_json(key: &[u8], bytes: &[u8]) -> Option<serde_json::Value> 
         ("tres/ledger", j::<aigov_types::treasury::TreasuryLedger>),
         ("tres/payment/", j::<aigov_types::treasury::Payment>),
         ("tres/bounty/", j::<aigov_types::treasury::Bounty>),
+        ("wb/report/", j::<aigov_types::whistle::Report>),
+        ("wb/key", j::<Option<aigov_types::whistle::SealKey>>),
         ("rcpt/", j::<aigov_types::Receipt>),
         ("log/ev/", j::<aigov_types::EventRecord>),
     ];
@@ -292,6 +294,7 @@ pub fn run(global: &Global, args: &QueryArgs) -> anyhow::Result<ExitCode> {
         QueryWhat::Treasury { what } => {
             return crate::economy::treasury_query(global, args, what.as_ref());
         }
+        QueryWhat::Whistle(what) => return crate::whistle::query(global, args, what),
         QueryWhat::Checkpoint => {
             no_proof("the checkpoint")?;
             let c = client.checkpoint()?;

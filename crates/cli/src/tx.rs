@@ -60,6 +60,7 @@ pub fn run(global: &Global, args: &TxArgs) -> anyhow::Result<ExitCode> {
         TxModule::Gov(cmd) => crate::gov::call(global, cmd)?,
         TxModule::Gas(cmd) => crate::economy::gas_call(global, cmd)?,
         TxModule::Treasury(cmd) => crate::economy::treasury_call(cmd)?,
+        TxModule::Whistle(cmd) => crate::whistle::call(global, cmd)?,
     };
     let key = crate::keys::signer(global)?;
     let client = Client::new(&global.node);
@@ -70,7 +71,10 @@ pub fn run(global: &Global, args: &TxArgs) -> anyhow::Result<ExitCode> {
         .context("building the transaction")?;
     let about = match &args.module {
         TxModule::Gov(cmd) => crate::gov::proposal_of(cmd),
-        TxModule::Personnel(_) | TxModule::Gas(_) | TxModule::Treasury(_) => None,
+        TxModule::Personnel(_)
+        | TxModule::Gas(_)
+        | TxModule::Treasury(_)
+        | TxModule::Whistle(_) => None,
     };
     let hash = client.submit(&tx).map_err(|e| {
         // A refusal with a known remedy: the node's words, then what to do.

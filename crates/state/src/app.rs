@@ -24,7 +24,7 @@
 
 use crate::error::{AdmissionError, CallError, ExecError, TxError};
 use crate::store::{Overlay, StateRead, StoreError};
-use crate::{accounts, chain, gas, governance, log::LogWriter, personnel, treasury};
+use crate::{accounts, chain, gas, governance, log::LogWriter, personnel, treasury, whistle};
 use aigov_types::call::Sponsorship;
 use aigov_types::codec::BoundedString;
 use aigov_types::economy::{EconomyParams, GasCall};
@@ -35,6 +35,7 @@ use aigov_types::personnel::{Personnel, PersonnelCall, PersonnelStatus};
 use aigov_types::receipt::{Failure, GasPayer, Succeeded, TxOutcome};
 use aigov_types::treasury::TreasuryCall;
 use aigov_types::tx::TxFormatError;
+use aigov_types::whistle::WhistleCall;
 use aigov_types::{Account, Call, Hash, Receipt, SignedTx};
 use bytes::Bytes;
 use std::collections::BTreeMap;
@@ -100,6 +101,8 @@ pub fn call_gas(call: &Call) -> u64 {
         Call::Governance(GovernanceCall::Execute(_)) => 20_000,
         Call::Gas(GasCall::RecordPurchase(_)) => 5_000,
         Call::Treasury(TreasuryCall::ClaimBounty(_)) => 5_000,
+        // The sealed blob is paid by the byte like any transaction.
+        Call::Whistle(WhistleCall::File(_)) => 5_000,
     }
 }
 
@@ -301,6 +304,7 @@ async fn dispatch<B: StateRead>(
         Call::Treasury(TreasuryCall::ClaimBounty(call)) => {
             treasury::claim_bounty(cx, &tx.sender, call).await
         }
+        Call::Whistle(WhistleCall::File(call)) => whistle::file(cx, &tx.sender, call).await,
     }
 }
 
@@ -378,6 +382,7 @@ async fn apply_genesis<S: StateRead>(
     gas::init_genesis(o, &genesis.economy, issued)
         .map_err(|e| ExecError::Genesis(format!("economy parameters: {e}")))?;
     treasury::init_genesis(o, genesis.treasury_supply, &mut events).await?;
+    whistle::init_genesis(o, genesis.whistleblower_key, &mut events);
     governance::init_genesis(o, &genesis.governance)
         .map_err(|e| ExecError::Genesis(format!("governance parameters: {e}")))?;
     o.put_typed(chain::keys::params(), &genesis.params);

@@ -7,6 +7,7 @@ use crate::governance::GovernanceError;
 use crate::personnel::PersonnelError;
 use crate::store::StoreError;
 use crate::treasury::TreasuryError;
+use crate::whistle::WhistleError;
 use aigov_types::personnel::PersonnelStatus;
 use aigov_types::tx::TxFormatError;
 use aigov_types::{Hash, PublicKey, Slug};
@@ -162,6 +163,9 @@ pub enum TxError {
     /// Treasury module.
     #[error(transparent)]
     Treasury(#[from] TreasuryError),
+    /// Whistle-blower module.
+    #[error(transparent)]
+    Whistle(#[from] WhistleError),
 }
 
 impl TxError {
@@ -172,6 +176,7 @@ impl TxError {
             TxError::Governance(e) => e.code(),
             TxError::Gas(e) => e.code(),
             TxError::Treasury(e) => e.code(),
+            TxError::Whistle(e) => e.code(),
         }
     }
 }
@@ -236,6 +241,12 @@ impl From<GasError> for CallError {
 
 impl From<TreasuryError> for CallError {
     fn from(e: TreasuryError) -> Self {
+        CallError::Tx(e.into())
+    }
+}
+
+impl From<WhistleError> for CallError {
+    fn from(e: WhistleError) -> Self {
         CallError::Tx(e.into())
     }
 }

@@ -26,9 +26,11 @@ pub const GOVERNANCE: &[u8] = b"gov/";
 pub const GAS: &[u8] = b"gas/";
 /// The shared treasury: its ledger, payments, bounty claims.
 pub const TREASURY: &[u8] = b"tres/";
+/// The whistle-blower program: the reviewing key, reports.
+pub const WHISTLE: &[u8] = b"wb/";
 
 /// Every prefix, for the collision test and for tools.
-pub const ALL: [&[u8]; 11] = [
+pub const ALL: [&[u8]; 12] = [
     CHAIN,
     ACCOUNTS,
     POOL,
@@ -40,6 +42,7 @@ pub const ALL: [&[u8]; 11] = [
     GOVERNANCE,
     GAS,
     TREASURY,
+    WHISTLE,
 ];
 
 /// `prefix || parts...`.
@@ -68,7 +71,7 @@ mod tests {
             u64::MAX - 1,
             u64::MAX,
         ];
-        let builders: [fn(u64) -> Vec<u8>; 9] = [
+        let builders: [fn(u64) -> Vec<u8>; 10] = [
             crate::log::keys::event,
             crate::personnel::keys::member_at,
             crate::personnel::keys::organisation_at,
@@ -78,6 +81,7 @@ mod tests {
             crate::gas::keys::purchase,
             crate::treasury::keys::payment,
             crate::treasury::keys::bounty,
+            crate::whistle::keys::report,
         ];
         for build in builders {
             for w in ns.windows(2) {
@@ -93,7 +97,7 @@ mod tests {
         let who = PrivateKey::from_seed_bytes([7; 32]).public_key();
         let hash = Hash::digest(&[b"tx"]);
         let class = aigov_types::governance::ProposalClass::Review;
-        let cases: [(&[u8], Vec<u8>); 40] = [
+        let cases: [(&[u8], Vec<u8>); 43] = [
             (CHAIN, crate::chain::keys::height()),
             (CHAIN, crate::chain::keys::time_ms()),
             (CHAIN, crate::chain::keys::genesis_hash()),
@@ -134,6 +138,9 @@ mod tests {
             (TREASURY, crate::treasury::keys::payment(0)),
             (TREASURY, crate::treasury::keys::bounty(0)),
             (TREASURY, crate::treasury::keys::bounty_count()),
+            (WHISTLE, crate::whistle::keys::reviewing_key()),
+            (WHISTLE, crate::whistle::keys::report_count()),
+            (WHISTLE, crate::whistle::keys::report(0)),
         ];
         let mut seen = std::collections::BTreeSet::new();
         for (prefix, key) in &cases {

@@ -26,6 +26,7 @@ pub mod log;
 pub mod personnel;
 pub mod store;
 pub mod treasury;
+pub mod whistle;
 
 pub use app::{BlockContext, BlockOutput, Mode, admit, execute_block, validate_genesis};
 pub use error::{AdmissionError, CallError, ExecError, TxError};

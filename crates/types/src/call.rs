@@ -8,6 +8,7 @@ use crate::economy::GasCall;
 use crate::governance::GovernanceCall;
 use crate::personnel::PersonnelCall;
 use crate::treasury::TreasuryCall;
+use crate::whistle::WhistleCall;
 use serde::{Deserialize, Serialize};
 
 /// An action of some module.
@@ -22,12 +23,15 @@ pub enum Call {
     Gas(GasCall),
     /// The shared treasury: bounty claims.
     Treasury(TreasuryCall),
+    /// The whistle-blower program: sealed reports.
+    Whistle(WhistleCall),
 }
 codec_enum!(Call {
     0 => Personnel(PersonnelCall),
     1 => Governance(GovernanceCall),
     2 => Gas(GasCall),
     3 => Treasury(TreasuryCall),
+    10 => Whistle(WhistleCall),
 });
 
 /// Who pays a call's gas.
@@ -60,15 +64,18 @@ impl Call {
             Call::Governance(GovernanceCall::Execute(_)) => "governance.execute",
             Call::Gas(GasCall::RecordPurchase(_)) => "gas.record_purchase",
             Call::Treasury(TreasuryCall::ClaimBounty(_)) => "treasury.claim_bounty",
+            Call::Whistle(WhistleCall::File(_)) => "whistle.file",
         }
     }
 
     /// Who pays this call's gas.
     pub fn sponsorship(&self) -> Sponsorship {
         match self {
-            // Anyone may apply to be personnel or claim a bounty, without funds.
+            // Anyone may apply to be personnel, claim a bounty or blow the whistle, without
+            // funds (a whistle-blower should not need an account that identifies them).
             Call::Personnel(PersonnelCall::Register(_))
-            | Call::Treasury(TreasuryCall::ClaimBounty(_)) => Sponsorship::Applicant,
+            | Call::Treasury(TreasuryCall::ClaimBounty(_))
+            | Call::Whistle(WhistleCall::File(_)) => Sponsorship::Applicant,
             // Recording a purchase is a treasury officer's duty.
             Call::Governance(_) | Call::Gas(_) => Sponsorship::Duty,
         }

@@ -9,6 +9,7 @@ use crate::governance::{
 use crate::personnel::{PersonnelStatus, Roles};
 use crate::receipt::{Failure, GasPayer, TxOutcome};
 use crate::treasury::{Bounty, InflowSource, Payment};
+use crate::whistle::{ReportStatus, SealKey};
 use crate::{codec_enum, codec_struct};
 use serde::{Deserialize, Serialize};
 
@@ -534,6 +535,70 @@ codec_struct!(ProposalCanceledByVote {
     superseded
 });
 
+/// A whistle-blower report was filed (the sealed blob itself is in the report's state entry).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReportFiled {
+    /// The report id.
+    pub report: u64,
+    /// Who filed it.
+    pub reporter: PublicKey,
+    /// The reviewing key it is sealed to.
+    pub recipient: SealKey,
+    /// SHA-256 of the sealed blob.
+    pub sealed_hash: Hash,
+    /// Its length in bytes.
+    pub sealed_len: u32,
+    /// The commitment to the plaintext.
+    pub payload_hash: Hash,
+}
+codec_struct!(ReportFiled {
+    report,
+    reporter,
+    recipient,
+    sealed_hash,
+    sealed_len,
+    payload_hash
+});
+
+/// An executed proposal changed a report's status.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReportReviewed {
+    /// The report.
+    pub report: u64,
+    /// Its status before.
+    pub from: ReportStatus,
+    /// Its status now.
+    pub to: ReportStatus,
+    /// The proposal.
+    pub proposal: u64,
+}
+codec_struct!(ReportReviewed {
+    report,
+    from,
+    to,
+    proposal
+});
+
+/// An executed Emergency proposal responded to a report.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReportEscalated {
+    /// The report.
+    pub report: u64,
+    /// The Emergency proposal.
+    pub proposal: u64,
+}
+codec_struct!(ReportEscalated { report, proposal });
+
+/// The reviewing body's key changed (at genesis: no proposal).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WhistleblowerKeyChanged {
+    /// The new key (`None`: reports are refused).
+    pub key: Option<SealKey>,
+    /// The System proposal that set it.
+    pub proposal: Option<u64>,
+}
+codec_struct!(WhistleblowerKeyChanged { key, proposal });
+
 /// Every event of every module.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "type")]
@@ -610,6 +675,14 @@ pub enum Event {
     ProposalConflicts(ProposalConflicts),
     /// See [ProposalCanceledByVote].
     ProposalCanceledByVote(ProposalCanceledByVote),
+    /// See [ReportFiled].
+    ReportFiled(ReportFiled),
+    /// See [ReportReviewed].
+    ReportReviewed(ReportReviewed),
+    /// See [ReportEscalated].
+    ReportEscalated(ReportEscalated),
+    /// See [WhistleblowerKeyChanged].
+    WhistleblowerKeyChanged(WhistleblowerKeyChanged),
 }
 codec_enum!(Event {
     0 => GenesisApplied(GenesisApplied),
@@ -648,6 +721,10 @@ codec_enum!(Event {
     65 => EmergencyLapsed(EmergencyLapsed),
     66 => ProposalConflicts(ProposalConflicts),
     67 => ProposalCanceledByVote(ProposalCanceledByVote),
+    70 => ReportFiled(ReportFiled),
+    71 => ReportReviewed(ReportReviewed),
+    72 => ReportEscalated(ReportEscalated),
+    73 => WhistleblowerKeyChanged(WhistleblowerKeyChanged),
 });
 
 impl Event {
@@ -690,6 +767,10 @@ impl Event {
             Event::EmergencyLapsed(_) => "emergency_lapsed",
             Event::ProposalConflicts(_) => "proposal_conflicts",
             Event::ProposalCanceledByVote(_) => "proposal_canceled_by_vote",
+            Event::ReportFiled(_) => "report_filed",
+            Event::ReportReviewed(_) => "report_reviewed",
+            Event::ReportEscalated(_) => "report_escalated",
+            Event::WhistleblowerKeyChanged(_) => "whistleblower_key_changed",
         }
     }
 }

@@ -16,6 +16,7 @@ use crate::economy::EconomyParams;
 use crate::personnel::{Role, Roles, TIER_MAX};
 use crate::receipt::Failure;
 use crate::treasury::{PayBounty, RejectBounty, TreasuryAward};
+use crate::whistle::{EscalateReport, ReviewReport, SetWhistleblowerKey};
 use crate::{codec_enum, codec_struct, codec_unit_enum};
 use serde::{Deserialize, Serialize};
 
@@ -528,6 +529,10 @@ pub enum Object {
     Bounty(u64),
     /// Another proposal.
     Proposal(u64),
+    /// A whistle-blower report.
+    Report(u64),
+    /// The whistle-blower program's reviewing key.
+    WhistleblowerKey,
 }
 
 /// What an executed proposal does, with the governance origin. Actions of one proposal run in
@@ -549,6 +554,9 @@ pub enum Object {
 /// | `cancel_proposal` (any live proposal) | Emergency |
 /// | `ratify_emergency` (keeps an executed Emergency proposal from lapsing) | Safety, Review, System |
 /// | `sustain_challenge` (only in the review a challenge opened) | Emergency |
+/// | `review_report` (a whistle-blower report: under review, confirmed, dismissed) | Review |
+/// | `escalate_report` (the Emergency response to a whistle-blower report) | Emergency |
+/// | `set_whistleblower_key` (the reviewing body's X25519 key) | System |
 ///
 /// Safety proposals carry no action yet (the templates module brings theirs); a proposal with
 /// no action at all is a recorded resolution, allowed in every class.
@@ -585,6 +593,13 @@ pub enum Action {
     /// Sustains the challenge of a disputed proposal: it is canceled and the bond returned.
     /// Only the Emergency review a challenge opened may carry it.
     SustainChallenge(ProposalRef),
+    /// Moves a whistle-blower report along (Review).
+    ReviewReport(ReviewReport),
+    /// Links an Emergency proposal to the whistle-blower report it responds to; the report is
+    /// put UnderReview if it was still Filed.
+    EscalateReport(EscalateReport),
+    /// Replaces the reviewing body's X25519 key that reports are sealed to (System).
+    SetWhistleblowerKey(SetWhistleblowerKey),
 }
 codec_enum!(Action {
     0 => ActivatePersonnel(PersonnelTarget),
@@ -601,6 +616,9 @@ codec_enum!(Action {
     20 => CancelProposal(ProposalRef),
     21 => RatifyEmergency(ProposalRef),
     22 => SustainChallenge(ProposalRef),
+    30 => ReviewReport(ReviewReport),
+    31 => EscalateReport(EscalateReport),
+    32 => SetWhistleblowerKey(SetWhistleblowerKey),
 });
 
 impl Action {
@@ -621,6 +639,9 @@ impl Action {
             Action::CancelProposal(_) => "cancel_proposal",
             Action::RatifyEmergency(_) => "ratify_emergency",
             Action::SustainChallenge(_) => "sustain_challenge",
+            Action::ReviewReport(_) => "review_report",
+            Action::EscalateReport(_) => "escalate_report",
+            Action::SetWhistleblowerKey(_) => "set_whistleblower_key",
         }
     }
 
@@ -636,9 +657,12 @@ impl Action {
             | Action::SetClassParams(_)
             | Action::SetGovernanceParams(_)
             | Action::SetEconomyParams(_)
-            | Action::AwardTreasury(_) => &[System],
-            Action::PayBounty(_) | Action::RejectBounty(_) => &[Review],
-            Action::CancelProposal(_) | Action::SustainChallenge(_) => &[Emergency],
+            | Action::AwardTreasury(_)
+            | Action::SetWhistleblowerKey(_) => &[System],
+            Action::PayBounty(_) | Action::RejectBounty(_) | Action::ReviewReport(_) => &[Review],
+            Action::CancelProposal(_) | Action::SustainChallenge(_) | Action::EscalateReport(_) => {
+                &[Emergency]
+            }
             Action::RatifyEmergency(_) => &[Safety, Review, System],
         }
     }
@@ -660,6 +684,9 @@ impl Action {
             Action::CancelProposal(r)
             | Action::RatifyEmergency(r)
             | Action::SustainChallenge(r) => Object::Proposal(r.proposal),
+            Action::ReviewReport(r) => Object::Report(r.report),
+            Action::EscalateReport(r) => Object::Report(r.report),
+            Action::SetWhistleblowerKey(_) => Object::WhistleblowerKey,
             Action::AwardTreasury(_) => return None,
         })
     }
@@ -700,7 +727,11 @@ impl Action {
             | Action::RejectBounty(_)
             | Action::CancelProposal(_)
             | Action::RatifyEmergency(_)
-            | Action::SustainChallenge(_) => None,
+            | Action::SustainChallenge(_)
+            // The reporter of a report under review is recused when proposing (state lookup).
+            | Action::ReviewReport(_)
+            | Action::EscalateReport(_)
+            | Action::SetWhistleblowerKey(_) => None,
         }
     }
 }

@@ -25,6 +25,7 @@ pub mod proof;
 pub mod receipt;
 pub mod treasury;
 pub mod tx;
+pub mod whistle;
 
 pub use account::Account;
 pub use block::{Block, Header};

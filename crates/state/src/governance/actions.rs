@@ -5,7 +5,7 @@
 use super::{GovernanceError, keys, queries};
 use crate::error::CallError;
 use crate::store::{Overlay, StateRead, get_typed};
-use crate::{personnel, treasury};
+use crate::{personnel, treasury, whistle};
 use aigov_types::event::{
     ClassParamsChanged, DisputeResolved, EmergencyRatified, Event, GovernanceParamsChanged,
     ProposalCanceledByVote,
@@ -78,7 +78,7 @@ pub(crate) async fn check(
         Action::RejectBounty(b) => treasury::check_bounty_action(s, b.bounty, None)
             .await
             .map(drop),
-        Action::AwardTreasury(a) => treasury::check_award(a),
+        Action::AwardTreasury(a) => treasury::check_award(s, a).await,
         Action::CancelProposal(r) => {
             target(s, r.proposal, |p| {
                 p.status
@@ -97,6 +97,9 @@ pub(crate) async fn check(
             })
             .await
         }
+        Action::ReviewReport(r) => whistle::check_review(s, r).await.map(drop),
+        Action::EscalateReport(r) => whistle::check_escalation(s, r.report).await,
+        Action::SetWhistleblowerKey(_) => Ok(()),
     };
     result.map_err(|e| invalid(index, action, e))
 }
@@ -271,6 +274,12 @@ pub(crate) async fn run<S: StateRead>(
                 sustained: true,
                 bond,
             }));
+            Ok(())
+        }
+        Action::ReviewReport(r) => whistle::review(o, events, r, origin.proposal).await,
+        Action::EscalateReport(r) => whistle::escalate(o, events, r.report, origin.proposal).await,
+        Action::SetWhistleblowerKey(k) => {
+            whistle::set_key(o, events, k.key, origin.proposal);
             Ok(())
         }
     }

@@ -145,7 +145,14 @@ pub(crate) async fn submit<S: StateRead>(
             Action::RejectBounty(b) => crate::treasury::bounty(o, b.bounty).await?,
             _ => None,
         }
-        .map(|b| b.claimant);
+        .map(|b| b.claimant)
+        .or(match action {
+            // A reporter who is personnel may not vote on their own report.
+            Action::ReviewReport(r) => crate::whistle::report(o, r.report)
+                .await?
+                .map(|r| r.reporter),
+            _ => None,
+        });
         // A claimant who is personnel may not vote on their own bounty.
         if let Some(pk) = action.subject_person().or(claimant.as_ref()) {
             subjects.insert(Subject::Person(pk.clone()));

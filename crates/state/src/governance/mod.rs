@@ -43,7 +43,9 @@
 //!   the personnel module's `PersonnelStatusChanged`, `PersonnelTierChanged`,
 //!   `PersonnelTermRenewed` from executed actions.
 //!
-//! Not yet: safety selection rounds and the whistle-blower program (see issue 3).
+//! The whistle-blower program's actions (`review_report`, `escalate_report`,
+//! `set_whistleblower_key`) run through [crate::whistle]. Not yet: safety selection rounds
+//! (see issue 3).
 //!
 //! [Proposal]: aigov_types::governance::Proposal
 //! [Action]: aigov_types::governance::Action
