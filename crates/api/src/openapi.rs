@@ -146,6 +146,11 @@ pub const SCHEMAS: &[SchemaDoc] = &[
         "aigov_types::api::StateResponse<Option<aigov_types::whistle::SealKey>>",
     ),
     schema(
+        "StateResponse_SelectionRound",
+        "object",
+        "aigov_types::api::StateResponse<aigov_types::selection::SelectionRound>",
+    ),
+    schema(
         "EconomyResponse",
         "object",
         "aigov_types::api::EconomyResponse",

@@ -146,6 +146,8 @@ pub enum Endpoint {
     StateWhistleReport,
     /// `GET /v1/state/whistle/key`.
     StateWhistleKey,
+    /// `GET /v1/state/governance/rounds/{id}`.
+    StateSelectionRound,
     /// `GET /v1/economy`.
     Economy,
     /// `GET /v1/treasury/bounties`.
@@ -605,6 +607,14 @@ pub const ROUTES: &[RouteDoc] = &[
         &[PROVE],
         "StateResponse_SealKey",
     ),
+    state_route(
+        "/v1/state/governance/rounds/{id}",
+        Endpoint::StateSelectionRound,
+        "state_selection_round",
+        "A safety selection round: candidates, remaining, sub-round, winner, award payment",
+        &[path("id", "Round id, a positive integer.", "1"), PROVE],
+        "StateResponse_SelectionRound",
+    ),
     RouteDoc {
         verb: Verb::Get,
         path: "/v1/economy",
@@ -983,6 +993,7 @@ fn method_router<B: Backend>(doc: &RouteDoc) -> MethodRouter<Ctx<B>> {
         Endpoint::StateBounty => on(f, economy::bounty::<B>),
         Endpoint::StateWhistleReport => on(f, whistle::report::<B>),
         Endpoint::StateWhistleKey => on(f, whistle::key::<B>),
+        Endpoint::StateSelectionRound => on(f, whistle::selection_round::<B>),
         Endpoint::Economy => on(f, economy::summary::<B>),
         Endpoint::Bounties => on(f, economy::bounties::<B>),
         Endpoint::Members => on(f, lists::members::<B>),

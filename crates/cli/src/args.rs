@@ -330,6 +330,14 @@ pub enum GovTx {
         #[arg(long)]
         rationale_file: Option<PathBuf>,
     },
+    /// Vote (or change your vote) in a safety selection round: one remaining candidate of the
+    /// current sub-round (Safety-eligible personnel).
+    VoteRound {
+        /// The round id.
+        round: u64,
+        /// The candidate's index in the round's list (from 0).
+        candidate: u16,
+    },
     /// Withdraw your own proposal while it is Pending, before voting opens.
     Cancel {
         /// The proposal id.

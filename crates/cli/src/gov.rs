@@ -319,6 +319,13 @@ pub fn describe_action(names: &Names, a: &Action) -> String {
             }
         ),
         Action::EscalateReport(r) => format!("escalate-report:{}", r.report),
+        Action::OpenSelectionRound(a) => format!(
+            "open-selection-round:{}:{} candidates:award {}:rounds of {}",
+            a.category,
+            a.candidates.len(),
+            a.award,
+            duration(a.round_ms)
+        ),
         Action::SetWhistleblowerKey(k) => format!(
             "set-whistleblower-key:{}",
             k.key.map_or("none".to_string(), |k| k.to_string())
@@ -436,6 +443,12 @@ pub fn call(global: &Global, cmd: &GovTx) -> anyhow::Result<Call> {
                 rationale,
             })
         }
+        GovTx::VoteRound { round, candidate } => {
+            GovernanceCall::VoteRound(aigov_types::selection::RoundVote {
+                round: *round,
+                candidate: *candidate,
+            })
+        }
         GovTx::Cancel { proposal } => GovernanceCall::Cancel(CancelProposal {
             proposal: *proposal,
         }),
@@ -534,7 +547,10 @@ pub fn proposal_of(cmd: &GovTx) -> Option<u64> {
         | GovTx::Cancel { proposal }
         | GovTx::Challenge { proposal, .. }
         | GovTx::Execute { proposal } => Some(*proposal),
-        GovTx::Propose { .. } | GovTx::Escalate { .. } | GovTx::Delegate { .. } => None,
+        GovTx::Propose { .. }
+        | GovTx::Escalate { .. }
+        | GovTx::Delegate { .. }
+        | GovTx::VoteRound { .. } => None,
     }
 }
 

@@ -96,7 +96,7 @@ pub fn decode_known_json(key: &[u8], bytes: &[u8]) -> Option<serde_json::Value> 
     }
     let k = String::from_utf8_lossy(key);
     type Decode = fn(&[u8]) -> Option<serde_json::Value>;
-    let prefixes: [(&str, Decode); 19] = [
+    let prefixes: [(&str, Decode); 20] = [
         ("gov/prop/", j::<Proposal>),
         ("gov/ballot/", j::<Ballot>),
         ("gov/params", j::<GovernanceParams>),
@@ -113,6 +113,7 @@ pub fn decode_known_json(key: &[u8], bytes: &[u8]) -> Option<serde_json::Value> 
         ("tres/payment/", j::<aigov_types::treasury::Payment>),
         ("tres/bounty/", j::<aigov_types::treasury::Bounty>),
         ("wb/report/", j::<aigov_types::whistle::Report>),
+        ("gov/round/", j::<aigov_types::selection::SelectionRound>),
         ("wb/key", j::<Option<aigov_types::whistle::SealKey>>),
         ("rcpt/", j::<aigov_types::Receipt>),
         ("log/ev/", j::<aigov_types::EventRecord>),

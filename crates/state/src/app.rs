@@ -99,6 +99,7 @@ pub fn call_gas(call: &Call) -> u64 {
         Call::Governance(GovernanceCall::Delegate(_)) => 3_000,
         // Runs a whole proposal's actions: priced like proposing.
         Call::Governance(GovernanceCall::Execute(_)) => 20_000,
+        Call::Governance(GovernanceCall::VoteRound(_)) => 3_000,
         Call::Gas(GasCall::RecordPurchase(_)) => 5_000,
         Call::Treasury(TreasuryCall::ClaimBounty(_)) => 5_000,
         // The sealed blob is paid by the byte like any transaction.
@@ -298,6 +299,9 @@ async fn dispatch<B: StateRead>(
             governance::delegate(cx, &tx.sender, call).await
         }
         Call::Governance(GovernanceCall::Execute(call)) => governance::execute_now(cx, call).await,
+        Call::Governance(GovernanceCall::VoteRound(call)) => {
+            governance::vote_round(cx, &tx.sender, call).await
+        }
         Call::Gas(GasCall::RecordPurchase(call)) => {
             gas::record_purchase(cx, &tx.sender, call).await
         }

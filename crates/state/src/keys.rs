@@ -71,7 +71,7 @@ mod tests {
             u64::MAX - 1,
             u64::MAX,
         ];
-        let builders: [fn(u64) -> Vec<u8>; 10] = [
+        let builders: [fn(u64) -> Vec<u8>; 12] = [
             crate::log::keys::event,
             crate::personnel::keys::member_at,
             crate::personnel::keys::organisation_at,
@@ -82,6 +82,8 @@ mod tests {
             crate::treasury::keys::payment,
             crate::treasury::keys::bounty,
             crate::whistle::keys::report,
+            crate::governance::keys::round,
+            |n| crate::governance::keys::round_voter_at(7, n),
         ];
         for build in builders {
             for w in ns.windows(2) {
@@ -97,7 +99,7 @@ mod tests {
         let who = PrivateKey::from_seed_bytes([7; 32]).public_key();
         let hash = Hash::digest(&[b"tx"]);
         let class = aigov_types::governance::ProposalClass::Review;
-        let cases: [(&[u8], Vec<u8>); 43] = [
+        let cases: [(&[u8], Vec<u8>); 49] = [
             (CHAIN, crate::chain::keys::height()),
             (CHAIN, crate::chain::keys::time_ms()),
             (CHAIN, crate::chain::keys::genesis_hash()),
@@ -127,6 +129,12 @@ mod tests {
             (GOVERNANCE, crate::governance::keys::delegators(class, &who)),
             (GOVERNANCE, crate::governance::keys::dispute(0)),
             (GOVERNANCE, crate::governance::keys::lapsing()),
+            (GOVERNANCE, crate::governance::keys::round(0)),
+            (GOVERNANCE, crate::governance::keys::round_count()),
+            (GOVERNANCE, crate::governance::keys::live_rounds()),
+            (GOVERNANCE, crate::governance::keys::round_ballot(0, &who)),
+            (GOVERNANCE, crate::governance::keys::round_voter_count(0)),
+            (GOVERNANCE, crate::governance::keys::round_voter_at(0, 0)),
             (POOL, crate::accounts::keys::pool_contribution(&id)),
             (GAS, crate::gas::keys::params()),
             (GAS, crate::gas::keys::price()),

@@ -62,6 +62,7 @@ impl Call {
             Call::Governance(GovernanceCall::Challenge(_)) => "governance.challenge",
             Call::Governance(GovernanceCall::Delegate(_)) => "governance.delegate",
             Call::Governance(GovernanceCall::Execute(_)) => "governance.execute",
+            Call::Governance(GovernanceCall::VoteRound(_)) => "governance.vote_round",
             Call::Gas(GasCall::RecordPurchase(_)) => "gas.record_purchase",
             Call::Treasury(TreasuryCall::ClaimBounty(_)) => "treasury.claim_bounty",
             Call::Whistle(WhistleCall::File(_)) => "whistle.file",

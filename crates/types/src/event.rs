@@ -8,6 +8,7 @@ use crate::governance::{
 };
 use crate::personnel::{PersonnelStatus, Roles};
 use crate::receipt::{Failure, GasPayer, TxOutcome};
+use crate::selection::CandidateWeight;
 use crate::treasury::{Bounty, InflowSource, Payment};
 use crate::whistle::{ReportStatus, SealKey};
 use crate::{codec_enum, codec_struct};
@@ -535,6 +536,107 @@ codec_struct!(ProposalCanceledByVote {
     superseded
 });
 
+/// A safety selection round opened.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoundOpened {
+    /// The round.
+    pub round: u64,
+    /// The Safety proposal that opened it.
+    pub proposal: u64,
+    /// The category.
+    pub category: BoundedString<64>,
+    /// How many candidates.
+    pub candidates: u16,
+    /// When the first sub-round ends.
+    pub ends_ms: u64,
+}
+codec_struct!(RoundOpened {
+    round,
+    proposal,
+    category,
+    candidates,
+    ends_ms
+});
+
+/// A ballot in a selection round.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoundVoteCast {
+    /// The round.
+    pub round: u64,
+    /// The sub-round.
+    pub sub_round: u16,
+    /// The voter.
+    pub voter: PublicKey,
+    /// The candidate.
+    pub candidate: u16,
+    /// Their earlier choice in this sub-round, if changed.
+    pub previous: Option<u16>,
+}
+codec_struct!(RoundVoteCast {
+    round,
+    sub_round,
+    voter,
+    candidate,
+    previous
+});
+
+/// A sub-round was tallied.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoundTallied {
+    /// The round.
+    pub round: u64,
+    /// The sub-round.
+    pub sub_round: u16,
+    /// Each remaining candidate's counted weight, in candidate order.
+    pub weights: BoundedVec<CandidateWeight, 16>,
+    /// The total counted weight.
+    pub counted: u64,
+}
+codec_struct!(RoundTallied {
+    round,
+    sub_round,
+    weights,
+    counted
+});
+
+/// The weakest candidate of a sub-round was eliminated.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CandidateEliminated {
+    /// The round.
+    pub round: u64,
+    /// The sub-round.
+    pub sub_round: u16,
+    /// The candidate.
+    pub candidate: u16,
+}
+codec_struct!(CandidateEliminated {
+    round,
+    sub_round,
+    candidate
+});
+
+/// A selection round ended.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoundDecided {
+    /// The round.
+    pub round: u64,
+    /// The winner's index (`None`: no votes, no winner).
+    pub winner: Option<u16>,
+    /// The winning module.
+    pub module: Option<Hash>,
+    /// The award's payment, if paid.
+    pub payment: Option<u64>,
+    /// Why the award was not paid, if it was due.
+    pub unpaid: Option<Failure>,
+}
+codec_struct!(RoundDecided {
+    round,
+    winner,
+    module,
+    payment,
+    unpaid
+});
+
 /// A whistle-blower report was filed (the sealed blob itself is in the report's state entry).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReportFiled {
@@ -683,6 +785,16 @@ pub enum Event {
     ReportEscalated(ReportEscalated),
     /// See [WhistleblowerKeyChanged].
     WhistleblowerKeyChanged(WhistleblowerKeyChanged),
+    /// See [RoundOpened].
+    RoundOpened(RoundOpened),
+    /// See [RoundVoteCast].
+    RoundVoteCast(RoundVoteCast),
+    /// See [RoundTallied].
+    RoundTallied(RoundTallied),
+    /// See [CandidateEliminated].
+    CandidateEliminated(CandidateEliminated),
+    /// See [RoundDecided].
+    RoundDecided(RoundDecided),
 }
 codec_enum!(Event {
     0 => GenesisApplied(GenesisApplied),
@@ -725,6 +837,11 @@ codec_enum!(Event {
     71 => ReportReviewed(ReportReviewed),
     72 => ReportEscalated(ReportEscalated),
     73 => WhistleblowerKeyChanged(WhistleblowerKeyChanged),
+    80 => RoundOpened(RoundOpened),
+    81 => RoundVoteCast(RoundVoteCast),
+    82 => RoundTallied(RoundTallied),
+    83 => CandidateEliminated(CandidateEliminated),
+    84 => RoundDecided(RoundDecided),
 });
 
 impl Event {
@@ -771,6 +888,11 @@ impl Event {
             Event::ReportReviewed(_) => "report_reviewed",
             Event::ReportEscalated(_) => "report_escalated",
             Event::WhistleblowerKeyChanged(_) => "whistleblower_key_changed",
+            Event::RoundOpened(_) => "round_opened",
+            Event::RoundVoteCast(_) => "round_vote_cast",
+            Event::RoundTallied(_) => "round_tallied",
+            Event::CandidateEliminated(_) => "candidate_eliminated",
+            Event::RoundDecided(_) => "round_decided",
         }
     }
 }

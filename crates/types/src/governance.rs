@@ -15,6 +15,7 @@ use crate::crypto::PublicKey;
 use crate::economy::EconomyParams;
 use crate::personnel::{Role, Roles, TIER_MAX};
 use crate::receipt::Failure;
+use crate::selection::{OpenSelectionRound, RoundVote};
 use crate::treasury::{PayBounty, RejectBounty, TreasuryAward};
 use crate::whistle::{EscalateReport, ReviewReport, SetWhistleblowerKey};
 use crate::{codec_enum, codec_struct, codec_unit_enum};
@@ -557,6 +558,7 @@ pub enum Object {
 /// | `review_report` (a whistle-blower report: under review, confirmed, dismissed) | Review |
 /// | `escalate_report` (the Emergency response to a whistle-blower report) | Emergency |
 /// | `set_whistleblower_key` (the reviewing body's X25519 key) | System |
+/// | `open_selection_round` (a safety-module selection round, see [crate::selection]) | Safety |
 ///
 /// Safety proposals carry no action yet (the templates module brings theirs); a proposal with
 /// no action at all is a recorded resolution, allowed in every class.
@@ -600,6 +602,8 @@ pub enum Action {
     EscalateReport(EscalateReport),
     /// Replaces the reviewing body's X25519 key that reports are sealed to (System).
     SetWhistleblowerKey(SetWhistleblowerKey),
+    /// Opens a safety selection round (Safety).
+    OpenSelectionRound(OpenSelectionRound),
 }
 codec_enum!(Action {
     0 => ActivatePersonnel(PersonnelTarget),
@@ -619,6 +623,7 @@ codec_enum!(Action {
     30 => ReviewReport(ReviewReport),
     31 => EscalateReport(EscalateReport),
     32 => SetWhistleblowerKey(SetWhistleblowerKey),
+    33 => OpenSelectionRound(OpenSelectionRound),
 });
 
 impl Action {
@@ -642,6 +647,7 @@ impl Action {
             Action::ReviewReport(_) => "review_report",
             Action::EscalateReport(_) => "escalate_report",
             Action::SetWhistleblowerKey(_) => "set_whistleblower_key",
+            Action::OpenSelectionRound(_) => "open_selection_round",
         }
     }
 
@@ -664,6 +670,7 @@ impl Action {
                 &[Emergency]
             }
             Action::RatifyEmergency(_) => &[Safety, Review, System],
+            Action::OpenSelectionRound(_) => &[Safety],
         }
     }
 
@@ -687,7 +694,7 @@ impl Action {
             Action::ReviewReport(r) => Object::Report(r.report),
             Action::EscalateReport(r) => Object::Report(r.report),
             Action::SetWhistleblowerKey(_) => Object::WhistleblowerKey,
-            Action::AwardTreasury(_) => return None,
+            Action::AwardTreasury(_) | Action::OpenSelectionRound(_) => return None,
         })
     }
 
@@ -731,7 +738,8 @@ impl Action {
             // The reporter of a report under review is recused when proposing (state lookup).
             | Action::ReviewReport(_)
             | Action::EscalateReport(_)
-            | Action::SetWhistleblowerKey(_) => None,
+            | Action::SetWhistleblowerKey(_)
+            | Action::OpenSelectionRound(_) => None,
         }
     }
 }
@@ -1260,6 +1268,8 @@ pub enum GovernanceCall {
     Delegate(DelegateVote),
     /// `governance.execute`.
     Execute(ExecuteProposal),
+    /// `governance.vote_round`: a ballot in a safety selection round.
+    VoteRound(RoundVote),
 }
 codec_enum!(GovernanceCall {
     0 => Propose(SubmitProposal),
@@ -1269,6 +1279,7 @@ codec_enum!(GovernanceCall {
     4 => Challenge(ChallengeProposal),
     5 => Delegate(DelegateVote),
     6 => Execute(ExecuteProposal),
+    7 => VoteRound(RoundVote),
 });
 
 #[cfg(test)]

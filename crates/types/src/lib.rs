@@ -23,6 +23,7 @@ pub mod log;
 pub mod personnel;
 pub mod proof;
 pub mod receipt;
+pub mod selection;
 pub mod treasury;
 pub mod tx;
 pub mod whistle;

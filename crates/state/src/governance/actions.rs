@@ -100,6 +100,7 @@ pub(crate) async fn check(
         Action::ReviewReport(r) => whistle::check_review(s, r).await.map(drop),
         Action::EscalateReport(r) => whistle::check_escalation(s, r.report).await,
         Action::SetWhistleblowerKey(_) => Ok(()),
+        Action::OpenSelectionRound(a) => super::rounds::check_open(a),
     };
     result.map_err(|e| invalid(index, action, e))
 }
@@ -281,6 +282,9 @@ pub(crate) async fn run<S: StateRead>(
         Action::SetWhistleblowerKey(k) => {
             whistle::set_key(o, events, k.key, origin.proposal);
             Ok(())
+        }
+        Action::OpenSelectionRound(a) => {
+            super::rounds::open(o, events, a, origin.proposal, now).await
         }
     }
 }

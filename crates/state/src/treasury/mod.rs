@@ -288,3 +288,27 @@ pub(crate) async fn award<S: StateRead>(
     }
     Ok(())
 }
+
+/// A safety selection round's award to its winner, authorised by the proposal that opened the
+/// round; returns the payment id. Nothing is written when it fails (e.g. the treasury cannot
+/// pay).
+pub(crate) async fn pay_round_award<S: StateRead>(
+    o: &mut Overlay<'_, S>,
+    events: &mut Vec<Event>,
+    to: &PublicKey,
+    amount: u64,
+    round: u64,
+    by: Authority,
+) -> Result<u64, CallError> {
+    let memo = BoundedString::new(format!("selection round {round}")).unwrap_or_default();
+    pay(
+        o,
+        events,
+        to,
+        amount,
+        PaymentReason::SafetyRoundAward(round),
+        memo,
+        by,
+    )
+    .await
+}
