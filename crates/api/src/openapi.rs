@@ -136,6 +136,21 @@ pub const SCHEMAS: &[SchemaDoc] = &[
         "aigov_types::api::StateResponse<aigov_types::treasury::Bounty>",
     ),
     schema(
+        "StateResponse_Report",
+        "object",
+        "aigov_types::api::StateResponse<aigov_types::whistle::Report>",
+    ),
+    schema(
+        "StateResponse_SealKey",
+        "object",
+        "aigov_types::api::StateResponse<Option<aigov_types::whistle::SealKey>>",
+    ),
+    schema(
+        "StateResponse_SelectionRound",
+        "object",
+        "aigov_types::api::StateResponse<aigov_types::selection::SelectionRound>",
+    ),
+    schema(
         "EconomyResponse",
         "object",
         "aigov_types::api::EconomyResponse",

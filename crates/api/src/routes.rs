@@ -4,7 +4,9 @@
 
 use crate::backend::Backend;
 use crate::error::ApiError;
-use crate::handlers::{blocks, compute, economy, events, governance, lists, log, node, state, txs};
+use crate::handlers::{
+    blocks, compute, economy, events, governance, lists, log, node, state, txs, whistle,
+};
 use crate::{Ctx, MAX_BODY_BYTES, metrics, openapi};
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -142,6 +144,12 @@ pub enum Endpoint {
     StatePayment,
     /// `GET /v1/state/treasury/bounties/{id}`.
     StateBounty,
+    /// `GET /v1/state/whistle/reports/{id}`.
+    StateWhistleReport,
+    /// `GET /v1/state/whistle/key`.
+    StateWhistleKey,
+    /// `GET /v1/state/governance/rounds/{id}`.
+    StateSelectionRound,
     /// `GET /v1/economy`.
     Economy,
     /// `GET /v1/treasury/bounties`.
@@ -632,6 +640,30 @@ pub const ROUTES: &[RouteDoc] = &[
             PROVE,
         ],
         "StateResponse_Bounty",
+    ),
+    state_route(
+        "/v1/state/whistle/reports/{id}",
+        Endpoint::StateWhistleReport,
+        "state_whistle_report",
+        "A whistle-blower report: its sealed blob (hex), hashes, status, reviews and reward",
+        &[path("id", "Report id, a positive integer.", "1"), PROVE],
+        "StateResponse_Report",
+    ),
+    state_route(
+        "/v1/state/whistle/key",
+        Endpoint::StateWhistleKey,
+        "state_whistle_key",
+        "The reviewing body's X25519 key that whistle-blower reports are sealed to",
+        &[PROVE],
+        "StateResponse_SealKey",
+    ),
+    state_route(
+        "/v1/state/governance/rounds/{id}",
+        Endpoint::StateSelectionRound,
+        "state_selection_round",
+        "A safety selection round: candidates, remaining, sub-round, winner, award payment",
+        &[path("id", "Round id, a positive integer.", "1"), PROVE],
+        "StateResponse_SelectionRound",
     ),
     RouteDoc {
         verb: Verb::Get,
@@ -1147,6 +1179,9 @@ fn method_router<B: Backend>(doc: &RouteDoc) -> MethodRouter<Ctx<B>> {
         Endpoint::StateTreasury => on(f, economy::treasury_ledger::<B>),
         Endpoint::StatePayment => on(f, economy::payment::<B>),
         Endpoint::StateBounty => on(f, economy::bounty::<B>),
+        Endpoint::StateWhistleReport => on(f, whistle::report::<B>),
+        Endpoint::StateWhistleKey => on(f, whistle::key::<B>),
+        Endpoint::StateSelectionRound => on(f, whistle::selection_round::<B>),
         Endpoint::Economy => on(f, economy::summary::<B>),
         Endpoint::Bounties => on(f, economy::bounties::<B>),
         Endpoint::StateHardware => on(f, compute::hardware_entry::<B>),

@@ -383,6 +383,8 @@ pub fn demo_genesis_with_validators(
                 .collect(),
         ),
         group_polynomial: BoundedBytes::new(polynomial.encode().to_vec()).unwrap_or_default(),
+        // The reviewing body generates its key (`aigov whistle keygen`); a System proposal sets it.
+        whistleblower_key: None,
     };
     (genesis, accounts)
 }

@@ -75,6 +75,68 @@ pub enum Command {
     /// Signing signatures (the `model-signing` tool's key-mode bundles).
     #[command(subcommand)]
     Model(ModelCmd),
+    /// The whistle-blower program, offline: the reviewing body's key pair, and opening a
+    /// sealed report with it. (File a report with `aigov tx whistle file`.)
+    #[command(subcommand)]
+    Whistle(WhistleCmd),
+}
+
+/// `aigov whistle`.
+#[derive(Subcommand, Debug)]
+pub enum WhistleCmd {
+    /// Create the reviewing body's X25519 key pair: the secret goes to --out (readable only by
+    /// you), the public key is printed; a System proposal `set-whistleblower-key:PUBLIC`
+    /// makes reports be sealed to it.
+    Keygen {
+        /// Where to write the key pair (JSON with `secret` and `public`, hex).
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Fetch a report's sealed blob from the node, decrypt it with the reviewing key, and
+    /// check it against the hashes on chain. Exit code 1 if it does not open or match.
+    Open {
+        /// The key pair written by `aigov whistle keygen`.
+        #[arg(long)]
+        key: PathBuf,
+        /// The report id.
+        #[arg(long)]
+        report: u64,
+        /// Write the report here instead of printing it.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+}
+
+/// Whistle-blower transactions.
+#[derive(Subcommand, Debug)]
+pub enum WhistleTx {
+    /// File a report, sealed on this machine to the reviewing body's key (X25519 +
+    /// HKDF-SHA256 + ChaCha20-Poly1305): only the sealed blob, its SHA-256 and a commitment
+    /// to the text go on chain. Any key may file (the pool pays); sign with a fresh key
+    /// (`aigov keys new`) so the report is not linked to you.
+    File {
+        /// The reviewing key, 64 hex digits.
+        #[arg(long, conflicts_with = "genesis", required_unless_present = "genesis")]
+        to_key: Option<String>,
+        /// Seal to the reviewing key in force on chain (read from the node).
+        #[arg(long, alias = "chain-key")]
+        genesis: bool,
+        /// The report (at most 2939 bytes).
+        #[arg(long)]
+        file: PathBuf,
+    },
+}
+
+/// Whistle-blower queries.
+#[derive(Subcommand, Debug)]
+pub enum WhistleQuery {
+    /// One report: status, reporter, hashes, reviews, reward (the sealed blob with --json).
+    Report {
+        /// Its id.
+        id: u64,
+    },
+    /// The reviewing body's key in force.
+    Key,
 }
 
 /// `aigov model`.
@@ -186,6 +248,9 @@ pub enum TxModule {
     /// The OTK issuer: report a permit's usage (signed by the device key, `--key DEVICE`).
     #[command(subcommand)]
     Otk(OtkTx),
+    /// The whistle-blower program: file a sealed report (anyone; the pool pays).
+    #[command(subcommand)]
+    Whistle(WhistleTx),
 }
 
 /// Hardware transactions.
@@ -435,6 +500,14 @@ pub enum GovTx {
         #[arg(long)]
         rationale_file: Option<PathBuf>,
     },
+    /// Vote (or change your vote) in a safety selection round: one remaining candidate of the
+    /// current sub-round (Safety-eligible personnel).
+    VoteRound {
+        /// The round id.
+        round: u64,
+        /// The candidate's index in the round's list (from 0).
+        candidate: u16,
+    },
     /// Withdraw your own proposal while it is Pending, before voting opens.
     Cancel {
         /// The proposal id.
@@ -649,6 +722,9 @@ pub enum QueryWhat {
     /// OTK permits: `permit ID` or `device KEY`.
     #[command(subcommand)]
     Otk(OtkQuery),
+    /// The whistle-blower program: reports and the reviewing key.
+    #[command(subcommand)]
+    Whistle(WhistleQuery),
 }
 
 /// OTK queries.

@@ -94,6 +94,7 @@ pub fn bench_drip(devices: usize) -> anyhow::Result<DripFigures> {
         pool_gas: 1_000_000_000,
         economy: Default::default(),
         treasury_supply: 0,
+        whistleblower_key: None,
         validators: BoundedVec::truncating(Vec::new()),
         group_polynomial: Default::default(),
     };

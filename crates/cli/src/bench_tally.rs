@@ -98,6 +98,7 @@ pub fn bench_tally(people: usize, runs: usize) -> anyhow::Result<TallyFigures> {
         pool_gas: u64::MAX / 4,
         economy: Default::default(),
         treasury_supply: 0,
+        whistleblower_key: None,
         validators: BoundedVec::truncating(Vec::new()),
         group_polynomial: Default::default(),
     };

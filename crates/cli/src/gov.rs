@@ -22,6 +22,9 @@ use aigov_types::hardware::{ApproveHardware, ComputeParams, RevokeHardware};
 use aigov_types::model::{ApproveModel, PhaseBudgets, RevokeModel};
 use aigov_types::receipt::TxOutcome;
 use aigov_types::treasury::{PayBounty, PaymentReason, RejectBounty, TreasuryAward};
+use aigov_types::whistle::{
+    EscalateReport, ReviewOutcome, ReviewReport, SealKey, SetWhistleblowerKey,
+};
 use aigov_types::workload::{HaltReason, HaltRun};
 use aigov_types::{Call, PublicKey};
 use anyhow::{Context as _, anyhow, bail};
@@ -52,6 +55,9 @@ approve-model:ID:TIER:PRE:POST:INF Pending model -> Approved with tier and budge
 revoke-model:ID[:REASON]      revoke a model (final); its runs halt                    [emergency]
 halt-run:ID[:REASON]          halt a run; REASON emergency (default), phase_mismatch, failed_safeguard, failed_attestation [emergency]
 set-compute-params:FILE       inspection interval and drip rations (JSON ComputeParams) [system]
+review-report:N:OUTCOME       whistle-blower report N: under-review, confirmed or dismissed [review]
+escalate-report:N             the emergency response to whistle-blower report N        [emergency]
+set-whistleblower-key:HEX     the reviewing body's X25519 key (64 hex digits, or none) [system]
 WHO is a keystore name or a 64-hex-digit public key; a FILE may also be the --json output of
 `aigov query gov params`.";
 
@@ -284,6 +290,36 @@ pub fn parse_action(global: &Global, spec: &str) -> anyhow::Result<Action> {
                 .with_context(|| format!("{rest} does not hold compute parameters"))?;
             Action::SetComputeParams(params)
         }
+        "review-report" => {
+            let (id, outcome) = rest
+                .split_once(':')
+                .ok_or_else(|| bad("expected review-report:N:OUTCOME".into()))?;
+            let outcome = match outcome.trim().to_ascii_lowercase().replace('_', "-").as_str() {
+                "under-review" | "review" => ReviewOutcome::UnderReview,
+                "confirmed" | "confirm" => ReviewOutcome::Confirmed,
+                "dismissed" | "dismiss" => ReviewOutcome::Dismissed,
+                other => {
+                    return Err(bad(format!(
+                        "outcome {other:?}: expected under-review, confirmed or dismissed"
+                    )));
+                }
+            };
+            Action::ReviewReport(ReviewReport {
+                report: number(id).map_err(bad)?,
+                outcome,
+            })
+        }
+        "escalate-report" => Action::EscalateReport(EscalateReport {
+            report: number(rest).map_err(bad)?,
+        }),
+        "set-whistleblower-key" => Action::SetWhistleblowerKey(SetWhistleblowerKey {
+            key: match rest.trim() {
+                "none" | "" => None,
+                hex => Some(SealKey::from_hex(hex).ok_or_else(|| {
+                    bad("expected the reviewing key as 64 hex digits (aigov whistle keygen), or none".into())
+                })?),
+            },
+        }),
         other => return Err(bad(format!("unknown action kind {other:?}"))),
     })
 }
@@ -341,6 +377,27 @@ pub fn describe_action(names: &Names, a: &Action) -> String {
         Action::RatifyEmergency(r) => format!("ratify-emergency:{}", r.proposal),
         Action::SustainChallenge(r) => format!("sustain-challenge:{}", r.proposal),
         Action::RejectBounty(b) => format!("reject-bounty:{}", b.bounty),
+        Action::ReviewReport(r) => format!(
+            "review-report:{}:{}",
+            r.report,
+            match r.outcome {
+                ReviewOutcome::UnderReview => "under-review",
+                ReviewOutcome::Confirmed => "confirmed",
+                ReviewOutcome::Dismissed => "dismissed",
+            }
+        ),
+        Action::EscalateReport(r) => format!("escalate-report:{}", r.report),
+        Action::OpenSelectionRound(a) => format!(
+            "open-selection-round:{}:{} candidates:award {}:rounds of {}",
+            a.category,
+            a.candidates.len(),
+            a.award,
+            duration(a.round_ms)
+        ),
+        Action::SetWhistleblowerKey(k) => format!(
+            "set-whistleblower-key:{}",
+            k.key.map_or("none".to_string(), |k| k.to_string())
+        ),
         Action::AwardTreasury(a) => format!(
             "award:{}:{}:{}{}",
             names.of(&a.to),
@@ -477,6 +534,12 @@ pub fn call(global: &Global, cmd: &GovTx) -> anyhow::Result<Call> {
                 rationale,
             })
         }
+        GovTx::VoteRound { round, candidate } => {
+            GovernanceCall::VoteRound(aigov_types::selection::RoundVote {
+                round: *round,
+                candidate: *candidate,
+            })
+        }
         GovTx::Cancel { proposal } => GovernanceCall::Cancel(CancelProposal {
             proposal: *proposal,
         }),
@@ -575,7 +638,10 @@ pub fn proposal_of(cmd: &GovTx) -> Option<u64> {
         | GovTx::Cancel { proposal }
         | GovTx::Challenge { proposal, .. }
         | GovTx::Execute { proposal } => Some(*proposal),
-        GovTx::Propose { .. } | GovTx::Escalate { .. } | GovTx::Delegate { .. } => None,
+        GovTx::Propose { .. }
+        | GovTx::Escalate { .. }
+        | GovTx::Delegate { .. }
+        | GovTx::VoteRound { .. } => None,
     }
 }
 

@@ -18,6 +18,7 @@ mod query;
 mod testnet;
 mod tx;
 mod verify;
+mod whistle;
 
 use args::{Cli, Command};
 use clap::Parser as _;
@@ -49,6 +50,7 @@ fn main() -> ExitCode {
         Command::Testnet(a) => testnet::run_testnet(&cli.global, a),
         Command::Node(a) => testnet::run_node(&cli.global, a),
         Command::Model(a) => model::run(&cli.global, a),
+        Command::Whistle(a) => whistle::run(&cli.global, a),
     };
     match result {
         Ok(code) => code,

@@ -119,7 +119,7 @@ pub fn decode_known_json(key: &[u8], bytes: &[u8]) -> Option<serde_json::Value> 
     }
     let k = String::from_utf8_lossy(key);
     type Decode = fn(&[u8]) -> Option<serde_json::Value>;
-    let prefixes: [(&str, Decode); 27] = [
+    let prefixes: [(&str, Decode); 30] = [
         ("gov/prop/", j::<Proposal>),
         ("gov/ballot/", j::<Ballot>),
         ("gov/params", j::<GovernanceParams>),
@@ -135,6 +135,9 @@ pub fn decode_known_json(key: &[u8], bytes: &[u8]) -> Option<serde_json::Value> 
         ("tres/ledger", j::<aigov_types::treasury::TreasuryLedger>),
         ("tres/payment/", j::<aigov_types::treasury::Payment>),
         ("tres/bounty/", j::<aigov_types::treasury::Bounty>),
+        ("wb/report/", j::<aigov_types::whistle::Report>),
+        ("gov/round/", j::<aigov_types::selection::SelectionRound>),
+        ("wb/key", j::<Option<aigov_types::whistle::SealKey>>),
         ("rcpt/", j::<aigov_types::Receipt>),
         ("log/ev/", j::<aigov_types::EventRecord>),
         ("otk/permit/", j::<aigov_types::otk::OtkPermit>),
@@ -335,6 +338,7 @@ pub fn run(global: &Global, args: &QueryArgs) -> anyhow::Result<ExitCode> {
         QueryWhat::Workload { id } => return crate::compute::workload_query(global, args, *id),
         QueryWhat::Run { id } => return crate::compute::run_query(global, args, *id),
         QueryWhat::Otk(what) => return crate::compute::otk_query(global, args, what),
+        QueryWhat::Whistle(what) => return crate::whistle::query(global, args, what),
         QueryWhat::Checkpoint => {
             no_proof("the checkpoint")?;
             let c = client.checkpoint()?;

@@ -67,6 +67,7 @@ pub fn run(global: &Global, args: &TxArgs) -> anyhow::Result<ExitCode> {
         TxModule::Model(cmd) => crate::compute::model_call(global, cmd)?,
         TxModule::Workload(cmd) => crate::compute::workload_call(cmd)?,
         TxModule::Otk(cmd) => crate::compute::otk_call(cmd),
+        TxModule::Whistle(cmd) => crate::whistle::call(global, cmd)?,
     };
     let key = crate::keys::signer(global)?;
     let client = Client::new(&global.node);
@@ -84,6 +85,7 @@ pub fn run(global: &Global, args: &TxArgs) -> anyhow::Result<ExitCode> {
         | TxModule::Model(_)
         | TxModule::Workload(_)
         | TxModule::Otk(_) => None,
+        TxModule::Whistle(_) => None,
     };
     let hash = client.submit(&tx).map_err(|e| {
         // A refusal with a known remedy: the node's words, then what to do.

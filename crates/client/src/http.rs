@@ -333,6 +333,23 @@ impl Client {
         self.get(&state_path(&format!("treasury/bounties/{id}"), prove))
     }
 
+    /// `GET /v1/state/whistle/reports/{id}`: a whistle-blower report, with its sealed blob.
+    pub fn whistle_report(
+        &self,
+        id: u64,
+        prove: bool,
+    ) -> Result<StateResponse<aigov_types::whistle::Report>, ClientError> {
+        self.get(&state_path(&format!("whistle/reports/{id}"), prove))
+    }
+
+    /// `GET /v1/state/whistle/key`: the reviewing body's X25519 key in force (`null`: none).
+    pub fn whistle_key(
+        &self,
+        prove: bool,
+    ) -> Result<StateResponse<Option<aigov_types::whistle::SealKey>>, ClientError> {
+        self.get(&state_path("whistle/key", prove))
+    }
+
     /// `GET /v1/state/treasury/payments/{id}`.
     pub fn payment(
         &self,

@@ -7,6 +7,7 @@
 //! - [Client] is a blocking client of the node's HTTP API (`/v1/...`) returning the shared
 //!   shapes of [aigov_types::api]; [ClientError] tells an unreachable node from a refusal.
 //! - [build_tx] builds and signs a transaction.
+//! - [seal] seals whistle-blower reports to the reviewing body's X25519 key and opens them.
 //!
 //! ```no_run
 //! use aigov_client::{Client, GroupIdentity, verify_state_response};
@@ -25,6 +26,7 @@
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
 pub mod http;
+pub mod seal;
 pub mod tx;
 pub mod verify;
 

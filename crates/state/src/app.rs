@@ -30,7 +30,7 @@ use crate::error::{AdmissionError, CallError, ExecError, TxError};
 use crate::store::{Overlay, StateRead, StoreError};
 use crate::{
     accounts, chain, gas, governance, hardware, log::LogWriter, models, otk, personnel, treasury,
-    workloads,
+    whistle, workloads,
 };
 use aigov_types::call::Sponsorship;
 use aigov_types::codec::BoundedString;
@@ -45,6 +45,7 @@ use aigov_types::personnel::{Personnel, PersonnelCall, PersonnelStatus};
 use aigov_types::receipt::{Failure, GasPayer, Succeeded, TxOutcome};
 use aigov_types::treasury::TreasuryCall;
 use aigov_types::tx::TxFormatError;
+use aigov_types::whistle::WhistleCall;
 use aigov_types::workload::WorkloadCall;
 use aigov_types::{Account, Call, Hash, Receipt, SignedTx};
 use bytes::Bytes;
@@ -130,6 +131,7 @@ pub fn call_gas(call: &Call) -> u64 {
         Call::Governance(GovernanceCall::Delegate(_)) => 3_000,
         // Runs a whole proposal's actions: priced like proposing.
         Call::Governance(GovernanceCall::Execute(_)) => 20_000,
+        Call::Governance(GovernanceCall::VoteRound(_)) => 3_000,
         Call::Gas(GasCall::RecordPurchase(_)) => 5_000,
         Call::Treasury(TreasuryCall::ClaimBounty(_)) => 5_000,
         Call::Hardware(HardwareCall::Register(_)) => 10_000,
@@ -141,6 +143,8 @@ pub fn call_gas(call: &Call) -> u64 {
         Call::Workload(WorkloadCall::Create(_)) => 5_000,
         Call::Workload(WorkloadCall::StartRun(_)) => 5_000,
         Call::Otk(OtkCall::ReportUsage(_)) => 2_000,
+        // The sealed blob is paid by the byte like any transaction.
+        Call::Whistle(WhistleCall::File(_)) => 5_000,
     }
 }
 
@@ -336,6 +340,9 @@ async fn dispatch<B: StateRead>(
             governance::delegate(cx, &tx.sender, call).await
         }
         Call::Governance(GovernanceCall::Execute(call)) => governance::execute_now(cx, call).await,
+        Call::Governance(GovernanceCall::VoteRound(call)) => {
+            governance::vote_round(cx, &tx.sender, call).await
+        }
         Call::Gas(GasCall::RecordPurchase(call)) => {
             gas::record_purchase(cx, &tx.sender, call).await
         }
@@ -354,6 +361,7 @@ async fn dispatch<B: StateRead>(
             workloads::start_run(cx, &tx.sender, call).await
         }
         Call::Otk(OtkCall::ReportUsage(call)) => otk::report_usage(cx, &tx.sender, call).await,
+        Call::Whistle(WhistleCall::File(call)) => whistle::file(cx, &tx.sender, call).await,
     }
 }
 
@@ -431,6 +439,7 @@ async fn apply_genesis<S: StateRead>(
     gas::init_genesis(o, &genesis.economy, issued)
         .map_err(|e| ExecError::Genesis(format!("economy parameters: {e}")))?;
     treasury::init_genesis(o, genesis.treasury_supply, &mut events).await?;
+    whistle::init_genesis(o, genesis.whistleblower_key, &mut events);
     governance::init_genesis(o, &genesis.governance)
         .map_err(|e| ExecError::Genesis(format!("governance parameters: {e}")))?;
     o.put_typed(chain::keys::params(), &genesis.params);

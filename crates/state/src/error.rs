@@ -10,6 +10,7 @@ use crate::otk::OtkError;
 use crate::personnel::PersonnelError;
 use crate::store::StoreError;
 use crate::treasury::TreasuryError;
+use crate::whistle::WhistleError;
 use crate::workloads::WorkloadError;
 use aigov_types::personnel::PersonnelStatus;
 use aigov_types::tx::TxFormatError;
@@ -178,6 +179,9 @@ pub enum TxError {
     /// OTK issuer.
     #[error(transparent)]
     Otk(#[from] OtkError),
+    /// Whistle-blower module.
+    #[error(transparent)]
+    Whistle(#[from] WhistleError),
 }
 
 impl TxError {
@@ -192,6 +196,7 @@ impl TxError {
             TxError::Model(e) => e.code(),
             TxError::Workload(e) => e.code(),
             TxError::Otk(e) => e.code(),
+            TxError::Whistle(e) => e.code(),
         }
     }
 }
@@ -280,6 +285,12 @@ impl From<WorkloadError> for CallError {
 
 impl From<OtkError> for CallError {
     fn from(e: OtkError) -> Self {
+        CallError::Tx(e.into())
+    }
+}
+
+impl From<WhistleError> for CallError {
+    fn from(e: WhistleError) -> Self {
         CallError::Tx(e.into())
     }
 }

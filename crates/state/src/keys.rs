@@ -35,8 +35,11 @@ pub const WORKLOADS: &[u8] = b"wl/";
 /// The OTK issuer: permits, their per-device index, the drip queue.
 pub const OTK: &[u8] = b"otk/";
 
+/// The whistle-blower program: the reviewing key, reports.
+pub const WHISTLE: &[u8] = b"wb/";
+
 /// Every prefix, for the collision test and for tools.
-pub const ALL: [&[u8]; 15] = [
+pub const ALL: [&[u8]; 16] = [
     CHAIN,
     ACCOUNTS,
     POOL,
@@ -52,6 +55,7 @@ pub const ALL: [&[u8]; 15] = [
     MODELS,
     WORKLOADS,
     OTK,
+    WHISTLE,
 ];
 
 /// `prefix || parts...`.
@@ -80,7 +84,7 @@ mod tests {
             u64::MAX - 1,
             u64::MAX,
         ];
-        let builders: [fn(u64) -> Vec<u8>; 21] = [
+        let builders: [fn(u64) -> Vec<u8>; 24] = [
             crate::log::keys::event,
             crate::personnel::keys::member_at,
             crate::personnel::keys::organisation_at,
@@ -107,6 +111,9 @@ mod tests {
                     n,
                 )
             },
+            crate::whistle::keys::report,
+            crate::governance::keys::round,
+            |n| crate::governance::keys::round_voter_at(7, n),
         ];
         for build in builders {
             for w in ns.windows(2) {
@@ -122,7 +129,7 @@ mod tests {
         let who = PrivateKey::from_seed_bytes([7; 32]).public_key();
         let hash = Hash::digest(&[b"tx"]);
         let class = aigov_types::governance::ProposalClass::Review;
-        let cases: [(&[u8], Vec<u8>); 66] = [
+        let cases: [(&[u8], Vec<u8>); 75] = [
             (CHAIN, crate::chain::keys::height()),
             (CHAIN, crate::chain::keys::time_ms()),
             (CHAIN, crate::chain::keys::genesis_hash()),
@@ -152,6 +159,12 @@ mod tests {
             (GOVERNANCE, crate::governance::keys::delegators(class, &who)),
             (GOVERNANCE, crate::governance::keys::dispute(0)),
             (GOVERNANCE, crate::governance::keys::lapsing()),
+            (GOVERNANCE, crate::governance::keys::round(0)),
+            (GOVERNANCE, crate::governance::keys::round_count()),
+            (GOVERNANCE, crate::governance::keys::live_rounds()),
+            (GOVERNANCE, crate::governance::keys::round_ballot(0, &who)),
+            (GOVERNANCE, crate::governance::keys::round_voter_count(0)),
+            (GOVERNANCE, crate::governance::keys::round_voter_at(0, 0)),
             (POOL, crate::accounts::keys::pool_contribution(&id)),
             (GAS, crate::gas::keys::params()),
             (GAS, crate::gas::keys::price()),
@@ -189,6 +202,9 @@ mod tests {
             (OTK, crate::otk::keys::queue_head()),
             (OTK, crate::otk::keys::queue_tail()),
             (OTK, crate::otk::keys::queue_at(0)),
+            (WHISTLE, crate::whistle::keys::reviewing_key()),
+            (WHISTLE, crate::whistle::keys::report_count()),
+            (WHISTLE, crate::whistle::keys::report(0)),
         ];
         let mut seen = std::collections::BTreeSet::new();
         for (prefix, key) in &cases {

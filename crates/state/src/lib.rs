@@ -29,6 +29,7 @@ pub mod otk;
 pub mod personnel;
 pub mod store;
 pub mod treasury;
+pub mod whistle;
 pub mod workloads;
 
 pub use app::{BlockContext, BlockOutput, Mode, admit, execute_block, validate_genesis};

@@ -11,6 +11,7 @@ use crate::model::ModelCall;
 use crate::otk::OtkCall;
 use crate::personnel::PersonnelCall;
 use crate::treasury::TreasuryCall;
+use crate::whistle::WhistleCall;
 use crate::workload::WorkloadCall;
 use serde::{Deserialize, Serialize};
 
@@ -34,6 +35,8 @@ pub enum Call {
     Workload(WorkloadCall),
     /// The OTK issuer: usage reports.
     Otk(OtkCall),
+    /// The whistle-blower program: sealed reports.
+    Whistle(WhistleCall),
 }
 codec_enum!(Call {
     0 => Personnel(PersonnelCall),
@@ -44,6 +47,7 @@ codec_enum!(Call {
     5 => Model(ModelCall),
     6 => Workload(WorkloadCall),
     7 => Otk(OtkCall),
+    10 => Whistle(WhistleCall),
 });
 
 /// Who pays a call's gas.
@@ -74,6 +78,7 @@ impl Call {
             Call::Governance(GovernanceCall::Challenge(_)) => "governance.challenge",
             Call::Governance(GovernanceCall::Delegate(_)) => "governance.delegate",
             Call::Governance(GovernanceCall::Execute(_)) => "governance.execute",
+            Call::Governance(GovernanceCall::VoteRound(_)) => "governance.vote_round",
             Call::Gas(GasCall::RecordPurchase(_)) => "gas.record_purchase",
             Call::Treasury(TreasuryCall::ClaimBounty(_)) => "treasury.claim_bounty",
             Call::Hardware(HardwareCall::Register(_)) => "hardware.register",
@@ -82,15 +87,18 @@ impl Call {
             Call::Workload(WorkloadCall::Create(_)) => "workload.create",
             Call::Workload(WorkloadCall::StartRun(_)) => "workload.start_run",
             Call::Otk(OtkCall::ReportUsage(_)) => "otk.report_usage",
+            Call::Whistle(WhistleCall::File(_)) => "whistle.file",
         }
     }
 
     /// Who pays this call's gas.
     pub fn sponsorship(&self) -> Sponsorship {
         match self {
-            // Anyone may apply to be personnel or claim a bounty, without funds.
+            // Anyone may apply to be personnel, claim a bounty or blow the whistle, without
+            // funds (a whistle-blower should not need an account that identifies them).
             Call::Personnel(PersonnelCall::Register(_))
-            | Call::Treasury(TreasuryCall::ClaimBounty(_)) => Sponsorship::Applicant,
+            | Call::Treasury(TreasuryCall::ClaimBounty(_))
+            | Call::Whistle(WhistleCall::File(_)) => Sponsorship::Applicant,
             // Recording a purchase is a treasury officer's duty, filing an inspection an
             // inspector's.
             Call::Governance(_) | Call::Gas(_) | Call::Hardware(HardwareCall::Inspect(_)) => {

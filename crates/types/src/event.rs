@@ -11,7 +11,9 @@ use crate::model::{Model, ModelStatus, PhaseBudgets};
 use crate::otk::OtkPermit;
 use crate::personnel::{PersonnelStatus, Roles};
 use crate::receipt::{Failure, GasPayer, TxOutcome};
+use crate::selection::CandidateWeight;
 use crate::treasury::{Bounty, InflowSource, Payment};
+use crate::whistle::{ReportStatus, SealKey};
 use crate::workload::{HaltReason, Run, Workload};
 use crate::{codec_enum, codec_struct};
 use serde::{Deserialize, Serialize};
@@ -714,6 +716,171 @@ pub struct DripPaused {
 }
 codec_struct!(DripPaused { run, cause });
 
+/// A safety selection round opened.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoundOpened {
+    /// The round.
+    pub round: u64,
+    /// The Safety proposal that opened it.
+    pub proposal: u64,
+    /// The category.
+    pub category: BoundedString<64>,
+    /// How many candidates.
+    pub candidates: u16,
+    /// When the first sub-round ends.
+    pub ends_ms: u64,
+}
+codec_struct!(RoundOpened {
+    round,
+    proposal,
+    category,
+    candidates,
+    ends_ms
+});
+
+/// A ballot in a selection round.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoundVoteCast {
+    /// The round.
+    pub round: u64,
+    /// The sub-round.
+    pub sub_round: u16,
+    /// The voter.
+    pub voter: PublicKey,
+    /// The candidate.
+    pub candidate: u16,
+    /// Their earlier choice in this sub-round, if changed.
+    pub previous: Option<u16>,
+}
+codec_struct!(RoundVoteCast {
+    round,
+    sub_round,
+    voter,
+    candidate,
+    previous
+});
+
+/// A sub-round was tallied.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoundTallied {
+    /// The round.
+    pub round: u64,
+    /// The sub-round.
+    pub sub_round: u16,
+    /// Each remaining candidate's counted weight, in candidate order.
+    pub weights: BoundedVec<CandidateWeight, 16>,
+    /// The total counted weight.
+    pub counted: u64,
+}
+codec_struct!(RoundTallied {
+    round,
+    sub_round,
+    weights,
+    counted
+});
+
+/// The weakest candidate of a sub-round was eliminated.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CandidateEliminated {
+    /// The round.
+    pub round: u64,
+    /// The sub-round.
+    pub sub_round: u16,
+    /// The candidate.
+    pub candidate: u16,
+}
+codec_struct!(CandidateEliminated {
+    round,
+    sub_round,
+    candidate
+});
+
+/// A selection round ended.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoundDecided {
+    /// The round.
+    pub round: u64,
+    /// The winner's index (`None`: no votes, no winner).
+    pub winner: Option<u16>,
+    /// The winning module.
+    pub module: Option<Hash>,
+    /// The award's payment, if paid.
+    pub payment: Option<u64>,
+    /// Why the award was not paid, if it was due.
+    pub unpaid: Option<Failure>,
+}
+codec_struct!(RoundDecided {
+    round,
+    winner,
+    module,
+    payment,
+    unpaid
+});
+
+/// A whistle-blower report was filed (the sealed blob itself is in the report's state entry).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReportFiled {
+    /// The report id.
+    pub report: u64,
+    /// Who filed it.
+    pub reporter: PublicKey,
+    /// The reviewing key it is sealed to.
+    pub recipient: SealKey,
+    /// SHA-256 of the sealed blob.
+    pub sealed_hash: Hash,
+    /// Its length in bytes.
+    pub sealed_len: u32,
+    /// The commitment to the plaintext.
+    pub payload_hash: Hash,
+}
+codec_struct!(ReportFiled {
+    report,
+    reporter,
+    recipient,
+    sealed_hash,
+    sealed_len,
+    payload_hash
+});
+
+/// An executed proposal changed a report's status.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReportReviewed {
+    /// The report.
+    pub report: u64,
+    /// Its status before.
+    pub from: ReportStatus,
+    /// Its status now.
+    pub to: ReportStatus,
+    /// The proposal.
+    pub proposal: u64,
+}
+codec_struct!(ReportReviewed {
+    report,
+    from,
+    to,
+    proposal
+});
+
+/// An executed Emergency proposal responded to a report.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReportEscalated {
+    /// The report.
+    pub report: u64,
+    /// The Emergency proposal.
+    pub proposal: u64,
+}
+codec_struct!(ReportEscalated { report, proposal });
+
+/// The reviewing body's key changed (at genesis: no proposal).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WhistleblowerKeyChanged {
+    /// The new key (`None`: reports are refused).
+    pub key: Option<SealKey>,
+    /// The System proposal that set it.
+    pub proposal: Option<u64>,
+}
+codec_struct!(WhistleblowerKeyChanged { key, proposal });
+
 /// Every event of every module.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "type")]
@@ -824,6 +991,24 @@ pub enum Event {
     DripPaused(DripPaused),
     /// The compute parameters (inspections, drip) changed.
     ComputeParamsChanged(ComputeParams),
+    /// See [ReportFiled].
+    ReportFiled(ReportFiled),
+    /// See [ReportReviewed].
+    ReportReviewed(ReportReviewed),
+    /// See [ReportEscalated].
+    ReportEscalated(ReportEscalated),
+    /// See [WhistleblowerKeyChanged].
+    WhistleblowerKeyChanged(WhistleblowerKeyChanged),
+    /// See [RoundOpened].
+    RoundOpened(RoundOpened),
+    /// See [RoundVoteCast].
+    RoundVoteCast(RoundVoteCast),
+    /// See [RoundTallied].
+    RoundTallied(RoundTallied),
+    /// See [CandidateEliminated].
+    CandidateEliminated(CandidateEliminated),
+    /// See [RoundDecided].
+    RoundDecided(RoundDecided),
 }
 codec_enum!(Event {
     0 => GenesisApplied(GenesisApplied),
@@ -879,6 +1064,15 @@ codec_enum!(Event {
     42 => RunCompleted(RunCompleted),
     43 => DripPaused(DripPaused),
     44 => ComputeParamsChanged(ComputeParams),
+    70 => ReportFiled(ReportFiled),
+    71 => ReportReviewed(ReportReviewed),
+    72 => ReportEscalated(ReportEscalated),
+    73 => WhistleblowerKeyChanged(WhistleblowerKeyChanged),
+    80 => RoundOpened(RoundOpened),
+    81 => RoundVoteCast(RoundVoteCast),
+    82 => RoundTallied(RoundTallied),
+    83 => CandidateEliminated(CandidateEliminated),
+    84 => RoundDecided(RoundDecided),
 });
 
 impl Event {
@@ -938,6 +1132,15 @@ impl Event {
             Event::RunCompleted(_) => "run_completed",
             Event::DripPaused(_) => "drip_paused",
             Event::ComputeParamsChanged(_) => "compute_params_changed",
+            Event::ReportFiled(_) => "report_filed",
+            Event::ReportReviewed(_) => "report_reviewed",
+            Event::ReportEscalated(_) => "report_escalated",
+            Event::WhistleblowerKeyChanged(_) => "whistleblower_key_changed",
+            Event::RoundOpened(_) => "round_opened",
+            Event::RoundVoteCast(_) => "round_vote_cast",
+            Event::RoundTallied(_) => "round_tallied",
+            Event::CandidateEliminated(_) => "candidate_eliminated",
+            Event::RoundDecided(_) => "round_decided",
         }
     }
 }

@@ -8,6 +8,7 @@ use crate::crypto::PublicKey;
 use crate::economy::EconomyParams;
 use crate::governance::GovernanceParams;
 use crate::personnel::{Member, Organisation, Roles};
+use crate::whistle::SealKey;
 use serde::{Deserialize, Serialize};
 
 /// Chain parameters fixed at genesis (later changed only by System proposals).
@@ -131,6 +132,11 @@ pub struct Genesis {
     /// The consensus group's public polynomial (commonware encoding, hex in JSON). Its constant
     /// term is the group key that light clients trust.
     pub group_polynomial: BoundedBytes<65536>,
+    /// The reviewing body's X25519 key that whistle-blower reports are sealed to (changed
+    /// later only by a System proposal's `set_whistleblower_key`). Absent: no reports are
+    /// accepted until a proposal sets one.
+    #[serde(default)]
+    pub whistleblower_key: Option<SealKey>,
 }
 codec_struct!(Genesis {
     chain_id,
@@ -145,7 +151,8 @@ codec_struct!(Genesis {
     economy,
     treasury_supply,
     validators,
-    group_polynomial
+    group_polynomial,
+    whistleblower_key
 });
 
 impl Genesis {

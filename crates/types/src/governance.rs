@@ -17,7 +17,9 @@ use crate::hardware::{ApproveHardware, ComputeParams, RevokeHardware};
 use crate::model::{ApproveModel, RevokeModel};
 use crate::personnel::{Role, Roles, TIER_MAX};
 use crate::receipt::Failure;
+use crate::selection::{OpenSelectionRound, RoundVote};
 use crate::treasury::{PayBounty, RejectBounty, TreasuryAward};
+use crate::whistle::{EscalateReport, ReviewReport, SetWhistleblowerKey};
 use crate::workload::HaltRun;
 use crate::{codec_enum, codec_struct, codec_unit_enum};
 use serde::{Deserialize, Serialize};
@@ -539,6 +541,10 @@ pub enum Object {
     Run(u64),
     /// The compute parameters.
     ComputeParams,
+    /// A whistle-blower report.
+    Report(u64),
+    /// The whistle-blower program's reviewing key.
+    WhistleblowerKey,
 }
 
 /// What an executed proposal does, with the governance origin. Actions of one proposal run in
@@ -569,6 +575,10 @@ pub enum Object {
 ///
 /// Hardware and model actions recuse the personnel of the operator / owner organisation
 /// ([Subject::Organisation]), resolved from state when proposing.
+/// | `review_report` (a whistle-blower report: under review, confirmed, dismissed) | Review |
+/// | `escalate_report` (the Emergency response to a whistle-blower report) | Emergency |
+/// | `set_whistleblower_key` (the reviewing body's X25519 key) | System |
+/// | `open_selection_round` (a safety-module selection round, see [crate::selection]) | Safety |
 ///
 /// Safety proposals carry no action yet (the templates module brings theirs); a proposal with
 /// no action at all is a recorded resolution, allowed in every class.
@@ -617,6 +627,15 @@ pub enum Action {
     HaltRun(HaltRun),
     /// Replaces the compute parameters (inspections, drip).
     SetComputeParams(ComputeParams),
+    /// Moves a whistle-blower report along (Review).
+    ReviewReport(ReviewReport),
+    /// Links an Emergency proposal to the whistle-blower report it responds to; the report is
+    /// put UnderReview if it was still Filed.
+    EscalateReport(EscalateReport),
+    /// Replaces the reviewing body's X25519 key that reports are sealed to (System).
+    SetWhistleblowerKey(SetWhistleblowerKey),
+    /// Opens a safety selection round (Safety).
+    OpenSelectionRound(OpenSelectionRound),
 }
 codec_enum!(Action {
     0 => ActivatePersonnel(PersonnelTarget),
@@ -639,6 +658,10 @@ codec_enum!(Action {
     14 => RevokeModel(RevokeModel),
     15 => HaltRun(HaltRun),
     16 => SetComputeParams(ComputeParams),
+    30 => ReviewReport(ReviewReport),
+    31 => EscalateReport(EscalateReport),
+    32 => SetWhistleblowerKey(SetWhistleblowerKey),
+    33 => OpenSelectionRound(OpenSelectionRound),
 });
 
 impl Action {
@@ -665,6 +688,10 @@ impl Action {
             Action::RevokeModel(_) => "revoke_model",
             Action::HaltRun(_) => "halt_run",
             Action::SetComputeParams(_) => "set_compute_params",
+            Action::ReviewReport(_) => "review_report",
+            Action::EscalateReport(_) => "escalate_report",
+            Action::SetWhistleblowerKey(_) => "set_whistleblower_key",
+            Action::OpenSelectionRound(_) => "open_selection_round",
         }
     }
 
@@ -681,15 +708,21 @@ impl Action {
             | Action::SetGovernanceParams(_)
             | Action::SetEconomyParams(_)
             | Action::AwardTreasury(_)
-            | Action::SetComputeParams(_) => &[System],
+            | Action::SetComputeParams(_)
+            | Action::SetWhistleblowerKey(_) => &[System],
             Action::PayBounty(_)
             | Action::RejectBounty(_)
             | Action::ApproveHardware(_)
-            | Action::ApproveModel(_) => &[Review],
+            | Action::ApproveModel(_)
+            | Action::ReviewReport(_) => &[Review],
             Action::RevokeHardware(_) => &[Review, Emergency],
-            Action::RevokeModel(_) | Action::HaltRun(_) => &[Emergency],
-            Action::CancelProposal(_) | Action::SustainChallenge(_) => &[Emergency],
+            Action::RevokeModel(_)
+            | Action::HaltRun(_)
+            | Action::CancelProposal(_)
+            | Action::SustainChallenge(_)
+            | Action::EscalateReport(_) => &[Emergency],
             Action::RatifyEmergency(_) => &[Safety, Review, System],
+            Action::OpenSelectionRound(_) => &[Safety],
         }
     }
 
@@ -716,7 +749,10 @@ impl Action {
             Action::RevokeModel(a) => Object::Model(a.model),
             Action::HaltRun(a) => Object::Run(a.run),
             Action::SetComputeParams(_) => Object::ComputeParams,
-            Action::AwardTreasury(_) => return None,
+            Action::ReviewReport(r) => Object::Report(r.report),
+            Action::EscalateReport(r) => Object::Report(r.report),
+            Action::SetWhistleblowerKey(_) => Object::WhistleblowerKey,
+            Action::AwardTreasury(_) | Action::OpenSelectionRound(_) => return None,
         })
     }
 
@@ -763,6 +799,11 @@ impl Action {
             | Action::RevokeModel(_)
             | Action::HaltRun(_)
             | Action::SetComputeParams(_) => None,
+            // The reporter of a report under review is recused when proposing (state lookup).
+            Action::ReviewReport(_)
+            | Action::EscalateReport(_)
+            | Action::SetWhistleblowerKey(_)
+            | Action::OpenSelectionRound(_) => None,
         }
     }
 }
@@ -1291,6 +1332,8 @@ pub enum GovernanceCall {
     Delegate(DelegateVote),
     /// `governance.execute`.
     Execute(ExecuteProposal),
+    /// `governance.vote_round`: a ballot in a safety selection round.
+    VoteRound(RoundVote),
 }
 codec_enum!(GovernanceCall {
     0 => Propose(SubmitProposal),
@@ -1300,6 +1343,7 @@ codec_enum!(GovernanceCall {
     4 => Challenge(ChallengeProposal),
     5 => Delegate(DelegateVote),
     6 => Execute(ExecuteProposal),
+    7 => VoteRound(RoundVote),
 });
 
 #[cfg(test)]

@@ -26,8 +26,10 @@ pub mod otk;
 pub mod personnel;
 pub mod proof;
 pub mod receipt;
+pub mod selection;
 pub mod treasury;
 pub mod tx;
+pub mod whistle;
 pub mod workload;
 
 pub use account::Account;

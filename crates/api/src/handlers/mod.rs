@@ -10,3 +10,4 @@ pub(crate) mod log;
 pub(crate) mod node;
 pub(crate) mod state;
 pub(crate) mod txs;
+pub(crate) mod whistle;

@@ -91,6 +91,7 @@ pub fn genesis() -> Genesis {
         treasury_supply: TREASURY_SUPPLY,
         validators: BoundedVec::new(Vec::new()).unwrap(),
         group_polynomial: BoundedBytes::default(),
+        whistleblower_key: None,
     }
 }
 

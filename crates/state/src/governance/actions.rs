@@ -5,7 +5,7 @@
 use super::{GovernanceError, keys, queries};
 use crate::error::CallError;
 use crate::store::{Overlay, StateRead, get_typed};
-use crate::{hardware, models, personnel, treasury, workloads};
+use crate::{hardware, models, personnel, treasury, whistle, workloads};
 use aigov_types::event::{
     ClassParamsChanged, DisputeResolved, EmergencyRatified, Event, GovernanceParamsChanged,
     ProposalCanceledByVote,
@@ -78,7 +78,7 @@ pub(crate) async fn check(
         Action::RejectBounty(b) => treasury::check_bounty_action(s, b.bounty, None)
             .await
             .map(drop),
-        Action::AwardTreasury(a) => treasury::check_award(a),
+        Action::AwardTreasury(a) => treasury::check_award(s, a).await,
         Action::CancelProposal(r) => {
             target(s, r.proposal, |p| {
                 p.status
@@ -105,6 +105,10 @@ pub(crate) async fn check(
         Action::SetComputeParams(p) => p
             .validate()
             .map_err(|e| hardware::HardwareError::from(e).into()),
+        Action::ReviewReport(r) => whistle::check_review(s, r).await.map(drop),
+        Action::EscalateReport(r) => whistle::check_escalation(s, r.report).await,
+        Action::SetWhistleblowerKey(_) => Ok(()),
+        Action::OpenSelectionRound(a) => super::rounds::check_open(a),
     };
     result.map_err(|e| invalid(index, action, e))
 }
@@ -293,6 +297,15 @@ pub(crate) async fn run<S: StateRead>(
         Action::RevokeModel(a) => models::revoke(o, events, a).await,
         Action::HaltRun(a) => workloads::halt_action(o, events, a).await,
         Action::SetComputeParams(p) => hardware::set_params(o, events, p),
+        Action::ReviewReport(r) => whistle::review(o, events, r, origin.proposal).await,
+        Action::EscalateReport(r) => whistle::escalate(o, events, r.report, origin.proposal).await,
+        Action::SetWhistleblowerKey(k) => {
+            whistle::set_key(o, events, k.key, origin.proposal);
+            Ok(())
+        }
+        Action::OpenSelectionRound(a) => {
+            super::rounds::open(o, events, a, origin.proposal, now).await
+        }
     }
 }
 

@@ -183,6 +183,23 @@ pub enum GovernanceError {
         /// What was expected.
         why: &'static str,
     },
+    /// No selection round with this id.
+    #[error("selection round {0} does not exist")]
+    UnknownRound(u64),
+    /// The round is decided (or ended without a decision).
+    #[error("selection round {0} is closed")]
+    RoundClosed(u64),
+    /// A ballot for a candidate that is not (or no longer) in the running.
+    #[error("candidate {candidate} is not in the running in round {round}")]
+    NotACandidate {
+        /// The round.
+        round: u64,
+        /// The candidate.
+        candidate: u16,
+    },
+    /// An `open_selection_round` that cannot open.
+    #[error("invalid selection round: {0}")]
+    InvalidRound(&'static str),
 }
 
 impl GovernanceError {
@@ -212,6 +229,10 @@ impl GovernanceError {
             GovernanceError::InvalidDelegate { .. } => "invalid_delegate",
             GovernanceError::NotExecutable { .. } => "not_executable",
             GovernanceError::WrongProposalState { .. } => "wrong_proposal_state",
+            GovernanceError::UnknownRound(_) => "unknown_round",
+            GovernanceError::RoundClosed(_) => "round_closed",
+            GovernanceError::NotACandidate { .. } => "not_a_candidate",
+            GovernanceError::InvalidRound(_) => "invalid_round",
         }
     }
 }

@@ -140,16 +140,23 @@ pub(crate) async fn submit<S: StateRead>(
     for (index, action) in call.actions.iter().enumerate() {
         actions::check(o, call.class, index, action).await?;
         objects.extend(action.object());
+        // The operator of hardware, the owner of a model: their personnel are recused.
+        for org in actions::subject_organisations(o, action).await? {
+            subjects.insert(Subject::Organisation(org));
+        }
         let claimant = match action {
             Action::PayBounty(b) => crate::treasury::bounty(o, b.bounty).await?,
             Action::RejectBounty(b) => crate::treasury::bounty(o, b.bounty).await?,
             _ => None,
         }
-        .map(|b| b.claimant);
-        // The operator of hardware, the owner of a model: their personnel are recused.
-        for org in actions::subject_organisations(o, action).await? {
-            subjects.insert(Subject::Organisation(org));
-        }
+        .map(|b| b.claimant)
+        .or(match action {
+            // A reporter who is personnel may not vote on their own report.
+            Action::ReviewReport(r) => crate::whistle::report(o, r.report)
+                .await?
+                .map(|r| r.reporter),
+            _ => None,
+        });
         // A claimant who is personnel may not vote on their own bounty.
         if let Some(pk) = action.subject_person().or(claimant.as_ref()) {
             subjects.insert(Subject::Person(pk.clone()));

@@ -44,6 +44,7 @@ pub(crate) async fn end_block<S: StateRead>(
     events: &mut Vec<Event>,
 ) -> Result<(), StoreError> {
     lapse_due(o, ctx, chain, events).await?;
+    super::rounds::end_block(o, ctx, events).await?;
     let live = queries::live_list(o).await?;
     if live.is_empty() {
         return Ok(());

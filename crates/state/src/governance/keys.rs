@@ -67,3 +67,33 @@ pub fn dispute(id: u64) -> Vec<u8> {
 pub fn lapsing() -> Vec<u8> {
     key(GOVERNANCE, &[b"lapsing"])
 }
+/// Selection round `id`.
+pub fn round(id: u64) -> Vec<u8> {
+    key(GOVERNANCE, &[b"round/", &id.to_be_bytes()])
+}
+/// Number of selection rounds.
+pub fn round_count() -> Vec<u8> {
+    key(GOVERNANCE, &[b"rounds/count"])
+}
+/// Open selection rounds.
+pub fn live_rounds() -> Vec<u8> {
+    key(GOVERNANCE, &[b"rounds/live"])
+}
+/// A person's ballot in round `id`.
+pub fn round_ballot(id: u64, voter: &PublicKey) -> Vec<u8> {
+    key(
+        GOVERNANCE,
+        &[b"rballot/", &id.to_be_bytes(), voter.as_bytes()],
+    )
+}
+/// Number of distinct voters of round `id`.
+pub fn round_voter_count(id: u64) -> Vec<u8> {
+    key(GOVERNANCE, &[b"rvoters/", &id.to_be_bytes(), b"/count"])
+}
+/// The `n`th distinct voter of round `id`.
+pub fn round_voter_at(id: u64, n: u64) -> Vec<u8> {
+    key(
+        GOVERNANCE,
+        &[b"rvoters/", &id.to_be_bytes(), b"/idx/", &n.to_be_bytes()],
+    )
+}

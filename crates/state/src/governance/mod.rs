@@ -43,7 +43,10 @@
 //!   the personnel module's `PersonnelStatusChanged`, `PersonnelTierChanged`,
 //!   `PersonnelTermRenewed` from executed actions.
 //!
-//! Not yet: safety selection rounds and the whistle-blower program (see issue 3).
+//! The whistle-blower program's actions (`review_report`, `escalate_report`,
+//! `set_whistleblower_key`) run through [crate::whistle]. Safety selection rounds
+//! (`open_selection_round`, `governance.vote_round`, the exhaustive ballot in the end-of-block
+//! hook) are in [rounds].
 //!
 //! [Proposal]: aigov_types::governance::Proposal
 //! [Action]: aigov_types::governance::Action
@@ -59,6 +62,7 @@ mod execute;
 pub mod hooks;
 pub mod keys;
 pub mod queries;
+pub mod rounds;
 pub mod tally;
 
 pub use error::GovernanceError;
@@ -66,3 +70,4 @@ pub(crate) use execute::{
     cancel, challenge, delegate, escalate, execute_now, init_genesis, propose, vote,
 };
 pub(crate) use hooks::end_block;
+pub(crate) use rounds::vote_round;

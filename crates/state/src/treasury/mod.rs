@@ -8,7 +8,9 @@
 //!   the applicant quota) files a claim with a report digest and an amount asked.
 //! - **Actions** (run by executed proposals): `pay_bounty` (Review; the claim must be
 //!   Claimed, the treasury must hold the amount), `reject_bounty` (Review), `award_treasury`
-//!   (System: safety-round awards, whistle-blower rewards, grants).
+//!   (System: safety-round awards, whistle-blower rewards, grants). A whistle-blower reward
+//!   (`WhistleblowerReward(id)`) is refused unless the report is Confirmed, not yet rewarded,
+//!   and paid to its reporter ([crate::whistle]); the payment is recorded in the report.
 //! - **Events**: `TreasuryCredited` (genesis, gas tax), `TreasuryPaid`, `BountyClaimed`,
 //!   `BountyRejected`.
 //!
@@ -158,16 +160,19 @@ pub(crate) async fn check_bounty_action(
     Ok(open_claim(s, bounty).await?.claimant)
 }
 
-/// Checks an award when proposing.
-#[allow(clippy::result_large_err)] // errors carry keys, as everywhere; runs once per action
-pub(crate) fn check_award(a: &TreasuryAward) -> Result<(), CallError> {
+/// Checks an award, when proposing and again when executing: an amount, not a bounty, and a
+/// whistle-blower reward only for a Confirmed, not yet rewarded report, paid to its reporter.
+pub(crate) async fn check_award(s: &impl StateRead, a: &TreasuryAward) -> Result<(), CallError> {
     if a.amount == 0 {
         return Err(TreasuryError::ZeroAmount.into());
     }
-    if matches!(a.reason, PaymentReason::Bounty(_)) {
-        return Err(TreasuryError::BountyAsAward.into());
+    match a.reason {
+        PaymentReason::Bounty(_) => Err(TreasuryError::BountyAsAward.into()),
+        PaymentReason::WhistleblowerReward(report) => {
+            crate::whistle::check_reward(s, report, &a.to).await
+        }
+        PaymentReason::SafetyRoundAward(_) | PaymentReason::Grant => Ok(()),
     }
-    Ok(())
 }
 
 /// What authorises a spend: the executed proposal and the block.
@@ -267,8 +272,8 @@ pub(crate) async fn award<S: StateRead>(
     a: &TreasuryAward,
     by: Authority,
 ) -> Result<(), CallError> {
-    check_award(a)?;
-    pay(
+    check_award(o, a).await?;
+    let payment = pay(
         o,
         events,
         &a.to,
@@ -277,6 +282,33 @@ pub(crate) async fn award<S: StateRead>(
         a.memo.clone(),
         by,
     )
+    .await?;
+    if let PaymentReason::WhistleblowerReward(report) = a.reason {
+        crate::whistle::record_reward(o, report, payment).await?;
+    }
+    Ok(())
+}
+
+/// A safety selection round's award to its winner, authorised by the proposal that opened the
+/// round; returns the payment id. Nothing is written when it fails (e.g. the treasury cannot
+/// pay).
+pub(crate) async fn pay_round_award<S: StateRead>(
+    o: &mut Overlay<'_, S>,
+    events: &mut Vec<Event>,
+    to: &PublicKey,
+    amount: u64,
+    round: u64,
+    by: Authority,
+) -> Result<u64, CallError> {
+    let memo = BoundedString::new(format!("selection round {round}")).unwrap_or_default();
+    pay(
+        o,
+        events,
+        to,
+        amount,
+        PaymentReason::SafetyRoundAward(round),
+        memo,
+        by,
+    )
     .await
-    .map(drop)
 }

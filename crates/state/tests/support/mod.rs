@@ -222,6 +222,7 @@ pub fn genesis() -> Genesis {
         )
         .unwrap(),
         group_polynomial: BoundedBytes::default(),
+        whistleblower_key: None,
     }
 }
 
