@@ -58,6 +58,7 @@ set-compute-params:FILE       inspection interval and drip rations (JSON Compute
 review-report:N:OUTCOME       whistle-blower report N: under-review, confirmed or dismissed [review]
 escalate-report:N             the emergency response to whistle-blower report N        [emergency]
 set-whistleblower-key:HEX     the reviewing body's X25519 key (64 hex digits, or none) [system]
+open-selection-round:FILE     a safety selection round (JSON: category, candidates [{module, name, payee}], award, round_ms) [safety]
 WHO is a keystore name or a 64-hex-digit public key; a FILE may also be the --json output of
 `aigov query gov params`.";
 
@@ -308,6 +309,12 @@ pub fn parse_action(global: &Global, spec: &str) -> anyhow::Result<Action> {
                 report: number(id).map_err(bad)?,
                 outcome,
             })
+        }
+        "open-selection-round" => {
+            let round: aigov_types::selection::OpenSelectionRound =
+                serde_json::from_value(json_file(rest)?)
+                    .with_context(|| format!("{rest} does not hold a selection round"))?;
+            Action::OpenSelectionRound(round)
         }
         "escalate-report" => Action::EscalateReport(EscalateReport {
             report: number(rest).map_err(bad)?,

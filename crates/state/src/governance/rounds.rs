@@ -303,7 +303,7 @@ pub(crate) async fn end_block<S: StateRead>(
         return Ok(());
     }
     let mut still = Vec::with_capacity(live.len());
-    for id in live {
+    for id in live.iter().copied() {
         let Some(mut r) = round(o, id).await? else {
             continue;
         };
@@ -369,6 +369,8 @@ pub(crate) async fn end_block<S: StateRead>(
         }
         o.put_typed(keys::round(id), &r);
     }
-    o.put_typed(keys::live_rounds(), &LiveRounds::truncating(still));
+    if still != live {
+        o.put_typed(keys::live_rounds(), &LiveRounds::truncating(still));
+    }
     Ok(())
 }
