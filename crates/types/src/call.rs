@@ -10,6 +10,7 @@ use crate::hardware::HardwareCall;
 use crate::model::ModelCall;
 use crate::otk::OtkCall;
 use crate::personnel::PersonnelCall;
+use crate::template::{ReportCall, TemplateCall};
 use crate::treasury::TreasuryCall;
 use crate::workload::WorkloadCall;
 use serde::{Deserialize, Serialize};
@@ -34,6 +35,10 @@ pub enum Call {
     Workload(WorkloadCall),
     /// The OTK issuer: usage reports.
     Otk(OtkCall),
+    /// Templates: proposals.
+    Template(TemplateCall),
+    /// Report runners and their reports.
+    Report(ReportCall),
 }
 codec_enum!(Call {
     0 => Personnel(PersonnelCall),
@@ -44,6 +49,8 @@ codec_enum!(Call {
     5 => Model(ModelCall),
     6 => Workload(WorkloadCall),
     7 => Otk(OtkCall),
+    11 => Template(TemplateCall),
+    12 => Report(ReportCall),
 });
 
 /// Who pays a call's gas.
@@ -79,6 +86,11 @@ impl Call {
             Call::Hardware(HardwareCall::Register(_)) => "hardware.register",
             Call::Hardware(HardwareCall::Inspect(_)) => "hardware.inspect",
             Call::Model(ModelCall::Register(_)) => "model.register",
+            Call::Model(ModelCall::Declare(_)) => "model.declare",
+            Call::Model(ModelCall::RegisterRetry(_)) => "model.register_retry",
+            Call::Template(TemplateCall::Propose(_)) => "template.propose",
+            Call::Report(ReportCall::RegisterRunner(_)) => "report.register_runner",
+            Call::Report(ReportCall::Submit(_)) => "report.submit",
             Call::Workload(WorkloadCall::Create(_)) => "workload.create",
             Call::Workload(WorkloadCall::StartRun(_)) => "workload.start_run",
             Call::Otk(OtkCall::ReportUsage(_)) => "otk.report_usage",
@@ -93,16 +105,22 @@ impl Call {
             | Call::Treasury(TreasuryCall::ClaimBounty(_)) => Sponsorship::Applicant,
             // Recording a purchase is a treasury officer's duty, filing an inspection an
             // inspector's.
-            Call::Governance(_) | Call::Gas(_) | Call::Hardware(HardwareCall::Inspect(_)) => {
-                Sponsorship::Duty
-            }
+            // Proposing a template is Safety personnel's duty, registering a runner an
+            // auditor's.
+            Call::Governance(_)
+            | Call::Gas(_)
+            | Call::Hardware(HardwareCall::Inspect(_))
+            | Call::Template(_)
+            | Call::Report(ReportCall::RegisterRunner(_)) => Sponsorship::Duty,
             // Operators and labs pay for their registrations, workloads and runs (they buy
             // credits); a device pays for its usage reports from the credits its operator
             // bought for its key.
             Call::Hardware(HardwareCall::Register(_))
             | Call::Model(_)
             | Call::Workload(_)
-            | Call::Otk(_) => Sponsorship::Unsponsored,
+            | Call::Otk(_)
+            // A runner pays for its reports from credits its operator bought for its key.
+            | Call::Report(ReportCall::Submit(_)) => Sponsorship::Unsponsored,
         }
     }
 

@@ -17,6 +17,7 @@ use crate::hardware::{ApproveHardware, ComputeParams, RevokeHardware};
 use crate::model::{ApproveModel, RevokeModel};
 use crate::personnel::{Role, Roles, TIER_MAX};
 use crate::receipt::Failure;
+use crate::template::{AllowRetry, SetStandard, TemplateRef};
 use crate::treasury::{PayBounty, RejectBounty, TreasuryAward};
 use crate::workload::HaltRun;
 use crate::{codec_enum, codec_struct, codec_unit_enum};
@@ -539,6 +540,10 @@ pub enum Object {
     Run(u64),
     /// The compute parameters.
     ComputeParams,
+    /// A template.
+    Template(u64),
+    /// The safety standard.
+    Standard,
 }
 
 /// What an executed proposal does, with the governance origin. Actions of one proposal run in
@@ -566,12 +571,14 @@ pub enum Object {
 /// | `revoke_model` | Emergency |
 /// | `halt_run` | Emergency |
 /// | `set_compute_params` (inspection interval, drip rations) | System |
+/// | `approve_template` (Proposed → Approved, immutable), `retire_template` | Safety |
+/// | `set_standard` (a new version of the safety standard) | Safety |
+/// | `allow_retry` (a Rejected model's lab may register one restrictive retry) | Review |
 ///
 /// Hardware and model actions recuse the personnel of the operator / owner organisation
 /// ([Subject::Organisation]), resolved from state when proposing.
 ///
-/// Safety proposals carry no action yet (the templates module brings theirs); a proposal with
-/// no action at all is a recorded resolution, allowed in every class.
+/// A proposal with no action at all is a recorded resolution, allowed in every class.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Action {
@@ -617,6 +624,14 @@ pub enum Action {
     HaltRun(HaltRun),
     /// Replaces the compute parameters (inspections, drip).
     SetComputeParams(ComputeParams),
+    /// Approves a Proposed template (immutable afterwards).
+    ApproveTemplate(TemplateRef),
+    /// Retires a template.
+    RetireTemplate(TemplateRef),
+    /// Makes a new version of the safety standard.
+    SetStandard(SetStandard),
+    /// Allows a Rejected model's lab one restrictive retry.
+    AllowRetry(AllowRetry),
 }
 codec_enum!(Action {
     0 => ActivatePersonnel(PersonnelTarget),
@@ -639,6 +654,10 @@ codec_enum!(Action {
     14 => RevokeModel(RevokeModel),
     15 => HaltRun(HaltRun),
     16 => SetComputeParams(ComputeParams),
+    40 => ApproveTemplate(TemplateRef),
+    41 => RetireTemplate(TemplateRef),
+    42 => SetStandard(SetStandard),
+    43 => AllowRetry(AllowRetry),
 });
 
 impl Action {
@@ -665,6 +684,10 @@ impl Action {
             Action::RevokeModel(_) => "revoke_model",
             Action::HaltRun(_) => "halt_run",
             Action::SetComputeParams(_) => "set_compute_params",
+            Action::ApproveTemplate(_) => "approve_template",
+            Action::RetireTemplate(_) => "retire_template",
+            Action::SetStandard(_) => "set_standard",
+            Action::AllowRetry(_) => "allow_retry",
         }
     }
 
@@ -685,7 +708,11 @@ impl Action {
             Action::PayBounty(_)
             | Action::RejectBounty(_)
             | Action::ApproveHardware(_)
-            | Action::ApproveModel(_) => &[Review],
+            | Action::ApproveModel(_)
+            | Action::AllowRetry(_) => &[Review],
+            Action::ApproveTemplate(_) | Action::RetireTemplate(_) | Action::SetStandard(_) => {
+                &[Safety]
+            }
             Action::RevokeHardware(_) => &[Review, Emergency],
             Action::RevokeModel(_) | Action::HaltRun(_) => &[Emergency],
             Action::CancelProposal(_) | Action::SustainChallenge(_) => &[Emergency],
@@ -716,6 +743,9 @@ impl Action {
             Action::RevokeModel(a) => Object::Model(a.model),
             Action::HaltRun(a) => Object::Run(a.run),
             Action::SetComputeParams(_) => Object::ComputeParams,
+            Action::ApproveTemplate(t) | Action::RetireTemplate(t) => Object::Template(t.template),
+            Action::SetStandard(_) => Object::Standard,
+            Action::AllowRetry(a) => Object::Model(a.model),
             Action::AwardTreasury(_) => return None,
         })
     }
@@ -762,7 +792,11 @@ impl Action {
             | Action::ApproveModel(_)
             | Action::RevokeModel(_)
             | Action::HaltRun(_)
-            | Action::SetComputeParams(_) => None,
+            | Action::SetComputeParams(_)
+            | Action::ApproveTemplate(_)
+            | Action::RetireTemplate(_)
+            | Action::SetStandard(_)
+            | Action::AllowRetry(_) => None,
         }
     }
 }

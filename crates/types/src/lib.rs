@@ -26,6 +26,7 @@ pub mod otk;
 pub mod personnel;
 pub mod proof;
 pub mod receipt;
+pub mod template;
 pub mod treasury;
 pub mod tx;
 pub mod workload;

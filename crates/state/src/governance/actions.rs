@@ -5,7 +5,7 @@
 use super::{GovernanceError, keys, queries};
 use crate::error::CallError;
 use crate::store::{Overlay, StateRead, get_typed};
-use crate::{hardware, models, personnel, treasury, workloads};
+use crate::{certify, hardware, models, personnel, standard, templates, treasury, workloads};
 use aigov_types::event::{
     ClassParamsChanged, DisputeResolved, EmergencyRatified, Event, GovernanceParamsChanged,
     ProposalCanceledByVote,
@@ -105,6 +105,10 @@ pub(crate) async fn check(
         Action::SetComputeParams(p) => p
             .validate()
             .map_err(|e| hardware::HardwareError::from(e).into()),
+        Action::ApproveTemplate(t) => templates::check_approve(s, t).await.map(drop),
+        Action::RetireTemplate(t) => templates::check_retire(s, t).await.map(drop),
+        Action::SetStandard(a) => standard::check(s, a).await,
+        Action::AllowRetry(a) => certify::check_allow_retry(s, a).await,
     };
     result.map_err(|e| invalid(index, action, e))
 }
@@ -293,6 +297,10 @@ pub(crate) async fn run<S: StateRead>(
         Action::RevokeModel(a) => models::revoke(o, events, a).await,
         Action::HaltRun(a) => workloads::halt_action(o, events, a).await,
         Action::SetComputeParams(p) => hardware::set_params(o, events, p),
+        Action::ApproveTemplate(t) => templates::approve(o, events, t, origin.proposal).await,
+        Action::RetireTemplate(t) => templates::retire(o, events, t, origin.proposal).await,
+        Action::SetStandard(a) => standard::set(o, events, a, origin.proposal, origin.height).await,
+        Action::AllowRetry(a) => certify::allow_retry(o, events, a, origin.proposal).await,
     }
 }
 
@@ -313,6 +321,7 @@ pub(crate) async fn subject_organisations(
             .collect(),
         Action::ApproveModel(a) => models::owner_of(s, a.model).await?.into_iter().collect(),
         Action::RevokeModel(a) => models::owner_of(s, a.model).await?.into_iter().collect(),
+        Action::AllowRetry(a) => certify::owner_of(s, a.model).await?.into_iter().collect(),
         Action::HaltRun(a) => match workloads::run(s, a.run).await? {
             Some(r) => {
                 let mut orgs: Vec<_> = models::owner_of(s, r.model).await?.into_iter().collect();
