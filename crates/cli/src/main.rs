@@ -6,6 +6,7 @@
 mod args;
 mod bench;
 mod bench_tally;
+mod certify;
 mod compute;
 mod dev;
 mod economy;
