@@ -251,6 +251,74 @@ pub enum TxModule {
     /// The whistle-blower program: file a sealed report (anyone; the pool pays).
     #[command(subcommand)]
     Whistle(WhistleTx),
+    /// Templates: propose one (Active Safety personnel; a Safety vote approves it).
+    #[command(subcommand)]
+    Template(TemplateTx),
+    /// Report runners (Auditor personnel register them) and their reports.
+    #[command(subcommand)]
+    Report(ReportTx),
+}
+
+/// Template transactions.
+#[derive(Subcommand, Debug)]
+pub enum TemplateTx {
+    /// Propose a template: its Cedar red lines are compiled on chain, and refused with the
+    /// engine's message if invalid. The whole transaction must fit in 4096 bytes.
+    Propose {
+        /// model_architecture, workload, safeguard, audit or hardware.
+        #[arg(long)]
+        kind: String,
+        /// Its name.
+        #[arg(long)]
+        name: String,
+        /// The off-chain spec document (its SHA-256 goes on chain).
+        #[arg(long)]
+        spec: PathBuf,
+        /// The Cedar policy file (`forbid` red lines, each with an `@id`).
+        #[arg(long)]
+        policy: PathBuf,
+    },
+}
+
+/// Report transactions.
+#[derive(Subcommand, Debug)]
+pub enum ReportTx {
+    /// Register a runner key (you must be Active Auditor personnel).
+    RegisterRunner {
+        /// The runner's keystore name or public key.
+        #[arg(long)]
+        runner: String,
+        /// Bind it to an Active hardware id …
+        #[arg(long, conflicts_with = "organisation")]
+        hardware: Option<u64>,
+        /// … or to an auditor organisation.
+        #[arg(long, required_unless_present = "hardware")]
+        organisation: Option<String>,
+    },
+    /// File a report about a model (`--key RUNNER`).
+    Submit {
+        /// The model id.
+        #[arg(long)]
+        model: u64,
+        /// The safeguard or audit template id.
+        #[arg(long)]
+        template: u64,
+        /// pass or fail.
+        #[arg(long)]
+        result: String,
+        /// Severity, 0 to 4.
+        #[arg(long, default_value_t = 0)]
+        severity: u8,
+        /// A score NAME=INTEGER (repeatable).
+        #[arg(long = "score")]
+        scores: Vec<String>,
+        /// The full report file (its SHA-256 goes on chain) …
+        #[arg(long, conflicts_with = "report_digest")]
+        report: Option<PathBuf>,
+        /// … or its digest, 64 hex digits.
+        #[arg(long, required_unless_present = "report")]
+        report_digest: Option<String>,
+    },
 }
 
 /// Hardware transactions.
@@ -354,6 +422,36 @@ pub enum ModelTx {
         /// For a run's output: the starting checkpoint's container ID (default: the parent's).
         #[arg(long, requires = "run")]
         starting_checkpoint: Option<String>,
+    },
+    /// Declare a model's architecture template and documented facts (JSON `ModelFactsDecl`:
+    /// purpose, access, parameter_count, training_energy_mwh, context_window_tokens,
+    /// input_modalities, output_modalities, data_domains, data_provenance). Frozen at the
+    /// first report.
+    Declare {
+        /// The model id.
+        #[arg(long)]
+        model: u64,
+        /// The ModelArchitecture template id.
+        #[arg(long)]
+        architecture: u64,
+        /// The facts, a JSON file.
+        #[arg(long)]
+        facts: PathBuf,
+    },
+    /// Register the retry a Review vote allowed for a Rejected model.
+    RegisterRetry {
+        /// The Rejected model.
+        #[arg(long)]
+        failed: u64,
+        /// Container ID of the retry's starting checkpoint, 64 hex digits.
+        #[arg(long)]
+        container_id: String,
+        /// Documentation digest, 64 hex digits (default: digest of the container ID).
+        #[arg(long)]
+        documentation: Option<String>,
+        /// Planned training compute, in compute units.
+        #[arg(long, default_value_t = 0)]
+        planned_compute: u64,
     },
 }
 

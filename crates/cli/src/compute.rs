@@ -185,6 +185,9 @@ pub fn hardware_call(global: &Global, cmd: &HardwareTx) -> anyhow::Result<Option
 
 /// The call of `aigov tx model …`.
 pub fn model_call(global: &Global, cmd: &ModelTx) -> anyhow::Result<Call> {
+    if let Some(call) = crate::certify::model_call(cmd)? {
+        return Ok(call);
+    }
     let ModelTx::Register {
         owner,
         name,
@@ -197,7 +200,10 @@ pub fn model_call(global: &Global, cmd: &ModelTx) -> anyhow::Result<Call> {
         planned_compute,
         run,
         starting_checkpoint,
-    } = cmd;
+    } = cmd
+    else {
+        bail!("not a model registration");
+    };
     let scope = match scope.trim().to_ascii_lowercase().as_str() {
         "narrow" => Scope::Narrow,
         "general" => Scope::General,

@@ -21,6 +21,7 @@ use aigov_types::governance::{
 use aigov_types::hardware::{ApproveHardware, ComputeParams, RevokeHardware};
 use aigov_types::model::{ApproveModel, PhaseBudgets, RevokeModel};
 use aigov_types::receipt::TxOutcome;
+use aigov_types::template::{AllowRetry, SetStandard, TemplateRef, VaultCommitment};
 use aigov_types::treasury::{PayBounty, PaymentReason, RejectBounty, TreasuryAward};
 use aigov_types::whistle::{
     EscalateReport, ReviewOutcome, ReviewReport, SealKey, SetWhistleblowerKey,
@@ -59,6 +60,11 @@ review-report:N:OUTCOME       whistle-blower report N: under-review, confirmed o
 escalate-report:N             the emergency response to whistle-blower report N        [emergency]
 set-whistleblower-key:HEX     the reviewing body's X25519 key (64 hex digits, or none) [system]
 open-selection-round:FILE     a safety selection round (JSON: category, candidates [{module, name, payee}], award, round_ms) [safety]
+approve-template:ID           Proposed template -> Approved (immutable)                [safety]
+retire-template:ID            retire a template the standard no longer requires        [safety]
+set-standard:FILE             a new safety standard version (JSON SetStandard: rules, reject_severity) [safety]
+allow-retry:MODEL:TEMPLATE:BLOB:OPENER[,OPENER]  one restrictive retry of a Rejected model; BLOB is the
+                              hex digest of the encrypted failed output in the vault, OPENERs may open it [review]
 WHO is a keystore name or a 64-hex-digit public key; a FILE may also be the --json output of
 `aigov query gov params`.";
 
@@ -327,6 +333,48 @@ pub fn parse_action(global: &Global, spec: &str) -> anyhow::Result<Action> {
                 })?),
             },
         }),
+        "approve-template" => Action::ApproveTemplate(TemplateRef {
+            template: number(rest).map_err(bad)?,
+        }),
+        "retire-template" => Action::RetireTemplate(TemplateRef {
+            template: number(rest).map_err(bad)?,
+        }),
+        "set-standard" => {
+            let mut v = json_file(rest)?;
+            // `aigov query standard --json` holds a whole version: keep rules and severity.
+            if let Some(o) = v.as_object_mut() {
+                o.retain(|k, _| k == "rules" || k == "reject_severity");
+            }
+            let standard: SetStandard = serde_json::from_value(v).with_context(|| {
+                format!(
+                    "{rest} does not hold a standard ({{\"rules\": [...], \"reject_severity\": N}})"
+                )
+            })?;
+            Action::SetStandard(standard)
+        }
+        "allow-retry" => {
+            let p: Vec<&str> = rest.split(':').collect();
+            let [model, template, blob, openers] = p.as_slice() else {
+                return Err(bad(
+                    "expected allow-retry:MODEL:TEMPLATE:BLOB:OPENER[,OPENER]".into(),
+                ));
+            };
+            let blob = Hash::from_hex(blob.trim())
+                .ok_or_else(|| bad(format!("{blob:?} is not a 64-hex-digit digest")))?;
+            let openers = openers
+                .split(',')
+                .map(|o| account(global, o).map_err(|e| bad(format!("{e:#}"))))
+                .collect::<anyhow::Result<Vec<_>>>()?;
+            Action::AllowRetry(AllowRetry {
+                model: number(model).map_err(bad)?,
+                restrictive_template: number(template).map_err(bad)?,
+                vault: VaultCommitment {
+                    blob,
+                    openers: BoundedVec::new(openers)
+                        .ok_or_else(|| bad("at most 16 openers".into()))?,
+                },
+            })
+        }
         other => return Err(bad(format!("unknown action kind {other:?}"))),
     })
 }
@@ -435,6 +483,25 @@ pub fn describe_action(names: &Names, a: &Action) -> String {
         Action::SetComputeParams(p) => format!(
             "set-compute-params (inspections every {} ms, rations {}..{} units, permits valid {} ms)",
             p.inspection_interval_ms, p.ration_min, p.ration_max, p.permit_lifetime_ms
+        ),
+        Action::ApproveTemplate(t) => format!("approve-template:{}", t.template),
+        Action::RetireTemplate(t) => format!("retire-template:{}", t.template),
+        Action::SetStandard(a) => format!(
+            "set-standard ({} rules, reject at severity {}+)",
+            a.rules.len(),
+            a.reject_severity
+        ),
+        Action::AllowRetry(a) => format!(
+            "allow-retry:{}:{}:{}:{}",
+            a.model,
+            a.restrictive_template,
+            a.vault.blob,
+            a.vault
+                .openers
+                .iter()
+                .map(|k| names.of(k))
+                .collect::<Vec<_>>()
+                .join(",")
         ),
     }
 }

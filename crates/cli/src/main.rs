@@ -7,6 +7,7 @@ mod args;
 mod bench;
 mod bench_drip;
 mod bench_tally;
+mod certify;
 mod compute;
 mod dev;
 mod economy;

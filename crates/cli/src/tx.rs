@@ -68,6 +68,8 @@ pub fn run(global: &Global, args: &TxArgs) -> anyhow::Result<ExitCode> {
         TxModule::Workload(cmd) => crate::compute::workload_call(cmd)?,
         TxModule::Otk(cmd) => crate::compute::otk_call(cmd),
         TxModule::Whistle(cmd) => crate::whistle::call(global, cmd)?,
+        TxModule::Template(cmd) => crate::certify::template_call(cmd)?,
+        TxModule::Report(cmd) => crate::certify::report_call(global, cmd)?,
     };
     let key = crate::keys::signer(global)?;
     let client = Client::new(&global.node);
@@ -76,6 +78,7 @@ pub fn run(global: &Global, args: &TxArgs) -> anyhow::Result<ExitCode> {
     let tx = client
         .build_tx(&key, &chain_id, args.gas_limit, call)
         .context("building the transaction")?;
+    crate::certify::check_size(&tx)?;
     let about = match &args.module {
         TxModule::Gov(cmd) => crate::gov::proposal_of(cmd),
         TxModule::Personnel(_)
@@ -84,8 +87,10 @@ pub fn run(global: &Global, args: &TxArgs) -> anyhow::Result<ExitCode> {
         | TxModule::Hardware(_)
         | TxModule::Model(_)
         | TxModule::Workload(_)
-        | TxModule::Otk(_) => None,
-        TxModule::Whistle(_) => None,
+        | TxModule::Otk(_)
+        | TxModule::Whistle(_)
+        | TxModule::Template(_)
+        | TxModule::Report(_) => None,
     };
     let hash = client.submit(&tx).map_err(|e| {
         // A refusal with a known remedy: the node's words, then what to do.

@@ -29,8 +29,8 @@
 use crate::error::{AdmissionError, CallError, ExecError, TxError};
 use crate::store::{Overlay, StateRead, StoreError};
 use crate::{
-    accounts, chain, gas, governance, hardware, log::LogWriter, models, otk, personnel, treasury,
-    whistle, workloads,
+    accounts, certify, chain, gas, governance, hardware, log::LogWriter, models, otk, personnel,
+    templates, treasury, whistle, workloads,
 };
 use aigov_types::call::Sponsorship;
 use aigov_types::codec::BoundedString;
@@ -43,6 +43,7 @@ use aigov_types::model::ModelCall;
 use aigov_types::otk::OtkCall;
 use aigov_types::personnel::{Personnel, PersonnelCall, PersonnelStatus};
 use aigov_types::receipt::{Failure, GasPayer, Succeeded, TxOutcome};
+use aigov_types::template::{ReportCall, TemplateCall};
 use aigov_types::treasury::TreasuryCall;
 use aigov_types::tx::TxFormatError;
 use aigov_types::whistle::WhistleCall;
@@ -140,6 +141,13 @@ pub fn call_gas(call: &Call) -> u64 {
             5_000u64.saturating_add(2_000u64.saturating_mul(f.cosigners.len() as u64))
         }
         Call::Model(ModelCall::Register(_)) => 10_000,
+        Call::Model(ModelCall::Declare(_)) => 5_000,
+        Call::Model(ModelCall::RegisterRetry(_)) => 10_000,
+        // Compiling Cedar: about a millisecond for a realistic template, 10 ms at the caps.
+        Call::Template(TemplateCall::Propose(_)) => 30_000,
+        Call::Report(ReportCall::RegisterRunner(_)) => 5_000,
+        // Compiles and evaluates two templates.
+        Call::Report(ReportCall::Submit(_)) => 30_000,
         Call::Workload(WorkloadCall::Create(_)) => 5_000,
         Call::Workload(WorkloadCall::StartRun(_)) => 5_000,
         Call::Otk(OtkCall::ReportUsage(_)) => 2_000,
@@ -356,6 +364,17 @@ async fn dispatch<B: StateRead>(
             hardware::inspect(cx, &tx.sender, call).await
         }
         Call::Model(ModelCall::Register(call)) => models::register(cx, &tx.sender, call).await,
+        Call::Model(ModelCall::Declare(call)) => certify::declare(cx, &tx.sender, call).await,
+        Call::Model(ModelCall::RegisterRetry(call)) => {
+            certify::register_retry(cx, &tx.sender, call).await
+        }
+        Call::Template(TemplateCall::Propose(call)) => {
+            templates::propose(cx, &tx.sender, call).await
+        }
+        Call::Report(ReportCall::RegisterRunner(call)) => {
+            certify::register_runner(cx, &tx.sender, call).await
+        }
+        Call::Report(ReportCall::Submit(call)) => certify::submit(cx, &tx.sender, call).await,
         Call::Workload(WorkloadCall::Create(call)) => workloads::create(cx, &tx.sender, call).await,
         Call::Workload(WorkloadCall::StartRun(call)) => {
             workloads::start_run(cx, &tx.sender, call).await

@@ -2,13 +2,16 @@
 //! failed during execution ([TxError]), and why a whole block cannot be executed ([ExecError]).
 //! Every variant has a stable `code()` shared by the API, the CLI and the failed-tx event.
 
+use crate::certify::CertifyError;
 use crate::gas::GasError;
 use crate::governance::GovernanceError;
 use crate::hardware::HardwareError;
 use crate::models::ModelError;
 use crate::otk::OtkError;
 use crate::personnel::PersonnelError;
+use crate::standard::StandardError;
 use crate::store::StoreError;
+use crate::templates::TemplateError;
 use crate::treasury::TreasuryError;
 use crate::whistle::WhistleError;
 use crate::workloads::WorkloadError;
@@ -182,6 +185,15 @@ pub enum TxError {
     /// Whistle-blower module.
     #[error(transparent)]
     Whistle(#[from] WhistleError),
+    /// Template registry.
+    #[error(transparent)]
+    Template(#[from] TemplateError),
+    /// The safety standard.
+    #[error(transparent)]
+    Standard(#[from] StandardError),
+    /// Runners, reports and certification.
+    #[error(transparent)]
+    Certify(#[from] CertifyError),
 }
 
 impl TxError {
@@ -197,6 +209,9 @@ impl TxError {
             TxError::Workload(e) => e.code(),
             TxError::Otk(e) => e.code(),
             TxError::Whistle(e) => e.code(),
+            TxError::Template(e) => e.code(),
+            TxError::Standard(e) => e.code(),
+            TxError::Certify(e) => e.code(),
         }
     }
 }
@@ -291,6 +306,24 @@ impl From<OtkError> for CallError {
 
 impl From<WhistleError> for CallError {
     fn from(e: WhistleError) -> Self {
+        CallError::Tx(e.into())
+    }
+}
+
+impl From<TemplateError> for CallError {
+    fn from(e: TemplateError) -> Self {
+        CallError::Tx(e.into())
+    }
+}
+
+impl From<StandardError> for CallError {
+    fn from(e: StandardError) -> Self {
+        CallError::Tx(e.into())
+    }
+}
+
+impl From<CertifyError> for CallError {
+    fn from(e: CertifyError) -> Self {
         CallError::Tx(e.into())
     }
 }

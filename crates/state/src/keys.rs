@@ -34,12 +34,18 @@ pub const MODELS: &[u8] = b"model/";
 pub const WORKLOADS: &[u8] = b"wl/";
 /// The OTK issuer: permits, their per-device index, the drip queue.
 pub const OTK: &[u8] = b"otk/";
+/// Templates: their records (policy text and digest).
+pub const TEMPLATES: &[u8] = b"tmpl/";
+/// The safety standard: its versions.
+pub const STANDARD: &[u8] = b"std/";
+/// Certification: runners, model declarations, reports, the certified list, retry grants.
+pub const CERTIFY: &[u8] = b"cert/";
 
 /// The whistle-blower program: the reviewing key, reports.
 pub const WHISTLE: &[u8] = b"wb/";
 
 /// Every prefix, for the collision test and for tools.
-pub const ALL: [&[u8]; 16] = [
+pub const ALL: [&[u8]; 19] = [
     CHAIN,
     ACCOUNTS,
     POOL,
@@ -56,6 +62,9 @@ pub const ALL: [&[u8]; 16] = [
     WORKLOADS,
     OTK,
     WHISTLE,
+    TEMPLATES,
+    STANDARD,
+    CERTIFY,
 ];
 
 /// `prefix || parts...`.
@@ -84,7 +93,7 @@ mod tests {
             u64::MAX - 1,
             u64::MAX,
         ];
-        let builders: [fn(u64) -> Vec<u8>; 24] = [
+        let builders: [fn(u64) -> Vec<u8>; 28] = [
             crate::log::keys::event,
             crate::personnel::keys::member_at,
             crate::personnel::keys::organisation_at,
@@ -105,6 +114,10 @@ mod tests {
             |n| crate::workloads::keys::model_run_at(3, n),
             crate::otk::keys::permit,
             crate::otk::keys::queue_at,
+            crate::templates::keys::template,
+            crate::certify::keys::report,
+            crate::certify::keys::model,
+            crate::certify::keys::retry,
             |n| {
                 crate::otk::keys::device_seq(
                     &aigov_types::PrivateKey::from_seed_bytes([1; 32]).public_key(),
@@ -120,6 +133,9 @@ mod tests {
                 assert!(build(w[0]) < build(w[1]), "{} vs {}", w[0], w[1]);
             }
         }
+        for w in [0u32, 1, 255, 256, u32::MAX].windows(2) {
+            assert!(crate::standard::keys::version(w[0]) < crate::standard::keys::version(w[1]));
+        }
     }
 
     #[test]
@@ -129,7 +145,7 @@ mod tests {
         let who = PrivateKey::from_seed_bytes([7; 32]).public_key();
         let hash = Hash::digest(&[b"tx"]);
         let class = aigov_types::governance::ProposalClass::Review;
-        let cases: [(&[u8], Vec<u8>); 75] = [
+        let cases: [(&[u8], Vec<u8>); 86] = [
             (CHAIN, crate::chain::keys::height()),
             (CHAIN, crate::chain::keys::time_ms()),
             (CHAIN, crate::chain::keys::genesis_hash()),
@@ -205,6 +221,17 @@ mod tests {
             (WHISTLE, crate::whistle::keys::reviewing_key()),
             (WHISTLE, crate::whistle::keys::report_count()),
             (WHISTLE, crate::whistle::keys::report(0)),
+            (TEMPLATES, crate::templates::keys::count()),
+            (TEMPLATES, crate::templates::keys::template(0)),
+            (STANDARD, crate::standard::keys::current()),
+            (STANDARD, crate::standard::keys::version(0)),
+            (CERTIFY, crate::certify::keys::runner(&who)),
+            (CERTIFY, crate::certify::keys::model(0)),
+            (CERTIFY, crate::certify::keys::report_count()),
+            (CERTIFY, crate::certify::keys::report(0)),
+            (CERTIFY, crate::certify::keys::digest(&hash)),
+            (CERTIFY, crate::certify::keys::certified()),
+            (CERTIFY, crate::certify::keys::retry(0)),
         ];
         let mut seen = std::collections::BTreeSet::new();
         for (prefix, key) in &cases {

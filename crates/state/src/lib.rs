@@ -17,6 +17,7 @@
 
 pub mod accounts;
 pub mod app;
+pub mod certify;
 pub mod chain;
 pub mod error;
 pub mod gas;
@@ -27,7 +28,9 @@ pub mod log;
 pub mod models;
 pub mod otk;
 pub mod personnel;
+pub mod standard;
 pub mod store;
+pub mod templates;
 pub mod treasury;
 pub mod whistle;
 pub mod workloads;

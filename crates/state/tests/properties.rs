@@ -590,6 +590,18 @@ fn replay_log(events: &[EventRecord], genesis_pool: u64) -> Result<Replayed, Tes
             | Event::RunCompleted(_)
             | Event::DripPaused(_)
             | Event::ComputeParamsChanged(_) => {}
+            // Certification events change certification state only (`tests/certify.rs`).
+            Event::TemplateProposed(_)
+            | Event::TemplateStatusChanged(_)
+            | Event::StandardSet(_)
+            | Event::RunnerRegistered(_)
+            | Event::ModelDeclared(_)
+            | Event::AuditReportFiled(_)
+            | Event::ModelCertified(_)
+            | Event::ModelRejected(_)
+            | Event::RenewalDue(_)
+            | Event::RetryAllowed(_)
+            | Event::RetryRegistered(_) => {}
         }
     }
     Ok(r)

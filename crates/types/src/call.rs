@@ -10,6 +10,7 @@ use crate::hardware::HardwareCall;
 use crate::model::ModelCall;
 use crate::otk::OtkCall;
 use crate::personnel::PersonnelCall;
+use crate::template::{ReportCall, TemplateCall};
 use crate::treasury::TreasuryCall;
 use crate::whistle::WhistleCall;
 use crate::workload::WorkloadCall;
@@ -37,6 +38,10 @@ pub enum Call {
     Otk(OtkCall),
     /// The whistle-blower program: sealed reports.
     Whistle(WhistleCall),
+    /// Templates: proposals.
+    Template(TemplateCall),
+    /// Report runners and their reports.
+    Report(ReportCall),
 }
 codec_enum!(Call {
     0 => Personnel(PersonnelCall),
@@ -48,6 +53,8 @@ codec_enum!(Call {
     6 => Workload(WorkloadCall),
     7 => Otk(OtkCall),
     10 => Whistle(WhistleCall),
+    11 => Template(TemplateCall),
+    12 => Report(ReportCall),
 });
 
 /// Who pays a call's gas.
@@ -84,6 +91,11 @@ impl Call {
             Call::Hardware(HardwareCall::Register(_)) => "hardware.register",
             Call::Hardware(HardwareCall::Inspect(_)) => "hardware.inspect",
             Call::Model(ModelCall::Register(_)) => "model.register",
+            Call::Model(ModelCall::Declare(_)) => "model.declare",
+            Call::Model(ModelCall::RegisterRetry(_)) => "model.register_retry",
+            Call::Template(TemplateCall::Propose(_)) => "template.propose",
+            Call::Report(ReportCall::RegisterRunner(_)) => "report.register_runner",
+            Call::Report(ReportCall::Submit(_)) => "report.submit",
             Call::Workload(WorkloadCall::Create(_)) => "workload.create",
             Call::Workload(WorkloadCall::StartRun(_)) => "workload.start_run",
             Call::Otk(OtkCall::ReportUsage(_)) => "otk.report_usage",
@@ -101,16 +113,22 @@ impl Call {
             | Call::Whistle(WhistleCall::File(_)) => Sponsorship::Applicant,
             // Recording a purchase is a treasury officer's duty, filing an inspection an
             // inspector's.
-            Call::Governance(_) | Call::Gas(_) | Call::Hardware(HardwareCall::Inspect(_)) => {
-                Sponsorship::Duty
-            }
+            // Proposing a template is Safety personnel's duty, registering a runner an
+            // auditor's.
+            Call::Governance(_)
+            | Call::Gas(_)
+            | Call::Hardware(HardwareCall::Inspect(_))
+            | Call::Template(_)
+            | Call::Report(ReportCall::RegisterRunner(_)) => Sponsorship::Duty,
             // Operators and labs pay for their registrations, workloads and runs (they buy
             // credits); a device pays for its usage reports from the credits its operator
             // bought for its key.
             Call::Hardware(HardwareCall::Register(_))
             | Call::Model(_)
             | Call::Workload(_)
-            | Call::Otk(_) => Sponsorship::Unsponsored,
+            | Call::Otk(_)
+            // A runner pays for its reports from credits its operator bought for its key.
+            | Call::Report(ReportCall::Submit(_)) => Sponsorship::Unsponsored,
         }
     }
 

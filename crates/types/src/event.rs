@@ -12,6 +12,9 @@ use crate::otk::OtkPermit;
 use crate::personnel::{PersonnelStatus, Roles};
 use crate::receipt::{Failure, GasPayer, TxOutcome};
 use crate::selection::CandidateWeight;
+use crate::template::{
+    Report, RetryGrant, Runner, StandardVersion, Template, TemplateStatus, VaultCommitment,
+};
 use crate::treasury::{Bounty, InflowSource, Payment};
 use crate::whistle::{ReportStatus, SealKey};
 use crate::workload::{HaltReason, Run, Workload};
@@ -634,6 +637,109 @@ codec_struct!(ModelApproved {
     budgets
 });
 
+/// A template changed status (approved or retired by a Safety vote).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TemplateStatusChanged {
+    /// The template.
+    pub template: u64,
+    /// Before.
+    pub from: TemplateStatus,
+    /// After.
+    pub to: TemplateStatus,
+    /// The proposal that decided it.
+    pub proposal: u64,
+}
+codec_struct!(TemplateStatusChanged {
+    template,
+    from,
+    to,
+    proposal
+});
+
+/// A model's architecture template and facts were declared.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ModelDeclared {
+    /// The model.
+    pub model: u64,
+    /// Its ModelArchitecture template.
+    pub architecture: u64,
+}
+codec_struct!(ModelDeclared {
+    model,
+    architecture
+});
+
+/// A model was certified: every template its standard rule requires has a passing report.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ModelCertified {
+    /// The model.
+    pub model: u64,
+    /// The standard version it was certified under.
+    pub standard_version: u32,
+    /// The passing reports, one per required template.
+    pub reports: BoundedVec<u64, 64>,
+}
+codec_struct!(ModelCertified {
+    model,
+    standard_version,
+    reports
+});
+
+/// A model was rejected by a failing report at or above the standard's reject severity.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ModelRejected {
+    /// The model.
+    pub model: u64,
+    /// The report.
+    pub report: u64,
+    /// Its severity.
+    pub severity: u8,
+}
+codec_struct!(ModelRejected {
+    model,
+    report,
+    severity
+});
+
+/// A new standard version changed a certified model's required set: its certification must be
+/// renewed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RenewalDue {
+    /// The model.
+    pub model: u64,
+    /// The version it was certified under.
+    pub from_version: u32,
+    /// The new version.
+    pub to_version: u32,
+    /// Templates it must now pass again or anew.
+    pub missing: BoundedVec<u64, 64>,
+}
+codec_struct!(RenewalDue {
+    model,
+    from_version,
+    to_version,
+    missing
+});
+
+/// The retry of a Rejected model was registered.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RetryRegistered {
+    /// The Rejected model.
+    pub failed: u64,
+    /// The retry (a new Pending post-train model).
+    pub model: u64,
+    /// Its restrictive template.
+    pub restrictive_template: u64,
+    /// The failed output's vault commitment.
+    pub vault: VaultCommitment,
+}
+codec_struct!(RetryRegistered {
+    failed,
+    model,
+    restrictive_template,
+    vault
+});
+
 /// A device reported its usage of a permit.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OtkUsageReported {
@@ -1009,6 +1115,28 @@ pub enum Event {
     CandidateEliminated(CandidateEliminated),
     /// See [RoundDecided].
     RoundDecided(RoundDecided),
+    /// A template was proposed (its policy compiled).
+    TemplateProposed(Template),
+    /// See [TemplateStatusChanged].
+    TemplateStatusChanged(TemplateStatusChanged),
+    /// A new version of the safety standard took effect.
+    StandardSet(StandardVersion),
+    /// A report runner was registered.
+    RunnerRegistered(Runner),
+    /// See [ModelDeclared].
+    ModelDeclared(ModelDeclared),
+    /// A report was filed, with the chain's verdict.
+    AuditReportFiled(Report),
+    /// See [ModelCertified].
+    ModelCertified(ModelCertified),
+    /// See [ModelRejected].
+    ModelRejected(ModelRejected),
+    /// See [RenewalDue].
+    RenewalDue(RenewalDue),
+    /// A Review vote allowed a retry.
+    RetryAllowed(RetryGrant),
+    /// See [RetryRegistered].
+    RetryRegistered(RetryRegistered),
 }
 codec_enum!(Event {
     0 => GenesisApplied(GenesisApplied),
@@ -1073,6 +1201,17 @@ codec_enum!(Event {
     82 => RoundTallied(RoundTallied),
     83 => CandidateEliminated(CandidateEliminated),
     84 => RoundDecided(RoundDecided),
+    90 => TemplateProposed(Template),
+    91 => TemplateStatusChanged(TemplateStatusChanged),
+    92 => StandardSet(StandardVersion),
+    93 => RunnerRegistered(Runner),
+    94 => ModelDeclared(ModelDeclared),
+    95 => AuditReportFiled(Report),
+    96 => ModelCertified(ModelCertified),
+    97 => ModelRejected(ModelRejected),
+    98 => RenewalDue(RenewalDue),
+    99 => RetryAllowed(RetryGrant),
+    100 => RetryRegistered(RetryRegistered),
 });
 
 impl Event {
@@ -1141,6 +1280,17 @@ impl Event {
             Event::RoundTallied(_) => "round_tallied",
             Event::CandidateEliminated(_) => "candidate_eliminated",
             Event::RoundDecided(_) => "round_decided",
+            Event::TemplateProposed(_) => "template_proposed",
+            Event::TemplateStatusChanged(_) => "template_status_changed",
+            Event::StandardSet(_) => "standard_set",
+            Event::RunnerRegistered(_) => "runner_registered",
+            Event::ModelDeclared(_) => "model_declared",
+            Event::AuditReportFiled(_) => "audit_report_filed",
+            Event::ModelCertified(_) => "model_certified",
+            Event::ModelRejected(_) => "model_rejected",
+            Event::RenewalDue(_) => "renewal_due",
+            Event::RetryAllowed(_) => "retry_allowed",
+            Event::RetryRegistered(_) => "retry_registered",
         }
     }
 }

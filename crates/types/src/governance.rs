@@ -18,6 +18,7 @@ use crate::model::{ApproveModel, RevokeModel};
 use crate::personnel::{Role, Roles, TIER_MAX};
 use crate::receipt::Failure;
 use crate::selection::{OpenSelectionRound, RoundVote};
+use crate::template::{AllowRetry, SetStandard, TemplateRef};
 use crate::treasury::{PayBounty, RejectBounty, TreasuryAward};
 use crate::whistle::{EscalateReport, ReviewReport, SetWhistleblowerKey};
 use crate::workload::HaltRun;
@@ -545,6 +546,10 @@ pub enum Object {
     Report(u64),
     /// The whistle-blower program's reviewing key.
     WhistleblowerKey,
+    /// A template.
+    Template(u64),
+    /// The safety standard.
+    Standard,
 }
 
 /// What an executed proposal does, with the governance origin. Actions of one proposal run in
@@ -572,6 +577,9 @@ pub enum Object {
 /// | `revoke_model` | Emergency |
 /// | `halt_run` | Emergency |
 /// | `set_compute_params` (inspection interval, drip rations) | System |
+/// | `approve_template` (Proposed → Approved, immutable), `retire_template` | Safety |
+/// | `set_standard` (a new version of the safety standard) | Safety |
+/// | `allow_retry` (a Rejected model's lab may register one restrictive retry) | Review |
 ///
 /// Hardware and model actions recuse the personnel of the operator / owner organisation
 /// ([Subject::Organisation]), resolved from state when proposing.
@@ -580,8 +588,7 @@ pub enum Object {
 /// | `set_whistleblower_key` (the reviewing body's X25519 key) | System |
 /// | `open_selection_round` (a safety-module selection round, see [crate::selection]) | Safety |
 ///
-/// Safety proposals carry no action yet (the templates module brings theirs); a proposal with
-/// no action at all is a recorded resolution, allowed in every class.
+/// A proposal with no action at all is a recorded resolution, allowed in every class.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Action {
@@ -636,6 +643,14 @@ pub enum Action {
     SetWhistleblowerKey(SetWhistleblowerKey),
     /// Opens a safety selection round (Safety).
     OpenSelectionRound(OpenSelectionRound),
+    /// Approves a Proposed template (immutable afterwards).
+    ApproveTemplate(TemplateRef),
+    /// Retires a template.
+    RetireTemplate(TemplateRef),
+    /// Makes a new version of the safety standard.
+    SetStandard(SetStandard),
+    /// Allows a Rejected model's lab one restrictive retry.
+    AllowRetry(AllowRetry),
 }
 codec_enum!(Action {
     0 => ActivatePersonnel(PersonnelTarget),
@@ -662,6 +677,10 @@ codec_enum!(Action {
     31 => EscalateReport(EscalateReport),
     32 => SetWhistleblowerKey(SetWhistleblowerKey),
     33 => OpenSelectionRound(OpenSelectionRound),
+    40 => ApproveTemplate(TemplateRef),
+    41 => RetireTemplate(TemplateRef),
+    42 => SetStandard(SetStandard),
+    43 => AllowRetry(AllowRetry),
 });
 
 impl Action {
@@ -692,6 +711,10 @@ impl Action {
             Action::EscalateReport(_) => "escalate_report",
             Action::SetWhistleblowerKey(_) => "set_whistleblower_key",
             Action::OpenSelectionRound(_) => "open_selection_round",
+            Action::ApproveTemplate(_) => "approve_template",
+            Action::RetireTemplate(_) => "retire_template",
+            Action::SetStandard(_) => "set_standard",
+            Action::AllowRetry(_) => "allow_retry",
         }
     }
 
@@ -715,6 +738,10 @@ impl Action {
             | Action::ApproveHardware(_)
             | Action::ApproveModel(_)
             | Action::ReviewReport(_) => &[Review],
+            Action::AllowRetry(_) => &[Review],
+            Action::ApproveTemplate(_) | Action::RetireTemplate(_) | Action::SetStandard(_) => {
+                &[Safety]
+            }
             Action::RevokeHardware(_) => &[Review, Emergency],
             Action::RevokeModel(_)
             | Action::HaltRun(_)
@@ -753,6 +780,9 @@ impl Action {
             Action::EscalateReport(r) => Object::Report(r.report),
             Action::SetWhistleblowerKey(_) => Object::WhistleblowerKey,
             Action::AwardTreasury(_) | Action::OpenSelectionRound(_) => return None,
+            Action::ApproveTemplate(t) | Action::RetireTemplate(t) => Object::Template(t.template),
+            Action::SetStandard(_) => Object::Standard,
+            Action::AllowRetry(a) => Object::Model(a.model),
         })
     }
 
@@ -803,7 +833,11 @@ impl Action {
             Action::ReviewReport(_)
             | Action::EscalateReport(_)
             | Action::SetWhistleblowerKey(_)
-            | Action::OpenSelectionRound(_) => None,
+            | Action::OpenSelectionRound(_)
+            | Action::ApproveTemplate(_)
+            | Action::RetireTemplate(_)
+            | Action::SetStandard(_)
+            | Action::AllowRetry(_) => None,
         }
     }
 }

@@ -27,6 +27,7 @@ pub mod personnel;
 pub mod proof;
 pub mod receipt;
 pub mod selection;
+pub mod template;
 pub mod treasury;
 pub mod tx;
 pub mod whistle;

@@ -264,9 +264,15 @@ codec_struct!(RegisterModel {
 pub enum ModelCall {
     /// `model.register`.
     Register(RegisterModel),
+    /// `model.declare`: architecture template and documented facts, for certification.
+    Declare(crate::template::DeclareModel),
+    /// `model.register_retry`: the retry a Review vote allowed after a rejection.
+    RegisterRetry(crate::template::RegisterRetry),
 }
 codec_enum!(ModelCall {
     0 => Register(RegisterModel),
+    1 => Declare(crate::template::DeclareModel),
+    2 => RegisterRetry(crate::template::RegisterRetry),
 });
 
 /// Proposal action (Review): approve a Pending model with a tier and per-phase budgets.

@@ -5,7 +5,9 @@
 use super::{GovernanceError, keys, queries};
 use crate::error::CallError;
 use crate::store::{Overlay, StateRead, get_typed};
-use crate::{hardware, models, personnel, treasury, whistle, workloads};
+use crate::{
+    certify, hardware, models, personnel, standard, templates, treasury, whistle, workloads,
+};
 use aigov_types::event::{
     ClassParamsChanged, DisputeResolved, EmergencyRatified, Event, GovernanceParamsChanged,
     ProposalCanceledByVote,
@@ -109,6 +111,10 @@ pub(crate) async fn check(
         Action::EscalateReport(r) => whistle::check_escalation(s, r.report).await,
         Action::SetWhistleblowerKey(_) => Ok(()),
         Action::OpenSelectionRound(a) => super::rounds::check_open(a),
+        Action::ApproveTemplate(t) => templates::check_approve(s, t).await.map(drop),
+        Action::RetireTemplate(t) => templates::check_retire(s, t).await.map(drop),
+        Action::SetStandard(a) => standard::check(s, a).await,
+        Action::AllowRetry(a) => certify::check_allow_retry(s, a).await,
     };
     result.map_err(|e| invalid(index, action, e))
 }
@@ -306,6 +312,10 @@ pub(crate) async fn run<S: StateRead>(
         Action::OpenSelectionRound(a) => {
             super::rounds::open(o, events, a, origin.proposal, now).await
         }
+        Action::ApproveTemplate(t) => templates::approve(o, events, t, origin.proposal).await,
+        Action::RetireTemplate(t) => templates::retire(o, events, t, origin.proposal).await,
+        Action::SetStandard(a) => standard::set(o, events, a, origin.proposal, origin.height).await,
+        Action::AllowRetry(a) => certify::allow_retry(o, events, a, origin.proposal).await,
     }
 }
 
@@ -326,6 +336,7 @@ pub(crate) async fn subject_organisations(
             .collect(),
         Action::ApproveModel(a) => models::owner_of(s, a.model).await?.into_iter().collect(),
         Action::RevokeModel(a) => models::owner_of(s, a.model).await?.into_iter().collect(),
+        Action::AllowRetry(a) => certify::owner_of(s, a.model).await?.into_iter().collect(),
         Action::HaltRun(a) => match workloads::run(s, a.run).await? {
             Some(r) => {
                 let mut orgs: Vec<_> = models::owner_of(s, r.model).await?.into_iter().collect();

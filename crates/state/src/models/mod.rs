@@ -134,9 +134,8 @@ pub(crate) async fn register<S: StateRead>(
             return Err(ModelError::InvalidProvenance("the run has not completed").into());
         }
     }
-    let id = count(o).await?.saturating_add(1);
     let m = Model {
-        id,
+        id: 0,
         owner: call.owner.clone(),
         name: call.name.clone(),
         purpose: call.purpose.clone(),
@@ -154,11 +153,24 @@ pub(crate) async fn register<S: StateRead>(
         registered_by: sender.clone(),
         registered_height: cx.block.height,
     };
+    insert(o, &mut cx.events, m).await?;
+    Ok(())
+}
+
+/// Stores a new model under the next id (its `id` field is overwritten), indexes its container
+/// ID and emits `ModelRegistered`; returns the id. The caller has checked it.
+pub(crate) async fn insert<S: StateRead>(
+    o: &mut Overlay<'_, S>,
+    events: &mut Vec<Event>,
+    mut m: Model,
+) -> Result<u64, StoreError> {
+    let id = count(o).await?.saturating_add(1);
+    m.id = id;
     put(o, &m);
     o.put_typed(keys::count(), &id);
     o.put_typed(keys::container(&m.container_id), &id);
-    cx.events.push(Event::ModelRegistered(m));
-    Ok(())
+    events.push(Event::ModelRegistered(m));
+    Ok(id)
 }
 
 /// Moves `m` to `to`, emitting the event (the caller writes `m`).
