@@ -196,6 +196,9 @@ pub enum BenchWhat {
     Finality,
     /// Light-client proof size and verification time.
     Proof,
+    /// Finalized ballots per second: 10,000 Active personnel vote on one proposal, one
+    /// validator, over HTTP.
+    Gov,
     /// Time to tally one proposal with 10,000 ballots (the concurrent-majority rule), in
     /// process.
     Tally,

@@ -146,11 +146,54 @@ fn free_addr() -> anyhow::Result<std::net::SocketAddr> {
 }
 
 fn start_node() -> anyhow::Result<BenchNode> {
-    start_network(1)
+    start_network(1, 0)
 }
 
-/// Starts `n` validators, each with its own runtime, storage, p2p port and API.
-fn start_network(n: usize) -> anyhow::Result<BenchNode> {
+/// The key of bench voter `i` (derived, so the node's genesis and the load agree).
+fn voter_key(i: usize) -> PrivateKey {
+    let mut seed = [0x5a; 32];
+    seed[..8].copy_from_slice(&(i as u64).to_le_bytes());
+    PrivateKey::from_seed_bytes(seed)
+}
+
+/// Members `v0`..`v4` and `voters` Active Policy personnel at tier 3 spread over them, for the
+/// governance load.
+fn add_voters(genesis: &mut aigov_types::Genesis, voters: usize) -> anyhow::Result<()> {
+    use aigov_types::genesis::GenesisPersonnel;
+    use aigov_types::personnel::Member;
+    const MEMBERS: usize = 5;
+    let mut members = genesis.members.as_slice().to_vec();
+    for m in 0..MEMBERS {
+        members.push(Member {
+            id: Slug::new(format!("v{m}")).map_err(|e| anyhow::anyhow!("{e}"))?,
+            name: BoundedString::new(format!("Bench member {m}")).unwrap_or_default(),
+            seats_per_tier: aigov_types::BoundedVec::truncating(vec![
+                0,
+                0,
+                u16::try_from(voters.div_ceil(MEMBERS))?,
+            ]),
+        });
+    }
+    genesis.members = aigov_types::BoundedVec::new(members).context("too many members")?;
+    let mut people = genesis.personnel.as_slice().to_vec();
+    for i in 0..voters {
+        people.push(GenesisPersonnel {
+            account: voter_key(i).public_key(),
+            member: Slug::new(format!("v{}", i % MEMBERS)).map_err(|e| anyhow::anyhow!("{e}"))?,
+            organisation: None,
+            roles: Roles::from_roles(&[Role::Policy]),
+            tier: 3,
+            name: BoundedString::new(format!("bench voter {i}")).unwrap_or_default(),
+        });
+    }
+    genesis.personnel =
+        aigov_types::BoundedVec::new(people).context("too many personnel for a genesis")?;
+    Ok(())
+}
+
+/// Starts `n` validators, each with its own runtime, storage, p2p port and API; with
+/// `voters`, the genesis seats that many bench voters ([add_voters]).
+fn start_network(n: usize, voters: usize) -> anyhow::Result<BenchNode> {
     let nanos = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_nanos());
@@ -173,6 +216,9 @@ fn start_network(n: usize) -> anyhow::Result<BenchNode> {
     // The load is applications from fresh keys: let a block carry as many as it can hold.
     genesis.params.sponsored_txs_per_block_max = aigov_types::block::MAX_BLOCK_TXS as u32;
     genesis.pool_gas = u64::MAX / 4;
+    if voters > 0 {
+        add_voters(&mut genesis, voters)?;
+    }
     let genesis_path = dir.join("genesis.json");
     setup::write_genesis(&genesis_path, &genesis)?;
     let peers: Vec<_> = keys
@@ -263,16 +309,12 @@ fn registration(chain_id: &Slug, i: usize) -> SignedTx {
     .sign(&key)
 }
 
-/// `tx`: finalized transactions per second on one validator, submitted over HTTP by several
-/// client threads.
-fn bench_tx(node: &BenchNode, count: usize) -> anyhow::Result<(f64, f64)> {
-    eprintln!("tx: signing {count} registrations from fresh keys…");
-    let txs: Vec<SignedTx> = (0..count)
-        .map(|i| registration(&node.chain_id, i))
-        .collect();
+/// Submits `txs` over HTTP from 4 client threads (retrying on a full mempool) and waits until
+/// the mempool is empty; returns (seconds to submit, seconds until all finalized).
+fn submit_all(node: &BenchNode, txs: &[SignedTx]) -> anyhow::Result<(f64, f64)> {
     let senders = 4usize;
     let chunks: Vec<Vec<SignedTx>> = txs
-        .chunks(count.div_ceil(senders))
+        .chunks(txs.len().div_ceil(senders).max(1))
         .map(<[SignedTx]>::to_vec)
         .collect();
     let start = Instant::now();
@@ -282,7 +324,6 @@ fn bench_tx(node: &BenchNode, count: usize) -> anyhow::Result<(f64, f64)> {
             let client = node.client.clone();
             std::thread::spawn(move || -> anyhow::Result<()> {
                 for tx in &chunk {
-                    // A full mempool is back-pressure: wait and retry.
                     loop {
                         match client.submit(tx) {
                             Ok(_) => break,
@@ -302,7 +343,6 @@ fn bench_tx(node: &BenchNode, count: usize) -> anyhow::Result<(f64, f64)> {
             .map_err(|_| anyhow::anyhow!("a submitter thread panicked"))??;
     }
     let submitted = start.elapsed().as_secs_f64();
-    // Every transaction leaves the mempool only once finalized.
     loop {
         let h = node.client.health()?;
         if h.mempool == 0 {
@@ -316,9 +356,96 @@ fn bench_tx(node: &BenchNode, count: usize) -> anyhow::Result<(f64, f64)> {
         }
         std::thread::sleep(Duration::from_millis(2));
     }
-    let elapsed = start.elapsed().as_secs_f64();
+    Ok((submitted, start.elapsed().as_secs_f64()))
+}
+
+/// `gov`: one Review proposal, then a ballot from each of `voters` Active personnel, finalized
+/// on one validator; returns finalized ballots per second.
+fn bench_votes(node: &BenchNode, voters: usize) -> anyhow::Result<f64> {
+    use aigov_types::governance::{
+        CastVote, Choice, GovernanceCall, ProposalClass, SubmitProposal,
+    };
+    let tx = |i: usize, nonce: u64, call: Call| {
+        let key = voter_key(i);
+        Tx {
+            chain_id: node.chain_id.clone(),
+            sender: key.public_key(),
+            nonce,
+            gas_limit: 100_000,
+            call,
+        }
+        .sign(&key)
+    };
+    let propose = tx(
+        0,
+        0,
+        Call::Governance(GovernanceCall::Propose(SubmitProposal {
+            class: ProposalClass::Review,
+            title: BoundedString::new("Bench resolution").unwrap_or_default(),
+            description_hash: Hash::digest(&[b"bench"]),
+            actions: aigov_types::BoundedVec::truncating(Vec::new()),
+        })),
+    );
+    let hash = node.client.submit(&propose)?;
+    let status = node.client.wait_for_tx(&hash, Duration::from_secs(30))?;
+    let id = match status {
+        TxStatus::Finalized { events, .. } => events
+            .iter()
+            .find_map(|e| match &e.event {
+                aigov_types::Event::ProposalSubmitted(p) => Some(p.proposal),
+                _ => None,
+            })
+            .context("the bench proposal was not submitted")?,
+        other => bail!("the bench proposal failed: {other:?}"),
+    };
+    eprintln!("gov: signing {voters} ballots on proposal {id}…");
+    let ballots: Vec<SignedTx> = (0..voters)
+        .map(|i| {
+            let vote = Call::Governance(GovernanceCall::Vote(CastVote {
+                proposal: id,
+                choice: if i % 3 == 0 { Choice::No } else { Choice::Yes },
+                rationale: None,
+            }));
+            tx(i, u64::from(i == 0), vote)
+        })
+        .collect();
+    // Voting opens after the class's voting delay (2 s on the dev preset).
+    let start = Instant::now();
+    loop {
+        let p = node
+            .client
+            .proposal(id, false)?
+            .value
+            .context("no proposal")?;
+        if p.status == aigov_types::governance::ProposalStatus::Active {
+            break;
+        }
+        if start.elapsed() > Duration::from_secs(30) {
+            bail!("the bench proposal did not open for votes");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let (_, elapsed) = submit_all(node, &ballots)?;
+    spot_check(node, &ballots)?;
+    Ok(voters as f64 / elapsed)
+}
+
+/// `tx`: finalized transactions per second on one validator, submitted over HTTP by several
+/// client threads.
+fn bench_tx(node: &BenchNode, count: usize) -> anyhow::Result<(f64, f64)> {
+    eprintln!("tx: signing {count} registrations from fresh keys…");
+    let txs: Vec<SignedTx> = (0..count)
+        .map(|i| registration(&node.chain_id, i))
+        .collect();
+    let (submitted, elapsed) = submit_all(node, &txs)?;
     // Spot-check that they really executed.
-    for tx in txs.iter().step_by((count / 20).max(1)) {
+    spot_check(node, &txs)?;
+    Ok((count as f64 / elapsed, count as f64 / submitted))
+}
+
+/// Checks that every twentieth of `txs` finalized successfully.
+fn spot_check(node: &BenchNode, txs: &[SignedTx]) -> anyhow::Result<()> {
+    for tx in txs.iter().step_by((txs.len() / 20).max(1)) {
         match node.client.tx_status(&tx.hash())? {
             Some(TxStatus::Finalized { .. }) => {}
             other => bail!(
@@ -327,7 +454,7 @@ fn bench_tx(node: &BenchNode, count: usize) -> anyhow::Result<(f64, f64)> {
             ),
         }
     }
-    Ok((count as f64 / elapsed, count as f64 / submitted))
+    Ok(())
 }
 
 /// `finality`: submit-to-finalized latency, one transaction at a time.
@@ -514,6 +641,29 @@ pub fn run(global: &Global, args: &BenchArgs) -> anyhow::Result<ExitCode> {
         }
         nodes.push(node);
     }
+    if wants(BenchWhat::Gov) {
+        let voters = if quick { 500 } else { 10_000 };
+        eprintln!("gov: starting a validator with {voters} voters in its genesis…");
+        let node = start_network(1, voters)?;
+        let rate = bench_votes(&node, voters)?;
+        nodes.push(node);
+        figures.push(Figure {
+            bench: "gov",
+            metric: format!("finalized ballots/s on one proposal, one validator ({voters} voters)"),
+            value: rate,
+            unit: "tx/s",
+            goal: None,
+            met: None,
+        });
+        figures.push(Figure {
+            bench: "gov",
+            metric: "  ratio to limit".into(),
+            value: rate / limit,
+            unit: "",
+            goal: None,
+            met: None,
+        });
+    }
     if wants(BenchWhat::Tally) {
         let people = if quick { 1_000 } else { 10_000 };
         eprintln!("tally: seating {people} personnel and casting their ballots…");
@@ -582,7 +732,7 @@ pub fn run(global: &Global, args: &BenchArgs) -> anyhow::Result<ExitCode> {
     }
     if wants(BenchWhat::Finality) {
         eprintln!("finality: starting 4 validators on loopback…");
-        let net = start_network(4)?;
+        let net = start_network(4, 0)?;
         let lat = bench_finality(&net, if quick { 20 } else { 200 })?;
         nodes.push(net);
         let (p50, p99) = (percentile(&lat, 50.0), percentile(&lat, 99.0));
