@@ -458,3 +458,21 @@ fn execute_runs_a_queued_proposal_in_the_transaction_once_its_delay_passed() {
     assert!(c.live().is_empty());
     assert_eq!(code(&mut c, "alice", execute_call(id)), "not_executable");
 }
+
+#[test]
+fn execute_after_the_execution_window_fails_and_the_proposal_has_expired() {
+    let mut c = gov_chain(|_| {});
+    let id = queued_vetting(&mut c, "nina");
+    let deadline = c.proposal(id).execution_deadline_ms();
+    // No block between the eta and the end of the window (the chain was halted): the next
+    // block expires it rather than executing it late, and an explicit execute is refused.
+    c.skip(deadline + BLOCK_MS - c.now());
+    let events = c.apply(&[]).events;
+    assert!(kinds_of(&events).contains(&"proposal_expired"));
+    assert_eq!(c.proposal(id).status, ProposalStatus::Expired);
+    assert_eq!(code(&mut c, "alice", execute_call(id)), "not_executable");
+    assert_eq!(
+        c.personnel(&pk("nina")).unwrap().status,
+        PersonnelStatus::Pending
+    );
+}
