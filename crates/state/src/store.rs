@@ -28,6 +28,22 @@ pub trait StateRead: Sync {
     fn get(&self, key: &[u8]) -> impl Future<Output = Result<Option<Vec<u8>>, StoreError>> + Send;
 }
 
+/// Entries `offset+1 ..= offset+limit` of a list whose ids run from 1 to `total`, each stored
+/// under `key(id)`: the one paging rule every registry's list query shares.
+pub async fn page_by_id<T: Read<Cfg = ()>>(
+    store: &impl StateRead,
+    total: u64,
+    offset: u64,
+    limit: u64,
+    key: impl Fn(u64) -> Vec<u8>,
+) -> Result<Vec<T>, StoreError> {
+    let mut out = Vec::new();
+    for id in offset.saturating_add(1)..=total.min(offset.saturating_add(limit)) {
+        out.extend(get_typed::<T>(store, &key(id)).await?);
+    }
+    Ok(out)
+}
+
 /// Reads and decodes a typed value.
 pub async fn get_typed<T: Read<Cfg = ()>>(
     store: &impl StateRead,

@@ -47,14 +47,7 @@ pub(crate) async fn bounties<B: Backend>(
     let offset = q.offset.unwrap_or(0);
     let limit = page_limit(q.limit);
     let r = ctx.backend.reader().await?;
-    let total = treasury::bounty_count(&r).await?;
-    let mut bounties = Vec::new();
-    let first = offset.saturating_add(1);
-    for id in first..=total.min(offset.saturating_add(limit)) {
-        if let Some(b) = treasury::bounty(&r, id).await? {
-            bounties.push(b);
-        }
-    }
+    let (bounties, total) = treasury::bounty_page(&r, offset, limit).await?;
     Ok(Json(BountyPage {
         bounties,
         total,

@@ -95,10 +95,7 @@ pub async fn report_page(
     limit: u64,
 ) -> Result<(Vec<Report>, u64), StoreError> {
     let total = report_count(s).await?;
-    let mut out = Vec::new();
-    for id in offset.saturating_add(1)..=total.min(offset.saturating_add(limit)) {
-        out.extend(report(s, id).await?);
-    }
+    let out = crate::store::page_by_id(s, total, offset, limit, keys::report).await?;
     Ok((out, total))
 }
 

@@ -79,10 +79,7 @@ pub async fn page(
     limit: u64,
 ) -> Result<(Vec<Hardware>, u64), StoreError> {
     let total = count(s).await?;
-    let mut out = Vec::new();
-    for id in offset.saturating_add(1)..=total.min(offset.saturating_add(limit)) {
-        out.extend(hardware(s, id).await?);
-    }
+    let out = crate::store::page_by_id(s, total, offset, limit, keys::hardware).await?;
     Ok((out, total))
 }
 

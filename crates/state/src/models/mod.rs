@@ -55,10 +55,7 @@ pub async fn page(
     limit: u64,
 ) -> Result<(Vec<Model>, u64), StoreError> {
     let total = count(s).await?;
-    let mut out = Vec::new();
-    for id in offset.saturating_add(1)..=total.min(offset.saturating_add(limit)) {
-        out.extend(model(s, id).await?);
-    }
+    let out = crate::store::page_by_id(s, total, offset, limit, keys::model).await?;
     Ok((out, total))
 }
 

@@ -46,10 +46,7 @@ pub async fn page(
     limit: u64,
 ) -> Result<(Vec<Template>, u64), StoreError> {
     let total = count(s).await?;
-    let mut out = Vec::new();
-    for id in offset.saturating_add(1)..=total.min(offset.saturating_add(limit)) {
-        out.extend(template(s, id).await?);
-    }
+    let out = crate::store::page_by_id(s, total, offset, limit, keys::template).await?;
     Ok((out, total))
 }
 

@@ -58,6 +58,17 @@ pub async fn bounty_count(s: &impl StateRead) -> Result<u64, StoreError> {
         .unwrap_or(0))
 }
 
+/// A page of bounty claims in id order (`offset` 0 is id 1), and the total.
+pub async fn bounty_page(
+    s: &impl StateRead,
+    offset: u64,
+    limit: u64,
+) -> Result<(Vec<Bounty>, u64), StoreError> {
+    let total = bounty_count(s).await?;
+    let out = crate::store::page_by_id(s, total, offset, limit, keys::bounty).await?;
+    Ok((out, total))
+}
+
 /// Adds an inflow and emits its event.
 async fn receive<S: StateRead>(
     o: &mut Overlay<'_, S>,
