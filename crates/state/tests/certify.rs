@@ -156,6 +156,7 @@ fn rule(arch: u64, audits: &[u64], live: &[u64]) -> StandardRule {
         architecture: arch,
         tier: 2,
         scope: Scope::General,
+        purpose: None,
         safeguards: BoundedVec::new(vec![]).unwrap(),
         audits: BoundedVec::new(audits.to_vec()).unwrap(),
         live_audits: BoundedVec::new(live.to_vec()).unwrap(),
@@ -625,6 +626,99 @@ fn a_new_standard_version_marks_a_certified_model_renewal_due_and_new_reports_ce
         .unwrap();
     assert_eq!(cert.standard_version, 3);
     assert_eq!(cert.passed.len(), 3);
+}
+
+#[test]
+fn a_rule_for_the_declared_purpose_is_chosen_over_the_rule_for_any_purpose() {
+    let mut c = certify_chain();
+    let s = setup(&mut c, &["code"]);
+    let autonomy = approved_template(&mut c, TemplateKind::Audit, "autonomy", AUTONOMY_AUDIT);
+    let for_purpose = |purpose: &str, audits: &[u64]| StandardRule {
+        purpose: Some(slug(purpose)),
+        ..rule(s.arch, audits, &[s.cyber])
+    };
+    // Two rules for one purpose are refused; rules for different purposes are not.
+    let twice = propose_call(
+        Safety,
+        "twice",
+        vec![Action::SetStandard(SetStandard {
+            rules: BoundedVec::new(vec![
+                for_purpose("general-assistant", &[s.bio]),
+                for_purpose("general-assistant", &[autonomy]),
+            ])
+            .unwrap(),
+            reject_severity: 3,
+        })],
+    );
+    let (code, message) = failure(&c.send("alice", twice));
+    assert_eq!(code, "invalid_action");
+    assert!(message.contains("repeats an earlier rule"), "{message}");
+    // v2: any purpose needs bio; the model's purpose (general-assistant) also needs autonomy;
+    // another purpose (legal-drafting) needs only autonomy and does not apply to it.
+    set_standard(
+        &mut c,
+        vec![
+            rule(s.arch, &[s.bio], &[s.cyber]),
+            for_purpose("general-assistant", &[s.bio, autonomy]),
+            for_purpose("legal-drafting", &[autonomy]),
+        ],
+    );
+    c.ok(
+        "runner-1",
+        submit(s.model, s.bio, Verdict::Pass, &[("bio_uplift", 1)], "p1"),
+    );
+    // Under the any-purpose rule the live audit would now be accepted; the purpose's rule
+    // still wants autonomy first.
+    assert_eq!(
+        code_of(
+            &mut c,
+            "runner-1",
+            submit(s.model, s.cyber, Verdict::Pass, &[("cyber", 1)], "p2")
+        ),
+        "audit_order"
+    );
+    c.ok(
+        "runner-1",
+        submit(
+            s.model,
+            autonomy,
+            Verdict::Pass,
+            &[("self_replication", 1)],
+            "p3",
+        ),
+    );
+    let out = c.ok(
+        "runner-1",
+        submit(s.model, s.cyber, Verdict::Pass, &[("cyber", 1)], "p4"),
+    );
+    assert!(kinds_of(&out.events).contains(&"model_certified"));
+    let cert = block_on(certify::certification(&c.store, s.model))
+        .unwrap()
+        .unwrap();
+    let passed: Vec<u64> = cert.passed.iter().map(|p| p.template).collect();
+    assert_eq!(passed, vec![s.bio, s.cyber, autonomy]);
+
+    // A new version dropping the purpose's rule falls back to the any-purpose rule: fewer
+    // templates, all passed, so the model stays Certified under the new version.
+    let events = set_standard(&mut c, vec![rule(s.arch, &[s.bio], &[s.cyber])]);
+    assert!(!kinds_of(&events).contains(&"renewal_due"));
+    assert_eq!(model(&c, s.model).status, ModelStatus::Certified);
+    let cert = block_on(certify::certification(&c.store, s.model))
+        .unwrap()
+        .unwrap();
+    assert_eq!(cert.standard_version, 3);
+    let passed: Vec<u64> = cert.passed.iter().map(|p| p.template).collect();
+    assert_eq!(passed, vec![s.bio, s.cyber]);
+    // A purpose-specific rule adding a template makes it due again, missing only that one.
+    let events = set_standard(
+        &mut c,
+        vec![
+            rule(s.arch, &[s.bio], &[s.cyber]),
+            for_purpose("general-assistant", &[s.bio, autonomy]),
+        ],
+    );
+    assert!(kinds_of(&events).contains(&"renewal_due"));
+    assert_eq!(model(&c, s.model).status, ModelStatus::RenewalDue);
 }
 
 #[test]

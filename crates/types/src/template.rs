@@ -186,7 +186,7 @@ pub struct TemplateRef {
 }
 codec_struct!(TemplateRef { template });
 
-/// What one (architecture, tier, scope) must pass.
+/// What one (architecture, tier, scope, declared purpose) must pass.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct StandardRule {
     /// An Approved ModelArchitecture template.
@@ -195,6 +195,10 @@ pub struct StandardRule {
     pub tier: u8,
     /// Narrow or general.
     pub scope: Scope,
+    /// The declared purpose (`ModelFactsDecl::purpose`) it is for; `None`: any purpose. A rule
+    /// naming the model's purpose is chosen over one for any purpose.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub purpose: Option<Slug>,
     /// Approved Safeguard templates.
     pub safeguards: BoundedVec<u64, MAX_RULE_TEMPLATES>,
     /// Approved Audit templates run without scaffolding (first).
@@ -207,6 +211,7 @@ codec_struct!(StandardRule {
     architecture,
     tier,
     scope,
+    purpose,
     safeguards,
     audits,
     live_audits
@@ -244,7 +249,7 @@ impl StandardRule {
 /// Proposal action (Safety): a new version of the safety standard.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct SetStandard {
-    /// The rules, at most one per (architecture, tier, scope).
+    /// The rules, at most one per (architecture, tier, scope, purpose).
     pub rules: BoundedVec<StandardRule, MAX_STANDARD_RULES>,
     /// A failing report at or above this severity (1..=4) rejects the model.
     pub reject_severity: u8,
@@ -277,11 +282,31 @@ codec_struct!(StandardVersion {
 });
 
 impl StandardVersion {
-    /// The rule for (architecture, tier, scope), if any.
-    pub fn rule(&self, architecture: u64, tier: u8, scope: Scope) -> Option<&StandardRule> {
-        self.rules
-            .iter()
-            .find(|r| r.architecture == architecture && r.tier == tier && r.scope == scope)
+    /// The rule for a model of (architecture, tier, scope) declaring `purpose`: the one naming
+    /// that purpose, else the one for any purpose, if any.
+    pub fn rule(
+        &self,
+        architecture: u64,
+        tier: u8,
+        scope: Scope,
+        purpose: Option<&Slug>,
+    ) -> Option<&StandardRule> {
+        let matching = |r: &&StandardRule| {
+            r.architecture == architecture && r.tier == tier && r.scope == scope
+        };
+        purpose
+            .and_then(|p| {
+                self.rules
+                    .iter()
+                    .filter(matching)
+                    .find(|r| r.purpose.as_ref() == Some(p))
+            })
+            .or_else(|| {
+                self.rules
+                    .iter()
+                    .filter(matching)
+                    .find(|r| r.purpose.is_none())
+            })
     }
 }
 
@@ -675,6 +700,7 @@ mod tests {
             architecture: 1,
             tier: 2,
             scope: Scope::General,
+            purpose: None,
             safeguards: BoundedVec::new(vec![4]).unwrap(),
             audits: BoundedVec::new(vec![3, 2]).unwrap(),
             live_audits: BoundedVec::new(vec![5, 2]).unwrap(),

@@ -48,7 +48,7 @@ pub enum CertifyError {
     NoTier(u64),
     /// The standard has no rule for the model.
     #[error(
-        "the standard (version {version}) has no rule for architecture {architecture}, tier {tier}, {scope}"
+        "the standard (version {version}) has no rule for architecture {architecture}, tier {tier}, {scope}, purpose {purpose} (nor one for any purpose)"
     )]
     NoRule {
         /// The version.
@@ -59,6 +59,8 @@ pub enum CertifyError {
         tier: u8,
         /// The scope.
         scope: &'static str,
+        /// The model's declared purpose.
+        purpose: aigov_types::Slug,
     },
     /// The template is not required for the model.
     #[error("template {template} is not required of model {model} by the standard")]

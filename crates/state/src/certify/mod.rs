@@ -438,12 +438,13 @@ pub(crate) async fn submit<S: StateRead>(
         .await?
         .ok_or(standard::StandardError::NoStandard)?;
     let rule = std
-        .rule(c.architecture, tier, m.scope)
-        .ok_or(CertifyError::NoRule {
+        .rule(c.architecture, tier, m.scope, Some(&facts.purpose))
+        .ok_or_else(|| CertifyError::NoRule {
             version: std.version,
             architecture: c.architecture,
             tier,
             scope: scope_name(m.scope),
+            purpose: facts.purpose.clone(),
         })?
         .clone();
     let t = templates::approved(
@@ -629,12 +630,13 @@ pub(crate) async fn on_new_standard<S: StateRead>(
             continue;
         };
         let tier = tier_of(o, &m).await?;
+        let purpose = c.facts.as_ref().map(|f| &f.purpose);
         let old: Vec<u64> = previous
-            .and_then(|p| p.rule(c.architecture, tier, m.scope))
+            .and_then(|p| p.rule(c.architecture, tier, m.scope, purpose))
             .map(|r| r.required())
             .unwrap_or_default();
         let now: Vec<u64> = new
-            .rule(c.architecture, tier, m.scope)
+            .rule(c.architecture, tier, m.scope, purpose)
             .map(|r| r.required())
             .unwrap_or_default();
         let from_version = c.standard_version;
@@ -647,6 +649,12 @@ pub(crate) async fn on_new_standard<S: StateRead>(
         keep_passes(&mut c, &now);
         let have = passed_set(&c);
         let missing: Vec<u64> = now.into_iter().filter(|x| !have.contains(x)).collect();
+        if missing.is_empty() {
+            // Fewer requirements, all already passed: still certified, nothing to re-audit.
+            still.push(id);
+            o.put_typed(keys::model(id), &c);
+            continue;
+        }
         models::set_status(
             &mut m,
             events,

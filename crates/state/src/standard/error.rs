@@ -9,8 +9,8 @@ pub enum StandardError {
         /// The tier.
         tier: u8,
     },
-    /// Two rules for one (architecture, tier, scope).
-    #[error("rule {rule} repeats an earlier rule's architecture, tier and scope")]
+    /// Two rules for one (architecture, tier, scope, purpose).
+    #[error("rule {rule} repeats an earlier rule's architecture, tier, scope and purpose")]
     DuplicateRule {
         /// The rule's index.
         rule: usize,

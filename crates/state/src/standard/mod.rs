@@ -67,7 +67,7 @@ pub(crate) async fn check(s: &impl StateRead, a: &SetStandard) -> Result<(), Cal
             }
             .into());
         }
-        if !seen.insert((r.architecture, r.tier, r.scope as u8)) {
+        if !seen.insert((r.architecture, r.tier, r.scope as u8, r.purpose.clone())) {
             return Err(StandardError::DuplicateRule { rule: i }.into());
         }
         if r.audits.is_empty() && r.live_audits.is_empty() {
