@@ -191,6 +191,48 @@ pub const SCHEMAS: &[SchemaDoc] = &[
         "object",
         "aigov_types::api::StateResponse<aigov_types::otk::OtkPermit>",
     ),
+    schema(
+        "StateResponse_Template",
+        "object",
+        "aigov_types::api::StateResponse<aigov_types::template::Template>",
+    ),
+    schema(
+        "StateResponse_u32",
+        "object",
+        "aigov_types::api::StateResponse<u32>",
+    ),
+    schema(
+        "StateResponse_StandardVersion",
+        "object",
+        "aigov_types::api::StateResponse<aigov_types::template::StandardVersion>",
+    ),
+    schema(
+        "StateResponse_Report",
+        "object",
+        "aigov_types::api::StateResponse<aigov_types::template::Report>",
+    ),
+    schema(
+        "StateResponse_Certification",
+        "object",
+        "aigov_types::api::StateResponse<aigov_types::template::Certification>",
+    ),
+    schema(
+        "StateResponse_Runner",
+        "object",
+        "aigov_types::api::StateResponse<aigov_types::template::Runner>",
+    ),
+    schema(
+        "StateResponse_RetryGrant",
+        "object",
+        "aigov_types::api::StateResponse<aigov_types::template::RetryGrant>",
+    ),
+    schema("TemplatePage", "object", "aigov_types::api::TemplatePage"),
+    schema("ReportPage", "object", "aigov_types::api::ReportPage"),
+    schema(
+        "ModelByContainer",
+        "object",
+        "aigov_types::api::ModelByContainer",
+    ),
     schema("HardwarePage", "object", "aigov_types::api::HardwarePage"),
     schema("ModelPage", "object", "aigov_types::api::ModelPage"),
     schema("DevicePermits", "object", "aigov_types::api::DevicePermits"),

@@ -5,7 +5,7 @@
 use crate::backend::Backend;
 use crate::error::ApiError;
 use crate::handlers::{
-    blocks, compute, economy, events, governance, lists, log, node, state, txs, whistle,
+    blocks, certify, compute, economy, events, governance, lists, log, node, state, txs, whistle,
 };
 use crate::{Ctx, MAX_BODY_BYTES, metrics, openapi};
 use axum::Router;
@@ -176,6 +176,26 @@ pub enum Endpoint {
     StateDeviceSeq,
     /// `GET /v1/hardware`.
     HardwareList,
+    /// `GET /v1/state/templates/{id}`.
+    StateTemplate,
+    /// `GET /v1/state/standard/current`.
+    StateStandardCurrent,
+    /// `GET /v1/state/standard/{version}`.
+    StateStandardVersion,
+    /// `GET /v1/state/reports/{id}`.
+    StateReport,
+    /// `GET /v1/state/certifications/{model}`.
+    StateCertification,
+    /// `GET /v1/state/runners/{pubkey}`.
+    StateRunner,
+    /// `GET /v1/state/retries/{model}`.
+    StateRetry,
+    /// `GET /v1/templates`.
+    TemplateList,
+    /// `GET /v1/reports`.
+    ReportList,
+    /// `GET /v1/models/by-container/{id}`.
+    ModelByContainer,
     /// `GET /v1/models`.
     ModelList,
     /// `GET /v1/otk/devices/{pubkey}`.
@@ -288,6 +308,7 @@ const PROVE: Param = query(
 );
 
 const ID_PARAM: Param = path("id", "Id, a positive integer.", "1");
+const MODEL_PARAM: Param = path("model", "A model id, a positive integer.", "1");
 const PUBKEY_PARAM: Param = path(
     "pubkey",
     "Ed25519 public key, 64 hex digits.",
@@ -799,6 +820,109 @@ pub const ROUTES: &[RouteDoc] = &[
         ],
         "StateResponse_u64",
     ),
+    state_route(
+        "/v1/state/templates/{id}",
+        Endpoint::StateTemplate,
+        "state_template",
+        "A template: kind, status, spec digest, the Cedar policy text and its digest, red-line ids",
+        &[ID_PARAM, PROVE],
+        "StateResponse_Template",
+    ),
+    state_route(
+        "/v1/state/standard/current",
+        Endpoint::StateStandardCurrent,
+        "state_standard_current",
+        "The safety standard version in force (absent or 0: none yet)",
+        &[PROVE],
+        "StateResponse_u32",
+    ),
+    state_route(
+        "/v1/state/standard/{version}",
+        Endpoint::StateStandardVersion,
+        "state_standard_version",
+        "A version of the safety standard: its rules (per architecture template, tier, purpose and scope) and where it came from",
+        &[
+            path("version", "The version, a positive integer.", "1"),
+            PROVE,
+        ],
+        "StateResponse_StandardVersion",
+    ),
+    state_route(
+        "/v1/state/reports/{id}",
+        Endpoint::StateReport,
+        "state_report",
+        "A safeguard or audit report: runner, model, template, verdict, severity, scores, digest, red lines fired",
+        &[ID_PARAM, PROVE],
+        "StateResponse_Report",
+    ),
+    state_route(
+        "/v1/state/certifications/{model}",
+        Endpoint::StateCertification,
+        "state_certification",
+        "A model's certification record: architecture, declared facts, standard version, passed templates, certification height",
+        &[MODEL_PARAM, PROVE],
+        "StateResponse_Certification",
+    ),
+    state_route(
+        "/v1/state/runners/{pubkey}",
+        Endpoint::StateRunner,
+        "state_runner",
+        "A registered report runner: its kind (TEE or TCME) and what it is bound to",
+        &[PUBKEY_PARAM, PROVE],
+        "StateResponse_Runner",
+    ),
+    state_route(
+        "/v1/state/retries/{model}",
+        Endpoint::StateRetry,
+        "state_retry",
+        "The retry grant of a Rejected model: restrictive template, secure-vault commitment, who may open it",
+        &[MODEL_PARAM, PROVE],
+        "StateResponse_RetryGrant",
+    ),
+    RouteDoc {
+        verb: Verb::Get,
+        path: "/v1/templates",
+        endpoint: Endpoint::TemplateList,
+        operation_id: "templates",
+        tag: "certification",
+        summary: "A page of templates, in id order",
+        description: "No proofs; prove single entries with `/v1/state/templates/{id}`.",
+        params: PAGE_PARAMS,
+        success: ok("The templates.", "TemplatePage"),
+        errors: &[400, 500, 503],
+    },
+    RouteDoc {
+        verb: Verb::Get,
+        path: "/v1/reports",
+        endpoint: Endpoint::ReportList,
+        operation_id: "reports",
+        tag: "certification",
+        summary: "A page of safeguard and audit reports, in id order",
+        description: "No proofs; prove single entries with `/v1/state/reports/{id}`.",
+        params: PAGE_PARAMS,
+        success: ok("The reports.", "ReportPage"),
+        errors: &[400, 500, 503],
+    },
+    RouteDoc {
+        verb: Verb::Get,
+        path: "/v1/models/by-container/{id}",
+        endpoint: Endpoint::ModelByContainer,
+        operation_id: "model_by_container",
+        tag: "certification",
+        summary: "Public verification of a model by its container ID",
+        description: "The model id registered under an OpenSSF Model Signing container ID, the \
+                      model's record (status, tier) and its certification record (standard \
+                      version, certification height), each with a light-client proof; for an \
+                      unknown ID, the proof of its absence. `aigov verify model ID` checks all \
+                      of it against the consensus group key.",
+        params: &[path(
+            "id",
+            "OpenSSF Model Signing container ID, 64 hex digits.",
+            "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+        )],
+        success: ok("The proven answer.", "ModelByContainer"),
+        errors: &[400, 500, 503],
+    },
     RouteDoc {
         verb: Verb::Get,
         path: "/v1/hardware",
@@ -1194,6 +1318,16 @@ fn method_router<B: Backend>(doc: &RouteDoc) -> MethodRouter<Ctx<B>> {
         Endpoint::StateRun => on(f, compute::run::<B>),
         Endpoint::StatePermit => on(f, compute::permit::<B>),
         Endpoint::StateDeviceSeq => on(f, compute::device_seq::<B>),
+        Endpoint::StateTemplate => on(f, certify::template::<B>),
+        Endpoint::StateStandardCurrent => on(f, certify::standard_current::<B>),
+        Endpoint::StateStandardVersion => on(f, certify::standard_version::<B>),
+        Endpoint::StateReport => on(f, certify::report::<B>),
+        Endpoint::StateCertification => on(f, certify::certification::<B>),
+        Endpoint::StateRunner => on(f, certify::runner::<B>),
+        Endpoint::StateRetry => on(f, certify::retry::<B>),
+        Endpoint::TemplateList => on(f, certify::template_page::<B>),
+        Endpoint::ReportList => on(f, certify::report_page::<B>),
+        Endpoint::ModelByContainer => on(f, certify::by_container::<B>),
         Endpoint::HardwareList => on(f, compute::hardware_page::<B>),
         Endpoint::ModelList => on(f, compute::model_page::<B>),
         Endpoint::DevicePermits => on(f, compute::device::<B>),

@@ -50,8 +50,9 @@ pub struct Global {
 pub enum Command {
     /// Run a single-validator development chain with demo members, personnel and accounts.
     ///
-    /// On first start it creates the validator's keys, a demo genesis and the demo accounts'
-    /// keys in DATA_DIR/keystore; later starts resume the chain where it stopped.
+    /// On first start it creates the validator's keys, a demo genesis, the demo accounts'
+    /// keys in DATA_DIR/keystore and the demo reviewing body's whistle-blower key in
+    /// DATA_DIR/whistle-reviewer.json; later starts resume the chain where it stopped.
     Dev(DevArgs),
     /// Manage the keystore's Ed25519 account keys (PKCS#8 PEM files).
     Keys(KeysArgs),
@@ -95,9 +96,10 @@ pub enum WhistleCmd {
     /// Fetch a report's sealed blob from the node, decrypt it with the reviewing key, and
     /// check it against the hashes on chain. Exit code 1 if it does not open or match.
     Open {
-        /// The key pair written by `aigov whistle keygen`.
+        /// The key pair written by `aigov whistle keygen` (`aigov dev` writes the demo's to
+        /// DATA_DIR/whistle-reviewer.json).
         #[arg(long)]
-        key: PathBuf,
+        reviewer_key: PathBuf,
         /// The report id.
         #[arg(long)]
         report: u64,
@@ -799,9 +801,11 @@ pub enum QueryWhat {
         /// Its id.
         id: u64,
     },
-    /// Models: one by id, or `list`.
+    /// Models: one by id, or `list` (the default).
+    #[command(visible_alias = "models")]
     Model {
         /// A model id, or `list`.
+        #[arg(default_value = "list")]
         id: String,
         /// Skip this many (list).
         #[arg(long, default_value_t = 0)]
@@ -809,6 +813,54 @@ pub enum QueryWhat {
         /// Show at most this many (list).
         #[arg(long, default_value_t = 100)]
         limit: u64,
+    },
+    /// Templates (policy-as-code): one by id, or `list` (the default).
+    #[command(visible_alias = "templates")]
+    Template {
+        /// A template id, or `list`.
+        #[arg(default_value = "list")]
+        id: String,
+        /// Skip this many (list).
+        #[arg(long, default_value_t = 0)]
+        offset: u64,
+        /// Show at most this many (list).
+        #[arg(long, default_value_t = 100)]
+        limit: u64,
+    },
+    /// The safety standard: the version in force, or VERSION.
+    Standard {
+        /// A version number (default: the one in force).
+        #[arg(value_name = "VERSION")]
+        number: Option<u32>,
+    },
+    /// Safeguard and audit reports: one by id, or `list` (the default).
+    #[command(visible_alias = "reports")]
+    Report {
+        /// A report id, or `list`.
+        #[arg(default_value = "list")]
+        id: String,
+        /// Skip this many (list).
+        #[arg(long, default_value_t = 0)]
+        offset: u64,
+        /// Show at most this many (list).
+        #[arg(long, default_value_t = 100)]
+        limit: u64,
+    },
+    /// A model's certification record: architecture, declaration, standard version, passed
+    /// templates, certification height.
+    Certification {
+        /// The model id.
+        model: u64,
+    },
+    /// A registered report runner.
+    Runner {
+        /// Its public key (hex) or keystore name.
+        who: String,
+    },
+    /// The retry grant of a Rejected model.
+    Retry {
+        /// The Rejected model's id.
+        model: u64,
     },
     /// A workload.
     Workload {
@@ -839,7 +891,8 @@ pub enum OtkQuery {
     /// A device's hardware entry and latest permits.
     Device {
         /// The device key (hex) or keystore name.
-        key: String,
+        #[arg(value_name = "KEY")]
+        device: String,
         /// Most permits.
         #[arg(long, default_value_t = 10)]
         limit: u64,
@@ -951,15 +1004,53 @@ pub enum GovQuery {
 
 /// `aigov verify`.
 #[derive(Args, Debug)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
 pub struct VerifyArgs {
+    /// What to check against the chain instead of a proof file.
+    #[command(subcommand)]
+    pub what: Option<VerifyWhat>,
     /// The proof file (from `aigov query … --prove --out FILE`).
-    pub proof: PathBuf,
+    #[arg(required = true)]
+    pub proof: Option<PathBuf>,
+    /// Whose key to trust.
+    #[command(flatten)]
+    pub trust: TrustArgs,
+}
+
+/// The consensus group key a verification trusts.
+#[derive(Args, Debug, Clone)]
+pub struct TrustArgs {
     /// The consensus group key to trust (hex). Default: the one in --genesis.
     #[arg(long)]
     pub group_key: Option<String>,
     /// A genesis file whose group key to trust. Default: HOME/genesis.json.
     #[arg(long)]
     pub genesis: Option<PathBuf>,
+}
+
+/// `aigov verify …` subcommands.
+#[derive(Subcommand, Debug)]
+pub enum VerifyWhat {
+    /// Ask the node what the chain says of a model's container ID and check every part with
+    /// light-client proofs: the model bound to it (or that none is), its status and tier, the
+    /// standard version and certification height. Trusts only the group key.
+    ///
+    /// Exit code 0: proven Certified; 3: proven, but not Certified (unknown, Pending,
+    /// RenewalDue, Rejected, Revoked…); 1: a proof does not verify; 2: could not be checked.
+    Model {
+        /// The OpenSSF Model Signing container ID (`aigov model fingerprint DIR`), 64 hex
+        /// digits.
+        container_id: String,
+        /// Save the node's answer with its proofs (check it again later with `--from FILE`).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Check a saved answer instead of asking the node.
+        #[arg(long, conflicts_with = "out")]
+        from: Option<PathBuf>,
+        /// Whose key to trust.
+        #[command(flatten)]
+        trust: TrustArgs,
+    },
 }
 
 /// `aigov dev`.
@@ -1060,4 +1151,18 @@ pub enum NodeCommand {
         #[arg(long)]
         config: PathBuf,
     },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Cli;
+    use clap::CommandFactory as _;
+
+    /// Clap's own consistency checks over every subcommand: duplicate argument ids (a
+    /// subcommand's `key` shadowing the global `--key` panics at parse time), bad defaults,
+    /// conflicting names.
+    #[test]
+    fn the_command_line_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
 }

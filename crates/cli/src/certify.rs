@@ -1,18 +1,24 @@
 //! Certification on the command line: `aigov tx template propose`, `aigov tx report
-//! register-runner|submit`, `aigov tx model declare|register-retry`.
+//! register-runner|submit`, `aigov tx model declare|register-retry`, and the queries `aigov
+//! query template|standard|report|certification|runner|retry`.
 
-use crate::args::{Global, ModelTx, ReportTx, TemplateTx};
+use crate::args::{Global, ModelTx, QueryArgs, ReportTx, TemplateTx};
+use crate::compute::id_or_list;
+use crate::output;
+use crate::query::state_with;
+use aigov_client::Client;
 use aigov_types::codec::{BoundedString, BoundedVec, Encode, Hash};
 use aigov_types::model::ModelCall;
 use aigov_types::template::{
-    DeclareModel, MAX_REPORT_SCORES, ModelFactsDecl, ProposeTemplate, RegisterRetry,
-    RegisterRunner, ReportCall, RunnerBinding, Score, SubmitReport, TemplateCall, TemplateKind,
-    Verdict,
+    Certification, DeclareModel, MAX_REPORT_SCORES, ModelFactsDecl, ProposeTemplate, RegisterRetry,
+    RegisterRunner, Report, ReportCall, RunnerBinding, Score, StandardVersion, SubmitReport,
+    Template, TemplateCall, TemplateKind, Verdict,
 };
 use aigov_types::tx::MAX_TX_BYTES;
-use aigov_types::{Call, SignedTx, Slug};
+use aigov_types::{Call, PublicKey, SignedTx, Slug};
 use anyhow::{Context as _, anyhow, bail};
 use std::path::Path;
+use std::process::ExitCode;
 
 fn file_digest(path: &Path, what: &str) -> anyhow::Result<Hash> {
     let bytes =
@@ -172,4 +178,278 @@ pub fn model_call(cmd: &ModelTx) -> anyhow::Result<Option<Call>> {
             planned_training_compute: *planned_compute,
         }),
     })))
+}
+
+fn list_of(ids: impl Iterator<Item = u64>) -> String {
+    let ids: Vec<String> = ids.map(|t| t.to_string()).collect();
+    if ids.is_empty() {
+        "none".to_string()
+    } else {
+        ids.join(", ")
+    }
+}
+
+fn template_text(t: &Template) -> String {
+    let red_lines: Vec<&str> = t.red_lines.iter().map(|r| r.as_str()).collect();
+    format!(
+        "template #{} {:?} {} {:?}, spec {}\n  policy {} ({} bytes), red lines: {}{}",
+        t.id,
+        t.status,
+        t.kind.name(),
+        t.name.as_str(),
+        t.spec_digest,
+        t.policy_digest,
+        t.policy_text.as_str().len(),
+        if red_lines.is_empty() {
+            "none".to_string()
+        } else {
+            red_lines.join(", ")
+        },
+        t.approved_by
+            .map(|p| format!("\n  approved by proposal {p}"))
+            .unwrap_or_default()
+    )
+}
+
+fn standard_text(v: &StandardVersion) -> String {
+    let mut s = format!(
+        "safety standard version {} (proposal {}, height {}): {} rule(s); a fail at severity {} or above rejects",
+        v.version,
+        v.proposal,
+        v.height,
+        v.rules.len(),
+        v.reject_severity
+    );
+    for r in v.rules.iter() {
+        s.push_str(&format!(
+            "\n  architecture {} tier {} {:?} {}: safeguards {}; audits {}; live audits {}",
+            r.architecture,
+            r.tier,
+            r.scope,
+            r.purpose
+                .as_ref()
+                .map_or("any purpose".to_string(), |p| format!("purpose {p}")),
+            list_of(r.safeguards.iter().copied()),
+            list_of(r.audits.iter().copied()),
+            list_of(r.live_audits.iter().copied())
+        ));
+    }
+    s
+}
+
+fn report_text(r: &Report) -> String {
+    let scores: Vec<String> = r
+        .scores
+        .iter()
+        .map(|s| format!("{}={}", s.name.as_str(), s.value))
+        .collect();
+    let mut s = format!(
+        "report #{} on model {} for template {} ({}{}): {:?} (runner said {:?}), severity {}\n  runner {}, digest {}, standard v{}, height {}",
+        r.id,
+        r.model,
+        r.template,
+        r.kind.name(),
+        if r.scaffolded { ", live" } else { "" },
+        r.verdict,
+        r.claimed,
+        r.severity,
+        r.runner,
+        r.report_digest,
+        r.standard_version,
+        r.height
+    );
+    if !scores.is_empty() {
+        s.push_str(&format!("\n  scores {}", scores.join(", ")));
+    }
+    if !r.violated.is_empty() {
+        let v: Vec<&str> = r.violated.iter().map(|v| v.as_str()).collect();
+        s.push_str(&format!("\n  red lines fired: {}", v.join(", ")));
+    }
+    s
+}
+
+fn certification_text(c: &Certification) -> String {
+    let passed: Vec<String> = c
+        .passed
+        .iter()
+        .map(|p| format!("{} (report {})", p.template, p.report))
+        .collect();
+    format!(
+        "model {}: architecture template {}{}, standard v{}, declaration {}\n  passed: {}\n  {}{}",
+        c.model,
+        c.architecture,
+        if c.restricted {
+            " (set by a retry grant)"
+        } else {
+            ""
+        },
+        c.standard_version,
+        match (&c.facts, c.frozen) {
+            (None, _) => "not made yet",
+            (Some(_), true) => "frozen",
+            (Some(_), false) => "open",
+        },
+        if passed.is_empty() {
+            "none".to_string()
+        } else {
+            passed.join(", ")
+        },
+        c.certified_height
+            .map(|h| format!("certified at height {h}"))
+            .unwrap_or_else(|| "never certified".to_string()),
+        c.rejected_by
+            .map(|r| format!(", rejected by report {r}"))
+            .unwrap_or_default()
+    )
+}
+
+/// `aigov query template ID|list`.
+pub fn template_query(
+    global: &Global,
+    args: &QueryArgs,
+    id: &str,
+    offset: u64,
+    limit: u64,
+) -> anyhow::Result<ExitCode> {
+    let client = Client::new(&global.node);
+    match id_or_list(id)? {
+        Some(id) => state_with(
+            global,
+            args,
+            client.template(id, args.prove)?,
+            template_text,
+        ),
+        None => {
+            if args.prove {
+                bail!("the list has no proof; prove one template with `query template ID --prove`");
+            }
+            let page = client.template_page(offset, limit)?;
+            output::print(global, &page, || {
+                let mut lines: Vec<String> = page.templates.iter().map(template_text).collect();
+                lines.push(format!(
+                    "({} of {} templates)",
+                    page.templates.len(),
+                    page.total
+                ));
+                lines.join("\n")
+            });
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// `aigov query standard [VERSION]`.
+pub fn standard_query(
+    global: &Global,
+    args: &QueryArgs,
+    version: Option<u32>,
+) -> anyhow::Result<ExitCode> {
+    let client = Client::new(&global.node);
+    let version = match version {
+        Some(v) => v,
+        None => match client.standard_current(false)?.value.unwrap_or(0) {
+            0 => {
+                output::print(global, &serde_json::json!({"version": 0}), || {
+                    "no safety standard yet: a Safety vote's set-standard makes version 1"
+                        .to_string()
+                });
+                return Ok(ExitCode::SUCCESS);
+            }
+            v => v,
+        },
+    };
+    state_with(
+        global,
+        args,
+        client.standard_version(version, args.prove)?,
+        standard_text,
+    )
+}
+
+/// `aigov query report ID|list`.
+pub fn report_query(
+    global: &Global,
+    args: &QueryArgs,
+    id: &str,
+    offset: u64,
+    limit: u64,
+) -> anyhow::Result<ExitCode> {
+    let client = Client::new(&global.node);
+    match id_or_list(id)? {
+        Some(id) => state_with(
+            global,
+            args,
+            client.audit_report(id, args.prove)?,
+            report_text,
+        ),
+        None => {
+            if args.prove {
+                bail!("the list has no proof; prove one report with `query report ID --prove`");
+            }
+            let page = client.report_page(offset, limit)?;
+            output::print(global, &page, || {
+                let mut lines: Vec<String> = page.reports.iter().map(report_text).collect();
+                lines.push(format!(
+                    "({} of {} reports)",
+                    page.reports.len(),
+                    page.total
+                ));
+                lines.join("\n")
+            });
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// `aigov query certification MODEL`.
+pub fn certification_query(
+    global: &Global,
+    args: &QueryArgs,
+    model: u64,
+) -> anyhow::Result<ExitCode> {
+    let client = Client::new(&global.node);
+    state_with(
+        global,
+        args,
+        client.certification(model, args.prove)?,
+        certification_text,
+    )
+}
+
+/// `aigov query runner KEY`.
+pub fn runner_query(
+    global: &Global,
+    args: &QueryArgs,
+    key: &PublicKey,
+) -> anyhow::Result<ExitCode> {
+    let client = Client::new(&global.node);
+    state_with(global, args, client.runner(key, args.prove)?, |r| {
+        format!(
+            "runner {} bound to {}, registered by {} at height {}",
+            r.key,
+            match &r.binding {
+                RunnerBinding::Hardware(h) => format!("hardware {h} (TEE)"),
+                RunnerBinding::Organisation(o) => format!("organisation {o}"),
+            },
+            r.registered_by,
+            r.height
+        )
+    })
+}
+
+/// `aigov query retry MODEL`.
+pub fn retry_query(global: &Global, args: &QueryArgs, model: u64) -> anyhow::Result<ExitCode> {
+    let client = Client::new(&global.node);
+    state_with(global, args, client.retry_grant(model, args.prove)?, |g| {
+        format!(
+            "retry of model {} allowed by proposal {}, bound to template {}; vault blob {}{}",
+            g.model,
+            g.proposal,
+            g.restrictive_template,
+            g.vault.blob,
+            g.retry
+                .map(|r| format!("; registered as model {r}"))
+                .unwrap_or_else(|| "; not registered yet".to_string())
+        )
+    })
 }

@@ -406,7 +406,7 @@ pub fn permit_text(p: &OtkPermit) -> String {
     )
 }
 
-fn id_or_list(id: &str) -> anyhow::Result<Option<u64>> {
+pub(crate) fn id_or_list(id: &str) -> anyhow::Result<Option<u64>> {
     if id == "list" {
         return Ok(None);
     }
@@ -511,13 +511,13 @@ pub fn otk_query(global: &Global, args: &QueryArgs, what: &OtkQuery) -> anyhow::
         OtkQuery::Permit { id } => {
             state_with(global, args, client.permit(*id, args.prove)?, permit_text)
         }
-        OtkQuery::Device { key, limit } => {
+        OtkQuery::Device { device, limit } => {
             if args.prove {
                 bail!(
                     "the device view has no proof; prove each permit with `query otk permit ID --prove`"
                 );
             }
-            let device = account(global, key)?;
+            let device = account(global, device)?;
             let d = client.device_permits(&device, *limit)?;
             output::print(global, &d, || {
                 let mut lines = vec![match &d.hardware {

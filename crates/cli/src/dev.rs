@@ -18,6 +18,7 @@ struct Paths {
     genesis: std::path::PathBuf,
     validator_key: std::path::PathBuf,
     share: std::path::PathBuf,
+    reviewer_key: std::path::PathBuf,
     storage: std::path::PathBuf,
     lock: std::path::PathBuf,
 }
@@ -27,6 +28,7 @@ fn paths(dir: &Path) -> Paths {
         genesis: dir.join("genesis.json"),
         validator_key: dir.join("validator.pem"),
         share: dir.join("validator.share"),
+        reviewer_key: dir.join("whistle-reviewer.json"),
         storage: dir.join("db"),
         lock: dir.join("LOCK"),
     }
@@ -46,13 +48,25 @@ fn create(dir: &Path, p: &Paths) -> anyhow::Result<()> {
     let now_ms = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_millis() as u64);
-    let (genesis, accounts) = setup::demo_genesis(
+    let (mut genesis, accounts) = setup::demo_genesis(
         DEV_CHAIN_ID,
         now_ms,
         &validator.public_key(),
         "127.0.0.1:0",
         &dealt.polynomial,
     );
+    // The demo's reviewing body: reports filed on the dev chain are sealed to this key, and
+    // `aigov whistle open --reviewer-key DATA_DIR/whistle-reviewer.json` opens them.
+    let reviewer = aigov_client::seal::ReviewerKey::generate()?;
+    genesis.whistleblower_key = Some(reviewer.public());
+    // No genesis yet, so a key file here is from a creation that crashed midway: replace it.
+    match std::fs::remove_file(&p.reviewer_key) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+            return Err(e).with_context(|| format!("removing {}", p.reviewer_key.display()));
+        }
+        _ => {}
+    }
+    crate::whistle::write_key_file(&p.reviewer_key, &reviewer)?;
     setup::write_key(&p.validator_key, &validator)?;
     setup::write_share(&p.share, &share)?;
     for a in &accounts {
@@ -79,6 +93,11 @@ fn create(dir: &Path, p: &Paths) -> anyhow::Result<()> {
         );
     }
     eprintln!("  lab, datacenter (funded accounts)");
+    eprintln!(
+        "whistle-blower reports are sealed to {}; its secret is in {}",
+        reviewer.public(),
+        p.reviewer_key.display()
+    );
     Ok(())
 }
 

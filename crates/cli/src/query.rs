@@ -12,7 +12,7 @@ use serde::Serialize;
 use std::process::ExitCode;
 
 /// Resolves a public key (hex) or keystore name; `None` falls back to `--key`.
-fn who(global: &Global, arg: Option<&str>) -> anyhow::Result<PublicKey> {
+pub(crate) fn who(global: &Global, arg: Option<&str>) -> anyhow::Result<PublicKey> {
     match arg {
         Some(s) if s.len() == 64 && s.chars().all(|c| c.is_ascii_hexdigit()) => {
             PublicKey::from_hex(s).map_err(|e| anyhow!("{s}: {e}"))
@@ -335,6 +335,23 @@ pub fn run(global: &Global, args: &QueryArgs) -> anyhow::Result<ExitCode> {
         QueryWhat::Model { id, offset, limit } => {
             return crate::compute::model_query(global, args, id, *offset, *limit);
         }
+        QueryWhat::Template { id, offset, limit } => {
+            return crate::certify::template_query(global, args, id, *offset, *limit);
+        }
+        QueryWhat::Standard { number } => {
+            return crate::certify::standard_query(global, args, *number);
+        }
+        QueryWhat::Report { id, offset, limit } => {
+            return crate::certify::report_query(global, args, id, *offset, *limit);
+        }
+        QueryWhat::Certification { model } => {
+            return crate::certify::certification_query(global, args, *model);
+        }
+        QueryWhat::Runner { who: w } => {
+            let key = who(global, Some(w))?;
+            return crate::certify::runner_query(global, args, &key);
+        }
+        QueryWhat::Retry { model } => return crate::certify::retry_query(global, args, *model),
         QueryWhat::Workload { id } => return crate::compute::workload_query(global, args, *id),
         QueryWhat::Run { id } => return crate::compute::run_query(global, args, *id),
         QueryWhat::Otk(what) => return crate::compute::otk_query(global, args, what),

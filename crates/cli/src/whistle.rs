@@ -44,6 +44,16 @@ fn write_private(path: &Path, contents: &[u8]) -> anyhow::Result<()> {
         .with_context(|| format!("writing {}", path.display()))
 }
 
+/// Writes the reviewing body's key pair to `path` (created, readable only by the owner; an
+/// existing file is never overwritten).
+pub fn write_key_file(path: &Path, key: &ReviewerKey) -> anyhow::Result<()> {
+    let file = KeyFile {
+        secret: hex::encode(key.secret()),
+        public: key.public(),
+    };
+    write_private(path, &serde_json::to_vec_pretty(&file)?)
+}
+
 fn read_key(path: &Path) -> anyhow::Result<ReviewerKey> {
     let text =
         std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
@@ -72,11 +82,7 @@ pub fn run(global: &Global, cmd: &WhistleCmd) -> anyhow::Result<ExitCode> {
     match cmd {
         WhistleCmd::Keygen { out } => {
             let key = ReviewerKey::generate()?;
-            let file = KeyFile {
-                secret: hex::encode(key.secret()),
-                public: key.public(),
-            };
-            write_private(out, &serde_json::to_vec_pretty(&file)?)?;
+            write_key_file(out, &key)?;
             output::print(
                 global,
                 &serde_json::json!({ "public": key.public(), "file": out }),
@@ -92,8 +98,12 @@ pub fn run(global: &Global, cmd: &WhistleCmd) -> anyhow::Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
-        WhistleCmd::Open { key, report, out } => {
-            let key = read_key(key)?;
+        WhistleCmd::Open {
+            reviewer_key,
+            report,
+            out,
+        } => {
+            let key = read_key(reviewer_key)?;
             let client = Client::new(&global.node);
             let r = client
                 .whistle_report(*report, false)?

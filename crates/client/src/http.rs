@@ -415,6 +415,91 @@ impl Client {
         self.get(&format!("/v1/models?offset={offset}&limit={limit}"))
     }
 
+    /// `GET /v1/state/templates/{id}`.
+    pub fn template(
+        &self,
+        id: u64,
+        prove: bool,
+    ) -> Result<StateResponse<aigov_types::template::Template>, ClientError> {
+        self.get(&state_path(&format!("templates/{id}"), prove))
+    }
+
+    /// `GET /v1/templates?offset=&limit=`.
+    pub fn template_page(
+        &self,
+        offset: u64,
+        limit: u64,
+    ) -> Result<aigov_types::api::TemplatePage, ClientError> {
+        self.get(&format!("/v1/templates?offset={offset}&limit={limit}"))
+    }
+
+    /// `GET /v1/state/standard/current`: the version in force (absent or 0: none).
+    pub fn standard_current(&self, prove: bool) -> Result<StateResponse<u32>, ClientError> {
+        self.get(&state_path("standard/current", prove))
+    }
+
+    /// `GET /v1/state/standard/{version}`.
+    pub fn standard_version(
+        &self,
+        version: u32,
+        prove: bool,
+    ) -> Result<StateResponse<aigov_types::template::StandardVersion>, ClientError> {
+        self.get(&state_path(&format!("standard/{version}"), prove))
+    }
+
+    /// `GET /v1/state/reports/{id}`: a safeguard or audit report.
+    pub fn audit_report(
+        &self,
+        id: u64,
+        prove: bool,
+    ) -> Result<StateResponse<aigov_types::template::Report>, ClientError> {
+        self.get(&state_path(&format!("reports/{id}"), prove))
+    }
+
+    /// `GET /v1/reports?offset=&limit=`.
+    pub fn report_page(
+        &self,
+        offset: u64,
+        limit: u64,
+    ) -> Result<aigov_types::api::ReportPage, ClientError> {
+        self.get(&format!("/v1/reports?offset={offset}&limit={limit}"))
+    }
+
+    /// `GET /v1/state/certifications/{model}`.
+    pub fn certification(
+        &self,
+        model: u64,
+        prove: bool,
+    ) -> Result<StateResponse<aigov_types::template::Certification>, ClientError> {
+        self.get(&state_path(&format!("certifications/{model}"), prove))
+    }
+
+    /// `GET /v1/state/runners/{pubkey}`.
+    pub fn runner(
+        &self,
+        key: &PublicKey,
+        prove: bool,
+    ) -> Result<StateResponse<aigov_types::template::Runner>, ClientError> {
+        self.get(&state_path(&format!("runners/{key}"), prove))
+    }
+
+    /// `GET /v1/state/retries/{model}`.
+    pub fn retry_grant(
+        &self,
+        model: u64,
+        prove: bool,
+    ) -> Result<StateResponse<aigov_types::template::RetryGrant>, ClientError> {
+        self.get(&state_path(&format!("retries/{model}"), prove))
+    }
+
+    /// `GET /v1/models/by-container/{id}`: the model under a container ID, every part proven.
+    pub fn model_by_container(
+        &self,
+        container_id: &Hash,
+    ) -> Result<aigov_types::api::ModelByContainer, ClientError> {
+        self.get(&format!("/v1/models/by-container/{container_id}"))
+    }
+
     /// `GET /v1/state/workloads/{id}`.
     pub fn workload(
         &self,

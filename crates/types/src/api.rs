@@ -295,3 +295,44 @@ pub struct DevicePermits {
     /// Its latest permits, newest (highest `seq`) first.
     pub permits: Vec<crate::otk::OtkPermit>,
 }
+
+/// `GET /v1/templates`: a page of templates.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct TemplatePage {
+    /// The templates of this page, in id order.
+    pub templates: Vec<crate::template::Template>,
+    /// Number of templates ever proposed.
+    pub total: u64,
+    /// Templates skipped (the first of this page has id `offset + 1`).
+    pub offset: u64,
+    /// The page size used.
+    pub limit: u64,
+}
+
+/// `GET /v1/reports`: a page of safeguard and audit reports.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct ReportPage {
+    /// The reports of this page, in id order.
+    pub reports: Vec<crate::template::Report>,
+    /// Number of reports ever filed.
+    pub total: u64,
+    /// Reports skipped (the first of this page has id `offset + 1`).
+    pub offset: u64,
+    /// The page size used.
+    pub limit: u64,
+}
+
+/// `GET /v1/models/by-container/{id}`: what the chain says of a container ID, each part with
+/// its light-client proof, so a verifier trusts only the consensus group key: the id bound to
+/// the container (or its proven absence), the model record, and its certification record.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct ModelByContainer {
+    /// The container ID asked about.
+    pub container_id: Hash,
+    /// The model id registered under it (`value` null, with a proof of absence, if none).
+    pub id: StateResponse<u64>,
+    /// The model (absent when `id` is).
+    pub model: Option<StateResponse<crate::model::Model>>,
+    /// Its certification record (absent when `id` is; `value` null if it never declared).
+    pub certification: Option<StateResponse<crate::template::Certification>>,
+}

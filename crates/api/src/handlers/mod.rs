@@ -1,6 +1,7 @@
 //! The route handlers, one file per group of routes.
 
 pub(crate) mod blocks;
+pub(crate) mod certify;
 pub(crate) mod compute;
 pub(crate) mod economy;
 pub(crate) mod events;
