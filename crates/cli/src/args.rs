@@ -507,6 +507,10 @@ pub enum OtkTx {
         /// The run's current stage is done.
         #[arg(long)]
         stage_done: bool,
+        /// What the device measured over the permit's interval (JSON `Telemetry`); phase
+        /// detection checks it against the workload's declared phase.
+        #[arg(long)]
+        telemetry: Option<PathBuf>,
     },
 }
 

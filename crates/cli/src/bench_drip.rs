@@ -273,6 +273,7 @@ pub fn bench_drip(devices: usize) -> anyhow::Result<DripFigures> {
                     otk_id,
                     used: 500,
                     stage_done: false,
+                    telemetry: None,
                 }));
                 Ok(Bytes::from(
                     build_tx(k, &genesis.chain_id, 0, 100_000, call)

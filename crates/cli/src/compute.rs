@@ -273,17 +273,32 @@ pub fn workload_call(cmd: &WorkloadTx) -> anyhow::Result<Call> {
 }
 
 /// The call of `aigov tx otk …`.
-pub fn otk_call(cmd: &OtkTx) -> Call {
+pub fn otk_call(cmd: &OtkTx) -> anyhow::Result<Call> {
     let OtkTx::ReportUsage {
         otk,
         used,
         stage_done,
+        telemetry,
     } = cmd;
-    Call::Otk(OtkCall::ReportUsage(ReportUsage {
+    let telemetry = match telemetry {
+        None => None,
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("reading {}", path.display()))?;
+            Some(serde_json::from_str(&text).with_context(|| {
+                format!(
+                    "{} does not hold telemetry (JSON: data_bytes, compute_units, peak_memory_mib, precision, batch_size, energy_wh, duration_ms, backward_share_bps, device_count, interconnect_bytes, output_bytes)",
+                    path.display()
+                )
+            })?)
+        }
+    };
+    Ok(Call::Otk(OtkCall::ReportUsage(ReportUsage {
         otk_id: *otk,
         used: *used,
         stage_done: *stage_done,
-    }))
+        telemetry,
+    })))
 }
 
 fn budgets_text(b: &aigov_types::model::PhaseBudgets) -> String {

@@ -162,6 +162,21 @@ pub fn describe_event(e: &EventRecord) -> String {
         ),
         Event::RunHalted(h) => format!("run #{} halted ({})", h.run, h.reason.name()),
         Event::DripPaused(d) => format!("drip paused for run #{} ({})", d.run, d.cause),
+        Event::PhaseMismatch(m) => format!(
+            "run #{} declared {} but its telemetry looks like {} ({:.1} % stronger, confidence {:.1} %): {}",
+            m.run,
+            m.declared.name(),
+            m.detected.name(),
+            f64::from(m.mismatch_bps) / 100.0,
+            f64::from(m.confidence_bps) / 100.0,
+            match m.action {
+                aigov_types::phase::PhaseAction::Flagged => "flagged for reviewers",
+                aigov_types::phase::PhaseAction::HaltedRun => "run halted",
+                aigov_types::phase::PhaseAction::CanceledWorkload => {
+                    "workload canceled (every run halted)"
+                }
+            }
+        ),
         other => serde_json::to_string(other).unwrap_or_default(),
     };
     format!(

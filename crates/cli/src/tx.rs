@@ -66,7 +66,7 @@ pub fn run(global: &Global, args: &TxArgs) -> anyhow::Result<ExitCode> {
         },
         TxModule::Model(cmd) => crate::compute::model_call(global, cmd)?,
         TxModule::Workload(cmd) => crate::compute::workload_call(cmd)?,
-        TxModule::Otk(cmd) => crate::compute::otk_call(cmd),
+        TxModule::Otk(cmd) => crate::compute::otk_call(cmd)?,
         TxModule::Whistle(cmd) => crate::whistle::call(global, cmd)?,
         TxModule::Template(cmd) => crate::certify::template_call(cmd)?,
         TxModule::Report(cmd) => crate::certify::report_call(global, cmd)?,

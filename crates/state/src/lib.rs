@@ -28,6 +28,7 @@ pub mod log;
 pub mod models;
 pub mod otk;
 pub mod personnel;
+pub mod phase;
 pub mod standard;
 pub mod store;
 pub mod templates;

@@ -9,6 +9,7 @@ mod support;
 
 use aigov_state::{hardware, models, otk, workloads};
 use aigov_types::codec::{BoundedString, BoundedVec};
+use aigov_types::event::PhaseMismatch;
 use aigov_types::event::{Event, EventRecord};
 use aigov_types::governance::{Action, Choice, ProposalClass, ProposalStatus, Subject};
 use aigov_types::hardware::{
@@ -22,6 +23,7 @@ use aigov_types::model::{
 };
 use aigov_types::otk::{OtkCall, OtkPermit, PermitStatus, ReportUsage};
 use aigov_types::personnel::{Role, Roles};
+use aigov_types::phase::{PhaseAction, Telemetry};
 use aigov_types::workload::{
     CreateWorkload, HaltReason, HaltRun, Run, RunStatus, StartRun, WorkloadCall,
 };
@@ -193,6 +195,7 @@ fn report_call(otk_id: u64, used: u64, stage_done: bool) -> Call {
         otk_id,
         used,
         stage_done,
+        telemetry: None,
     }))
 }
 
@@ -531,6 +534,127 @@ fn usage_reports_from_another_key_replayed_or_oversized_are_refused() {
         c.admit(&raw, Default::default()).unwrap_err().code(),
         "unknown_account"
     );
+}
+
+fn report_with(otk_id: u64, used: u64, t: Telemetry) -> Call {
+    Call::Otk(OtkCall::ReportUsage(ReportUsage {
+        otk_id,
+        used,
+        stage_done: false,
+        telemetry: Some(t),
+    }))
+}
+
+fn mismatches(events: &[EventRecord]) -> Vec<PhaseMismatch> {
+    events
+        .iter()
+        .filter_map(|e| match &e.event {
+            Event::PhaseMismatch(m) => Some(m.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn phase_detection_flags_a_weak_mismatch_and_cancels_the_workload_on_disguised_compute() {
+    let mut c = compute_chain(|_| {});
+    let h1 = active_hardware(&mut c, "dev-1", budgets(1_000_000, 0, 0));
+    let h2 = active_hardware(&mut c, "dev-2", budgets(1_000_000, 0, 0));
+    let m = approved_model(&mut c, "base", budgets(1_000_000, 0, 0));
+    let (w, r1) = started_run(&mut c, m, h1, 50_000, 4);
+    c.ok(
+        "lena",
+        Call::Workload(WorkloadCall::StartRun(StartRun {
+            workload: w,
+            hardware: h2,
+            budget: 50_000,
+            stages: 4,
+        })),
+    );
+    let r2 = block_on(workloads::run_count(&c.store)).unwrap();
+    let next = |c: &Chain, r: u64| run(c, r).outstanding.as_slice()[0];
+
+    // Honest pre-training telemetry: nothing to say, the drip goes on.
+    let out = c.ok(
+        "dev-1",
+        report_with(next(&c, r1), 10, Telemetry::typical(Phase::PreTrain)),
+    );
+    assert!(mismatches(&out.events).is_empty());
+    assert!(kinds(&out.events).contains(&"otk_issued"));
+
+    // A fine-tune's telemetry under a pre-training declaration: recorded for reviewers only.
+    let out = c.ok(
+        "dev-1",
+        report_with(next(&c, r1), 10, Telemetry::typical(Phase::PostTrain)),
+    );
+    let flagged = mismatches(&out.events);
+    assert_eq!(flagged.len(), 1, "{:?}", kinds(&out.events));
+    assert_eq!(
+        (flagged[0].declared, flagged[0].detected, flagged[0].action),
+        (Phase::PreTrain, Phase::PostTrain, PhaseAction::Flagged)
+    );
+    assert_eq!(run(&c, r1).status, RunStatus::Running);
+    assert!(kinds(&out.events).contains(&"otk_issued"));
+
+    // Serving traffic where pre-training was approved: every run of the workload halts in the
+    // same block, their permits are revoked and nothing more is issued.
+    let out = c.ok(
+        "dev-1",
+        report_with(next(&c, r1), 10, Telemetry::typical(Phase::Inference)),
+    );
+    let cancel = mismatches(&out.events);
+    assert_eq!(cancel.len(), 1);
+    assert_eq!(cancel[0].action, PhaseAction::CanceledWorkload);
+    assert_eq!(cancel[0].mismatch_bps, 10_000);
+    for r in [r1, r2] {
+        let run = run(&c, r);
+        assert_eq!(
+            (run.status, run.halt),
+            (RunStatus::Halted, Some(HaltReason::PhaseMismatch))
+        );
+        assert!(run.outstanding.is_empty());
+    }
+    assert!(!kinds(&out.events).contains(&"otk_issued"));
+    assert!(issued(&c.events()).iter().all(|p| {
+        let now = permit(&c, p.otk_id);
+        now.status != PermitStatus::Issued
+    }));
+}
+
+#[test]
+fn a_halt_strength_mismatch_halts_only_its_run() {
+    // Pre-training scale reported under a post-training declaration.
+    let mut c = compute_chain(|_| {});
+    let h = active_hardware(&mut c, "dev-1", budgets(0, 1_000_000, 0));
+    let m = approved_model(&mut c, "tune", budgets(0, 1_000_000, 0));
+    c.ok(
+        "lena",
+        Call::Workload(WorkloadCall::Create(CreateWorkload {
+            model: m,
+            phase: Phase::PostTrain,
+            budget: 50_000,
+        })),
+    );
+    let w = block_on(workloads::count(&c.store)).unwrap();
+    c.ok(
+        "lena",
+        Call::Workload(WorkloadCall::StartRun(StartRun {
+            workload: w,
+            hardware: h,
+            budget: 50_000,
+            stages: 2,
+        })),
+    );
+    let r = block_on(workloads::run_count(&c.store)).unwrap();
+    let otk = run(&c, r).outstanding.as_slice()[0];
+    let out = c.ok(
+        "dev-1",
+        report_with(otk, 10, Telemetry::typical(Phase::PreTrain)),
+    );
+    let m = mismatches(&out.events);
+    assert_eq!(m.len(), 1);
+    assert_eq!(m[0].action, PhaseAction::HaltedRun, "{:?}", m[0]);
+    assert_eq!(run(&c, r).status, RunStatus::Halted);
 }
 
 #[test]
@@ -899,6 +1023,19 @@ fn hostile_bytes_in_compute_calls_decode_to_errors_not_panics() {
         otk_id: 1,
         used: 2,
         stage_done: true,
+        telemetry: Some(aigov_types::phase::Telemetry {
+            data_bytes: 1,
+            compute_units: 2,
+            peak_memory_mib: 3,
+            precision: aigov_types::phase::Precision::Int8,
+            batch_size: 4,
+            energy_wh: 5,
+            duration_ms: 6,
+            backward_share_bps: 7,
+            device_count: 8,
+            interconnect_bytes: 9,
+            output_bytes: 10,
+        }),
     }));
     let bytes = call.encode();
     for cut in 0..bytes.len() {

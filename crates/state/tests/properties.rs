@@ -552,6 +552,7 @@ fn replay_log(events: &[EventRecord], genesis_pool: u64) -> Result<Replayed, Tes
             | Event::ReportReviewed(_)
             | Event::ReportEscalated(_)
             | Event::WhistleblowerKeyChanged(_)
+            | Event::PhaseMismatch(_)
             | Event::RoundOpened(_)
             | Event::RoundVoteCast(_)
             | Event::RoundTallied(_)

@@ -791,6 +791,38 @@ pub struct RunHalted {
 }
 codec_struct!(RunHalted { run, reason });
 
+/// Phase detection found a usage report's telemetry pointing to another phase than the
+/// workload declared, strongly enough to act ([crate::phase::PhaseParams]).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PhaseMismatch {
+    /// The run.
+    pub run: u64,
+    /// Its workload.
+    pub workload: u64,
+    /// The permit the report was about.
+    pub otk_id: u64,
+    /// The phase the workload declared.
+    pub declared: crate::model::Phase,
+    /// The phase the telemetry points to.
+    pub detected: crate::model::Phase,
+    /// The detected phase's share of the classifier's points, bps.
+    pub confidence_bps: u16,
+    /// How much it outscores the declared phase, bps.
+    pub mismatch_bps: u16,
+    /// What followed.
+    pub action: crate::phase::PhaseAction,
+}
+codec_struct!(PhaseMismatch {
+    run,
+    workload,
+    otk_id,
+    declared,
+    detected,
+    confidence_bps,
+    mismatch_bps,
+    action
+});
+
 /// A run moved to its next stage.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RunStageAdvanced {
@@ -1097,6 +1129,8 @@ pub enum Event {
     DripPaused(DripPaused),
     /// The compute parameters (inspections, drip) changed.
     ComputeParamsChanged(ComputeParams),
+    /// See [PhaseMismatch].
+    PhaseMismatch(PhaseMismatch),
     /// See [ReportFiled].
     ReportFiled(ReportFiled),
     /// See [ReportReviewed].
@@ -1192,6 +1226,7 @@ codec_enum!(Event {
     42 => RunCompleted(RunCompleted),
     43 => DripPaused(DripPaused),
     44 => ComputeParamsChanged(ComputeParams),
+    45 => PhaseMismatch(PhaseMismatch),
     70 => ReportFiled(ReportFiled),
     71 => ReportReviewed(ReportReviewed),
     72 => ReportEscalated(ReportEscalated),
@@ -1271,6 +1306,7 @@ impl Event {
             Event::RunCompleted(_) => "run_completed",
             Event::DripPaused(_) => "drip_paused",
             Event::ComputeParamsChanged(_) => "compute_params_changed",
+            Event::PhaseMismatch(_) => "phase_mismatch",
             Event::ReportFiled(_) => "report_filed",
             Event::ReportReviewed(_) => "report_reviewed",
             Event::ReportEscalated(_) => "report_escalated",

@@ -365,6 +365,9 @@ pub struct ComputeParams {
     pub permit_lifetime_ms: u64,
     /// Most runs the drip serves per block (the rest wait in its queue for the next block).
     pub drip_per_block_max: u32,
+    /// Phase detection's thresholds and the mismatch strengths that flag, halt or cancel.
+    #[serde(default)]
+    pub phase: crate::phase::PhaseParams,
 }
 codec_struct!(ComputeParams {
     inspection_interval_ms,
@@ -372,7 +375,8 @@ codec_struct!(ComputeParams {
     ration_min,
     ration_max,
     permit_lifetime_ms,
-    drip_per_block_max
+    drip_per_block_max,
+    phase
 });
 
 impl Default for ComputeParams {
@@ -386,6 +390,7 @@ impl Default for ComputeParams {
             ration_max: 10_000,
             permit_lifetime_ms: 3_600_000,
             drip_per_block_max: 20_000,
+            phase: crate::phase::PhaseParams::default(),
         }
     }
 }
@@ -407,6 +412,9 @@ pub enum ComputeParamsError {
     /// No inspector member required, or no run served per block.
     #[error("{0} must be at least 1")]
     Zero(&'static str),
+    /// Phase detection's thresholds contradict each other.
+    #[error("phase detection: {0}")]
+    Phase(&'static str),
 }
 
 impl ComputeParams {
@@ -433,6 +441,7 @@ impl ComputeParams {
         if self.drip_per_block_max == 0 {
             return Err(ComputeParamsError::Zero("drip_per_block_max"));
         }
+        self.phase.validate().map_err(ComputeParamsError::Phase)?;
         Ok(())
     }
 }

@@ -24,6 +24,7 @@ pub mod log;
 pub mod model;
 pub mod otk;
 pub mod personnel;
+pub mod phase;
 pub mod proof;
 pub mod receipt;
 pub mod selection;

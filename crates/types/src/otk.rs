@@ -87,11 +87,16 @@ pub struct ReportUsage {
     pub used: u64,
     /// The run's current stage is done.
     pub stage_done: bool,
+    /// What the device measured over the permit's interval; phase detection checks it
+    /// against the workload's declared phase.
+    #[serde(default)]
+    pub telemetry: Option<crate::phase::Telemetry>,
 }
 codec_struct!(ReportUsage {
     otk_id,
     used,
-    stage_done
+    stage_done,
+    telemetry
 });
 
 /// Calls of the OTK issuer.

@@ -213,6 +213,13 @@ pub(crate) async fn report_usage<S: StateRead>(
         workloads::put_run(o, &r);
         return Ok(());
     }
+    if let Some(t) = &call.telemetry {
+        workloads::put_run(o, &r);
+        let params = crate::hardware::params(o).await?;
+        if crate::phase::assess(o, &mut cx.events, &r, p.otk_id, t, &params.phase).await? {
+            return Ok(());
+        }
+    }
     if call.stage_done {
         if r.stage.saturating_add(1) >= r.stages {
             r.status = RunStatus::Completed;
