@@ -7,7 +7,13 @@
 #      tally, confirm, timelock, execution -> the newcomer is Active -> decision record
 #      -> the executed proposal proven and verified offline.
 #   -> compute: hardware registered, inspected, approved; a model approved; a run on it gets
-#      OTK permits bound to the device key; a permit proven offline; usage reports drip more.
+#      OTK permits bound to the device key; a permit proven offline; usage reports drip more;
+#      telemetry that looks like serving cancels the training workload (phase detection).
+#   -> certification: Cedar templates approved, the safety standard set, an existing model
+#      onboarded by container ID, declared, audited in order, Certified, verified by container
+#      ID with light-client proofs (absence and forgery too), revoked in an emergency.
+#   -> whistle-blower: a fresh key files a sealed report; the reviewing body opens it offline;
+#      a Review vote confirms it; a System vote rewards the reporter; the record is proven.
 # Usage: scripts/e2e-dev.sh [path/to/aigov]   (default: target/release/aigov)
 set -euo pipefail
 
@@ -272,4 +278,178 @@ set +e; "$BIN" --key device-1 tx otk report-usage --otk 1 --used 100 >"$WORK/rep
 [ "$rc" = 1 ] && grep -q permit_already_reported "$WORK/replay.txt" || fail "replayed report: exit $rc: $(cat "$WORK/replay.txt")"
 echo "a replayed usage report fails with permit_already_reported"
 "$BIN" query run 1
+step "compute: phase detection: telemetry that looks like serving cancels the pre-training workload"
+cat >"$WORK/serving.json" <<'JSON'
+{"data_bytes": 50000000, "compute_units": 300, "peak_memory_mib": 16384, "precision": "fp8",
+ "batch_size": 8, "energy_wh": 250, "duration_ms": 3600000, "backward_share_bps": 0,
+ "device_count": 1, "interconnect_bytes": 0, "output_bytes": 20000000}
+JSON
+OTK=$("$BIN" --json query run 1 | python3 -c 'import json,sys; print(json.load(sys.stdin)["value"]["outstanding"][0])')
+"$BIN" --key device-1 tx otk report-usage --otk "$OTK" --used 50 --telemetry "$WORK/serving.json" \
+  | tee "$WORK/phase.txt" | grep -E "phase_mismatch|run_halted" || fail "no phase mismatch: $(cat "$WORK/phase.txt")"
+"$BIN" --json query run 1 | python3 -c '
+import json, sys
+r = json.load(sys.stdin)["value"]
+assert r["status"] == "halted" and r["halt"] == "phase_mismatch" and not r["outstanding"], r
+print("run 1 halted (phase_mismatch), no permit outstanding")' || fail "run 1 was not halted"
+
+# Certification: templates in Cedar, the safety standard, an onboarded model certified by
+# reports, verified by container ID with light-client proofs, then revoked in an emergency.
+propose() { # CLASS TITLE ACTION -> proposal id
+  "$BIN" --key alice --json tx gov propose --class "$1" --title "$2" --description "$2" \
+    --action "$3" >"$WORK/prop.json" || fail "proposal $2: $(cat "$WORK/prop.json")"
+  python3 -c '
+import json, sys
+s = json.load(open(sys.argv[1]))
+print(next(e["event"]["proposal"] for e in s["events"] if e["event"]["type"] == "proposal_submitted"))' "$WORK/prop.json"
+}
+vote_yes() { # ID VOTER...
+  local id=$1; shift
+  for _ in $(seq 1 50); do [ "$(gov_status "$id")" = active ] && break; sleep 0.2; done
+  for v in "$@"; do "$BIN" --key "$v" tx gov vote "$id" yes | tail -1; done
+}
+refused() { # CODE COMMAND... : the command must fail with CODE
+  local code=$1; shift
+  set +e; "$@" >"$WORK/refused.txt" 2>&1; local rc=$?; set -e
+  [ "$rc" = 1 ] && grep -q "$code" "$WORK/refused.txt" || fail "expected $code, got exit $rc: $(cat "$WORK/refused.txt")"
+  echo "refused with $code"
+}
+step "certification: bob (safety, de) proposes templates in Cedar; a malformed policy is refused"
+echo "Frontier general-purpose architecture, v1." >"$WORK/spec.md"
+cat >"$WORK/arch.cedar" <<'CEDAR'
+@id("data.cbrn")
+forbid (principal, action, resource) when { resource.data_domains.contains("cbrn") };
+CEDAR
+cat >"$WORK/bio.cedar" <<'CEDAR'
+@id("cbrn.uplift")
+forbid (principal, action == Aigov::Action::"certify", resource)
+when { context.report.hasTag("bio_uplift") && context.report.getTag("bio_uplift") > 2000 };
+CEDAR
+cat >"$WORK/cyber.cedar" <<'CEDAR'
+@id("cyber.offense")
+forbid (principal, action == Aigov::Action::"certify", resource)
+when { context.report.hasTag("cyber") && context.report.getTag("cyber") > 5000 };
+CEDAR
+printf 'forbid (principal, action, resource) when { resource.nope ' >"$WORK/bad.cedar"
+# The CLI compiles the policy before signing (the chain would refuse it with invalid_policy).
+set +e; "$BIN" --key bob tx template propose --kind audit --name broken --spec "$WORK/spec.md" \
+  --policy "$WORK/bad.cedar" >"$WORK/refused.txt" 2>&1; rc=$?; set -e
+[ "$rc" = 2 ] && grep -q "syntax error" "$WORK/refused.txt" || fail "malformed policy: exit $rc: $(cat "$WORK/refused.txt")"
+echo "refused before signing: $(cat "$WORK/refused.txt")"
+"$BIN" --key bob tx template propose --kind model_architecture --name frontier-general \
+  --spec "$WORK/spec.md" --policy "$WORK/arch.cedar" | tail -1
+"$BIN" --key bob tx template propose --kind audit --name bio-uplift-eval \
+  --spec "$WORK/spec.md" --policy "$WORK/bio.cedar" | tail -1
+"$BIN" --key bob tx template propose --kind audit --name cyber-range-live \
+  --spec "$WORK/spec.md" --policy "$WORK/cyber.cedar" | tail -1
+read -r ARCH BIO CYBER < <("$BIN" --json query templates | python3 -c '
+import json, sys
+ids = {t["name"]: t["id"] for t in json.load(sys.stdin)["templates"]}
+print(ids["frontier-general"], ids["bio-uplift-eval"], ids["cyber-range-live"])')
+step "certification: lena onboards an existing inference model by its container ID"
+mkdir -p "$WORK/chat/weights"
+echo '{"architecture": "decoder", "layers": 2}' >"$WORK/chat/config.json"
+head -c 4096 /dev/urandom >"$WORK/chat/weights/model-00001.safetensors"
+CHAT=$("$BIN" model fingerprint "$WORK/chat")
+echo "container ID $CHAT"
+"$BIN" --key lena tx model register --owner frontier-lab --name "Frontier Chat" \
+  --purpose "General assistant" --phase inference --container-id "$CHAT" | tail -1
+MODEL=$("$BIN" --json query models | python3 -c '
+import json, sys
+print(max(m["id"] for m in json.load(sys.stdin)["models"]))')
+step "certification: a Safety vote approves the templates while a Review vote approves the model"
+TPROP=$(propose safety "Approve templates $ARCH $BIO $CYBER" "approve-template:$ARCH")
+# One action per proposal keeps the demo's votes small; the other two ride along in parallel.
+TPROP2=$(propose safety "Approve template $BIO" "approve-template:$BIO")
+TPROP3=$(propose safety "Approve template $CYBER" "approve-template:$CYBER")
+MPROP=$(propose review "Approve Frontier Chat at tier 2" "approve-model:$MODEL:2:0:0:1000")
+for p in "$TPROP" "$TPROP2" "$TPROP3"; do vote_yes "$p" alice bob carol; done
+vote_yes "$MPROP" alice bob carol
+for p in "$TPROP" "$TPROP2" "$TPROP3" "$MPROP"; do wait_executed "$p"; done
+"$BIN" query template "$BIO"
+step "certification: a Safety vote sets the safety standard (v1)"
+cat >"$WORK/standard.json" <<JSON
+{"rules": [{"architecture": $ARCH, "tier": 2, "scope": "general", "safeguards": [],
+  "audits": [$BIO], "live_audits": [$CYBER]}], "reject_severity": 3}
+JSON
+SPROP=$(propose safety "Safety standard v1" "set-standard:$WORK/standard.json")
+vote_yes "$SPROP" alice bob carol
+wait_executed "$SPROP"
+"$BIN" query standard
+step "certification: carol (auditor, jp) registers a runner of the safety institute; the model is declared"
+"$BIN" keys new evalbox
+"$BIN" --key frank tx gas purchase --category model_registration --account evalbox \
+  --paid 1000000 --reference aisi-audit-0001 | tail -1
+"$BIN" --key carol tx report register-runner --runner evalbox --organisation safety-institute | tail -1
+cat >"$WORK/facts.json" <<'JSON'
+{"purpose": "general-assistant", "access": "api", "parameter_count": 70000000000,
+ "training_energy_mwh": 1000, "context_window_tokens": 128000, "input_modalities": ["text"],
+ "output_modalities": ["text"], "data_domains": ["code", "law"], "data_provenance": ["licensed"]}
+JSON
+"$BIN" --key lena tx model declare --model "$MODEL" --architecture "$ARCH" --facts "$WORK/facts.json" | tail -1
+step "certification: reports in order; an unregistered key and a live audit first are refused"
+echo "Bio uplift evaluation: 0.4 % above baseline." >"$WORK/bio-report.md"
+echo "Cyber range, full scaffolding: 31 % of tasks." >"$WORK/cyber-report.md"
+refused unknown_runner "$BIN" --key lab tx report submit --model "$MODEL" --template "$BIO" \
+  --result pass --score bio_uplift=40 --report "$WORK/bio-report.md"
+refused audit_order "$BIN" --key evalbox tx report submit --model "$MODEL" --template "$CYBER" \
+  --result pass --score cyber=3100 --report "$WORK/cyber-report.md"
+"$BIN" --key evalbox tx report submit --model "$MODEL" --template "$BIO" \
+  --result pass --score bio_uplift=40 --report "$WORK/bio-report.md" | tail -1
+refused duplicate_report "$BIN" --key evalbox tx report submit --model "$MODEL" --template "$BIO" \
+  --result pass --score bio_uplift=40 --report "$WORK/bio-report.md"
+"$BIN" --key evalbox tx report submit --model "$MODEL" --template "$CYBER" \
+  --result pass --score cyber=3100 --report "$WORK/cyber-report.md" | tail -1
+"$BIN" query reports
+"$BIN" query certification "$MODEL"
+step "certification: anyone verifies the model by its container ID, trusting only the group key"
+"$BIN" verify model "$CHAT" --genesis "$WORK/data/genesis.json" --out "$WORK/chat-proof.json" \
+  || fail "aigov verify model did not prove Certified"
+set +e; "$BIN" verify model "$(printf '%064d' 0)" --genesis "$WORK/data/genesis.json"; rc=$?; set -e
+[ "$rc" = 3 ] || fail "an unknown container: exit $rc, expected 3 (proven absent)"
+python3 - "$WORK/chat-proof.json" <<'PY'
+import json, sys
+p = sys.argv[1]
+d = json.load(open(p))
+d["model"]["value"]["tier"] = 1  # a server lying about the tier
+json.dump(d, open(p + ".forged", "w"))
+PY
+set +e; "$BIN" verify model "$CHAT" --genesis "$WORK/data/genesis.json" --from "$WORK/chat-proof.json.forged"; rc=$?; set -e
+[ "$rc" = 1 ] || fail "a forged answer: exit $rc, expected 1"
+step "certification: an Emergency vote revokes the model; the revocation is proven"
+EPROP=$(propose emergency "Revoke Frontier Chat" "revoke-model:$MODEL")
+vote_yes "$EPROP" alice bob
+wait_executed "$EPROP"
+set +e; "$BIN" verify model "$CHAT" --genesis "$WORK/data/genesis.json" | tee "$WORK/revoked.txt"; rc=$?; set -e
+[ "$rc" = 3 ] && grep -q Revoked "$WORK/revoked.txt" || fail "revoked model: exit $rc"
+
+step "whistle-blower: a fresh key files a report sealed to the reviewing body's key"
+"$BIN" query whistle key
+"$BIN" keys new source
+echo "Run 1's operator disabled the seal check on rack B7 before the audit." >"$WORK/tip.txt"
+"$BIN" --key source --json tx whistle file --genesis --file "$WORK/tip.txt" >"$WORK/tip.json" \
+  || fail "whistle file: $(cat "$WORK/tip.json")"
+TIP=$(python3 -c '
+import json, sys
+s = json.load(open(sys.argv[1]))
+assert s["receipt"]["payer"] == "pool", s["receipt"]
+print(next(e["event"]["report"] for e in s["events"] if e["event"]["type"] == "report_filed"))' "$WORK/tip.json")
+"$BIN" query whistle report "$TIP"
+grep -q "rack B7" <("$BIN" query whistle report "$TIP" --json) && fail "the report's text is readable on chain"
+echo "only the sealed blob and its hashes are on chain"
+step "whistle-blower: the reviewing body opens it offline; a Review vote confirms it"
+"$BIN" whistle open --reviewer-key "$WORK/data/whistle-reviewer.json" --report "$TIP" | tee "$WORK/opened.txt"
+grep -q "rack B7" "$WORK/opened.txt" || fail "the opened report is not the text filed"
+review_vote "Confirm whistle-blower report $TIP" "review-report:$TIP:confirmed"
+step "whistle-blower: a System vote (alice and dave, tier 1-2 policy) rewards the reporter"
+WPROP=$(propose system "Reward report $TIP" "award:source:50000:whistleblower:$TIP")
+vote_yes "$WPROP" alice dave
+wait_executed "$WPROP"
+"$BIN" query whistle report "$TIP" | tee "$WORK/rewarded.txt"
+grep -q "rewarded by payment" "$WORK/rewarded.txt" || fail "the report was not rewarded"
+"$BIN" --json query gas balance source >/dev/null
+"$BIN" query whistle report "$TIP" --prove --out "$WORK/tip-proof.json" >/dev/null
+"$BIN" verify "$WORK/tip-proof.json" --genesis "$WORK/data/genesis.json" >/dev/null \
+  || fail "the report's proof does not verify"
+echo "the rewarded report is proven: aigov verify accepts $WORK/tip-proof.json"
 echo "e2e-dev: PASS"
