@@ -15,7 +15,9 @@ use aigov_types::proof::{
     BlockFinalization, CHUNK_BYTES, CONSENSUS_NAMESPACE, Scheme, StateKey, StateProof, StateValue,
     state_key,
 };
-use commonware_consensus::simplex::types::{Context, Finalization, Finalize, Proposal};
+use commonware_consensus::simplex::types::{
+    Context, Finalization, Finalize, Notarization, Notarize, Proposal,
+};
 use commonware_consensus::types::{Epoch, Height, Round, View};
 use commonware_cryptography::bls12381::{
     dkg::feldman_desmedt::deal,
@@ -597,6 +599,27 @@ fn a_certificate_checked_against_another_group_key_is_rejected() {
             Err(ProofError::BadCertificate { .. })
         ));
     }
+}
+
+#[test]
+fn a_notarization_passed_off_as_a_finalization_is_rejected() {
+    // A notarized block may still be dropped; only the finalize vote's signature proves it.
+    let f = fixture();
+    let prop = proposal_of(&f.header);
+    let votes: Vec<Notarize<Scheme, Digest>> = [0, 1, 2]
+        .iter()
+        .map(|i| Notarize::sign(&f.group.signers[*i], prop.clone()).unwrap())
+        .collect();
+    let n = Notarization::from_notarizes(&f.group.signers[0], non_empty![@&votes], &Sequential)
+        .unwrap();
+    let fin = BlockFinalization {
+        proposal: n.proposal,
+        certificate: n.certificate,
+    };
+    assert!(matches!(
+        verify_state_proof(&with_finalization(&f.present, &fin), id()),
+        Err(ProofError::BadCertificate { .. })
+    ));
 }
 
 #[test]
