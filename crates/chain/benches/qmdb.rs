@@ -7,7 +7,7 @@
 
 use aigov_chain::db::{StateDb, config};
 use aigov_types::codec::BoundedBytes;
-use aigov_types::proof::state_key;
+use aigov_types::proof::{StateKey, StateValue, state_key};
 use commonware_runtime::buffer::paged::CacheRef;
 use commonware_runtime::{Runner as _, Supervisor as _, tokio};
 use commonware_storage::qmdb::floor::Proportional;
@@ -17,15 +17,36 @@ use std::time::{Duration, Instant};
 
 const PRELOAD: u64 = 100_000;
 
-fn key(i: u64) -> aigov_types::proof::StateKey {
+fn key(i: u64) -> StateKey {
     state_key(format!("bench/key/{i}").as_bytes())
 }
 
-fn value(i: u64, round: u64) -> aigov_types::proof::StateValue {
+fn value(i: u64, round: u64) -> StateValue {
     let mut v = vec![0u8; 64];
     v[..8].copy_from_slice(&i.to_be_bytes());
     v[8..16].copy_from_slice(&round.to_be_bytes());
     BoundedBytes::new(v).expect("64 bytes fit")
+}
+
+/// Writes `writes` in one batch over `db`, merkleizes, applies and durably commits it.
+async fn commit(
+    db: StateDb<tokio::Context>,
+    writes: impl Iterator<Item = (StateKey, StateValue)>,
+) -> StateDb<tokio::Context> {
+    let mut batch = db.new_batch();
+    for (k, v) in writes {
+        batch = batch.write(k, Some(v));
+    }
+    let batch = batch
+        .merkleize(&db, None, &mut Proportional)
+        .await
+        .expect("merkleize");
+    db.apply_batch(batch)
+        .await
+        .expect("apply")
+        .commit()
+        .await
+        .expect("commit")
 }
 
 /// Runs `iters` commits of `size` writes each on a fresh preloaded database; returns the time
@@ -46,41 +67,14 @@ fn commits(size: u64, iters: u64) -> Duration {
             .expect("the database opens");
         // Preload in blocks of 10,000.
         for chunk in 0..PRELOAD / 10_000 {
-            let mut batch = db.new_batch();
-            for i in chunk * 10_000..(chunk + 1) * 10_000 {
-                batch = batch.write(key(i), Some(value(i, 0)));
-            }
-            let batch = batch
-                .merkleize(&db, None, &mut Proportional)
-                .await
-                .expect("merkleize");
-            db = db
-                .apply_batch(batch)
-                .await
-                .expect("apply")
-                .commit()
-                .await
-                .expect("commit");
+            let range = chunk * 10_000..(chunk + 1) * 10_000;
+            db = commit(db, range.map(|i| (key(i), value(i, 0)))).await;
         }
         let start = Instant::now();
         for round in 1..=iters {
-            let mut batch = db.new_batch();
-            for j in 0..size {
-                // Spread over the preloaded keys, different ones each round.
-                let i = (round * 7_919 + j * 104_729) % PRELOAD;
-                batch = batch.write(key(i), Some(value(i, round)));
-            }
-            let batch = batch
-                .merkleize(&db, None, &mut Proportional)
-                .await
-                .expect("merkleize");
-            db = db
-                .apply_batch(batch)
-                .await
-                .expect("apply")
-                .commit()
-                .await
-                .expect("commit");
+            // Spread over the preloaded keys, different ones each round.
+            let keys = (0..size).map(|j| (round * 7_919 + j * 104_729) % PRELOAD);
+            db = commit(db, keys.map(|i| (key(i), value(i, round)))).await;
         }
         let elapsed = start.elapsed();
         db.destroy().await.expect("destroy");

@@ -3,7 +3,6 @@
 //! query template|standard|report|certification|runner|retry`.
 
 use crate::args::{Global, ModelTx, QueryArgs, ReportTx, TemplateTx};
-use crate::compute::id_or_list;
 use crate::output;
 use crate::query::state_with;
 use aigov_client::Client;
@@ -189,7 +188,7 @@ fn list_of(ids: impl Iterator<Item = u64>) -> String {
     }
 }
 
-fn template_text(t: &Template) -> String {
+pub(crate) fn template_text(t: &Template) -> String {
     let red_lines: Vec<&str> = t.red_lines.iter().map(|r| r.as_str()).collect();
     format!(
         "template #{} {:?} {} {:?}, spec {}\n  policy {} ({} bytes), red lines: {}{}",
@@ -237,7 +236,7 @@ fn standard_text(v: &StandardVersion) -> String {
     s
 }
 
-fn report_text(r: &Report) -> String {
+pub(crate) fn report_text(r: &Report) -> String {
     let scores: Vec<String> = r
         .scores
         .iter()
@@ -303,41 +302,6 @@ fn certification_text(c: &Certification) -> String {
     )
 }
 
-/// `aigov query template ID|list`.
-pub fn template_query(
-    global: &Global,
-    args: &QueryArgs,
-    id: &str,
-    offset: u64,
-    limit: u64,
-) -> anyhow::Result<ExitCode> {
-    let client = Client::new(&global.node);
-    match id_or_list(id)? {
-        Some(id) => state_with(
-            global,
-            args,
-            client.template(id, args.prove)?,
-            template_text,
-        ),
-        None => {
-            if args.prove {
-                bail!("the list has no proof; prove one template with `query template ID --prove`");
-            }
-            let page = client.template_page(offset, limit)?;
-            output::print(global, &page, || {
-                let mut lines: Vec<String> = page.templates.iter().map(template_text).collect();
-                lines.push(format!(
-                    "({} of {} templates)",
-                    page.templates.len(),
-                    page.total
-                ));
-                lines.join("\n")
-            });
-            Ok(ExitCode::SUCCESS)
-        }
-    }
-}
-
 /// `aigov query standard [VERSION]`.
 pub fn standard_query(
     global: &Global,
@@ -364,41 +328,6 @@ pub fn standard_query(
         client.standard_version(version, args.prove)?,
         standard_text,
     )
-}
-
-/// `aigov query report ID|list`.
-pub fn report_query(
-    global: &Global,
-    args: &QueryArgs,
-    id: &str,
-    offset: u64,
-    limit: u64,
-) -> anyhow::Result<ExitCode> {
-    let client = Client::new(&global.node);
-    match id_or_list(id)? {
-        Some(id) => state_with(
-            global,
-            args,
-            client.audit_report(id, args.prove)?,
-            report_text,
-        ),
-        None => {
-            if args.prove {
-                bail!("the list has no proof; prove one report with `query report ID --prove`");
-            }
-            let page = client.report_page(offset, limit)?;
-            output::print(global, &page, || {
-                let mut lines: Vec<String> = page.reports.iter().map(report_text).collect();
-                lines.push(format!(
-                    "({} of {} reports)",
-                    page.reports.len(),
-                    page.total
-                ));
-                lines.join("\n")
-            });
-            Ok(ExitCode::SUCCESS)
-        }
-    }
 }
 
 /// `aigov query certification MODEL`.

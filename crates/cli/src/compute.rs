@@ -421,50 +421,6 @@ pub fn permit_text(p: &OtkPermit) -> String {
     )
 }
 
-pub(crate) fn id_or_list(id: &str) -> anyhow::Result<Option<u64>> {
-    if id == "list" {
-        return Ok(None);
-    }
-    id.parse()
-        .map(Some)
-        .map_err(|_| anyhow!("{id:?}: expected an id or `list`"))
-}
-
-/// `aigov query hardware ID|list`.
-pub fn hardware_query(
-    global: &Global,
-    args: &QueryArgs,
-    id: &str,
-    offset: u64,
-    limit: u64,
-) -> anyhow::Result<ExitCode> {
-    let client = Client::new(&global.node);
-    match id_or_list(id)? {
-        Some(id) => state_with(
-            global,
-            args,
-            client.hardware(id, args.prove)?,
-            hardware_text,
-        ),
-        None => {
-            if args.prove {
-                bail!("the list has no proof; prove one entry with `query hardware ID --prove`");
-            }
-            let page = client.hardware_page(offset, limit)?;
-            output::print(global, &page, || {
-                let mut lines: Vec<String> = page.hardware.iter().map(hardware_text).collect();
-                lines.push(format!(
-                    "({} of {} hardware)",
-                    page.hardware.len(),
-                    page.total
-                ));
-                lines.join("\n")
-            });
-            Ok(ExitCode::SUCCESS)
-        }
-    }
-}
-
 /// `aigov query inspection ID`.
 pub fn inspection_query(global: &Global, args: &QueryArgs, id: u64) -> anyhow::Result<ExitCode> {
     let client = Client::new(&global.node);
@@ -474,32 +430,6 @@ pub fn inspection_query(global: &Global, args: &QueryArgs, id: u64) -> anyhow::R
         client.inspection(id, args.prove)?,
         inspection_text,
     )
-}
-
-/// `aigov query model ID|list`.
-pub fn model_query(
-    global: &Global,
-    args: &QueryArgs,
-    id: &str,
-    offset: u64,
-    limit: u64,
-) -> anyhow::Result<ExitCode> {
-    let client = Client::new(&global.node);
-    match id_or_list(id)? {
-        Some(id) => state_with(global, args, client.model(id, args.prove)?, model_text),
-        None => {
-            if args.prove {
-                bail!("the list has no proof; prove one model with `query model ID --prove`");
-            }
-            let page = client.model_page(offset, limit)?;
-            output::print(global, &page, || {
-                let mut lines: Vec<String> = page.models.iter().map(model_text).collect();
-                lines.push(format!("({} of {} models)", page.models.len(), page.total));
-                lines.join("\n")
-            });
-            Ok(ExitCode::SUCCESS)
-        }
-    }
 }
 
 /// `aigov query workload ID`.

@@ -24,6 +24,39 @@ pub(crate) fn who(global: &Global, arg: Option<&str>) -> anyhow::Result<PublicKe
     }
 }
 
+/// `aigov query NOUN ID|list`: one entry by id (provable, rendered with `text`), or a page of
+/// the list (no proof). `items` takes a page apart into its entries and total.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn one_or_list<T: Serialize + Encode, P: Serialize>(
+    global: &Global,
+    args: &QueryArgs,
+    noun: (&str, &str),
+    id: &str,
+    one: impl FnOnce(u64, bool) -> Result<StateResponse<T>, aigov_client::ClientError>,
+    page: impl FnOnce() -> Result<P, aigov_client::ClientError>,
+    items: impl Fn(&P) -> (&[T], u64),
+    text: fn(&T) -> String,
+) -> anyhow::Result<ExitCode> {
+    let (singular, plural) = noun;
+    if id != "list" {
+        let id: u64 = id
+            .parse()
+            .map_err(|_| anyhow!("{id:?}: expected a {singular} id or `list`"))?;
+        return state_with(global, args, one(id, args.prove)?, text);
+    }
+    if args.prove {
+        bail!("the list has no proof; prove one {singular} with `query {singular} ID --prove`");
+    }
+    let page = page()?;
+    output::print(global, &page, || {
+        let (entries, total) = items(&page);
+        let mut lines: Vec<String> = entries.iter().map(text).collect();
+        lines.push(format!("({} of {total} {plural})", entries.len()));
+        lines.join("\n")
+    });
+    Ok(ExitCode::SUCCESS)
+}
+
 /// Decodes the value of a known state key into readable text (JSON for most entries, a
 /// summary for governance proposals and ballots). `names` maps keys to keystore names.
 pub fn decode_known(key: &[u8], bytes: &[u8], names: &crate::gov::Names) -> Option<String> {
@@ -329,20 +362,56 @@ pub fn run(global: &Global, args: &QueryArgs) -> anyhow::Result<ExitCode> {
             return crate::economy::treasury_query(global, args, what.as_ref());
         }
         QueryWhat::Hardware { id, offset, limit } => {
-            return crate::compute::hardware_query(global, args, id, *offset, *limit);
+            return one_or_list(
+                global,
+                args,
+                ("hardware", "hardware"),
+                id,
+                |id, prove| client.hardware(id, prove),
+                || client.hardware_page(*offset, *limit),
+                |p| (&p.hardware, p.total),
+                crate::compute::hardware_text,
+            );
         }
         QueryWhat::Inspection { id } => return crate::compute::inspection_query(global, args, *id),
         QueryWhat::Model { id, offset, limit } => {
-            return crate::compute::model_query(global, args, id, *offset, *limit);
+            return one_or_list(
+                global,
+                args,
+                ("model", "models"),
+                id,
+                |id, prove| client.model(id, prove),
+                || client.model_page(*offset, *limit),
+                |p| (&p.models, p.total),
+                crate::compute::model_text,
+            );
         }
         QueryWhat::Template { id, offset, limit } => {
-            return crate::certify::template_query(global, args, id, *offset, *limit);
+            return one_or_list(
+                global,
+                args,
+                ("template", "templates"),
+                id,
+                |id, prove| client.template(id, prove),
+                || client.template_page(*offset, *limit),
+                |p| (&p.templates, p.total),
+                crate::certify::template_text,
+            );
         }
         QueryWhat::Standard { number } => {
             return crate::certify::standard_query(global, args, *number);
         }
         QueryWhat::Report { id, offset, limit } => {
-            return crate::certify::report_query(global, args, id, *offset, *limit);
+            return one_or_list(
+                global,
+                args,
+                ("report", "reports"),
+                id,
+                |id, prove| client.audit_report(id, prove),
+                || client.report_page(*offset, *limit),
+                |p| (&p.reports, p.total),
+                crate::certify::report_text,
+            );
         }
         QueryWhat::Certification { model } => {
             return crate::certify::certification_query(global, args, *model);
