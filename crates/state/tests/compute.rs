@@ -622,6 +622,185 @@ fn phase_detection_flags_a_weak_mismatch_and_cancels_the_workload_on_disguised_c
 }
 
 #[test]
+fn a_severe_safeguard_failure_on_a_model_in_training_halts_its_runs() {
+    use aigov_types::personnel::OrganisationKind;
+    use aigov_types::template::{
+        Access, DeclareModel, Modality, ModelFactsDecl, ProposeTemplate, RegisterRunner,
+        ReportCall, RunnerBinding, SetStandard, StandardRule, SubmitReport, TemplateCall,
+        TemplateKind, TemplateRef, Verdict,
+    };
+    let mut c = compute_chain(|g| {
+        let mut orgs = g.organisations.as_slice().to_vec();
+        let mut aisi = orgs[0].clone();
+        aisi.id = slug("aisi");
+        aisi.member = slug("eu");
+        aisi.kind = OrganisationKind::Auditor;
+        orgs.push(aisi);
+        g.organisations = BoundedVec::new(orgs).unwrap();
+        let mut people = g.personnel.as_slice().to_vec();
+        let mut audra = people[0].clone();
+        audra.account = pk("audra");
+        audra.member = slug("eu");
+        audra.organisation = Some(slug("aisi"));
+        audra.roles = Roles::from_roles(&[Role::Auditor]);
+        audra.tier = 3;
+        people.push(audra);
+        g.personnel = BoundedVec::new(people).unwrap();
+        let mut accounts = g.accounts.as_slice().to_vec();
+        for name in ["audra", "runner-1"] {
+            accounts.push(aigov_types::genesis::GenesisAccount {
+                account: pk(name),
+                gas: 5_000_000,
+            });
+        }
+        g.accounts = BoundedVec::new(accounts).unwrap();
+    });
+    // An architecture template and a data-domain safeguard, approved; a standard requiring
+    // the safeguard (and an audit, which only the output model will take).
+    let template = |c: &mut Chain, kind, name: &str, policy: &str| {
+        c.ok(
+            "fabien",
+            Call::Template(TemplateCall::Propose(ProposeTemplate {
+                kind,
+                name: text(name),
+                spec_digest: Hash::digest(&[name.as_bytes()]),
+                policy_text: BoundedString::new(policy).unwrap(),
+            })),
+        );
+        let id = block_on(aigov_state::templates::count(&c.store)).unwrap();
+        enact(
+            c,
+            ProposalClass::Safety,
+            vec![Action::ApproveTemplate(TemplateRef { template: id })],
+        );
+        id
+    };
+    let arch = template(
+        &mut c,
+        TemplateKind::ModelArchitecture,
+        "frontier",
+        r#"@id("data.cbrn") forbid (principal, action, resource) when { resource.data_domains.contains("cbrn") };"#,
+    );
+    let guard = template(
+        &mut c,
+        TemplateKind::Safeguard,
+        "rsi-monitor",
+        r#"@id("rsi") forbid (principal, action == Aigov::Action::"certify", resource) when { context.report.hasTag("rsi") && context.report.getTag("rsi") > 10 };"#,
+    );
+    let audit = template(
+        &mut c,
+        TemplateKind::Audit,
+        "bio-eval",
+        r#"@id("bio") forbid (principal, action == Aigov::Action::"certify", resource) when { context.report.hasTag("bio") && context.report.getTag("bio") > 10 };"#,
+    );
+    enact(
+        &mut c,
+        ProposalClass::Safety,
+        vec![Action::SetStandard(SetStandard {
+            rules: BoundedVec::new(vec![StandardRule {
+                architecture: arch,
+                tier: 2,
+                // The harness's models are narrow (a legal drafting assistant).
+                scope: Scope::Narrow,
+                purpose: None,
+                safeguards: BoundedVec::new(vec![guard]).unwrap(),
+                audits: BoundedVec::new(vec![audit]).unwrap(),
+                live_audits: BoundedVec::new(vec![]).unwrap(),
+            }])
+            .unwrap(),
+            reject_severity: 3,
+        })],
+    );
+    c.ok(
+        "audra",
+        Call::Report(ReportCall::RegisterRunner(RegisterRunner {
+            key: pk("runner-1"),
+            binding: RunnerBinding::Organisation(slug("aisi")),
+        })),
+    );
+    // A model in training, declared, on two running runs.
+    let h1 = active_hardware(&mut c, "dev-1", budgets(1_000_000, 0, 0));
+    let h2 = active_hardware(&mut c, "dev-2", budgets(1_000_000, 0, 0));
+    let m = approved_model(&mut c, "base", budgets(1_000_000, 0, 0));
+    c.ok(
+        "lena",
+        Call::Model(ModelCall::Declare(DeclareModel {
+            model: m,
+            architecture: arch,
+            facts: ModelFactsDecl {
+                purpose: slug("general-assistant"),
+                access: Access::Api,
+                parameter_count: 7_000_000_000,
+                training_energy_mwh: 100,
+                context_window_tokens: 8_192,
+                input_modalities: BoundedVec::new(vec![Modality::Text]).unwrap(),
+                output_modalities: BoundedVec::new(vec![Modality::Text]).unwrap(),
+                data_domains: BoundedVec::new(vec![slug("code")]).unwrap(),
+                data_provenance: BoundedVec::new(vec![]).unwrap(),
+            },
+        })),
+    );
+    let (w, r1) = started_run(&mut c, m, h1, 50_000, 4);
+    c.ok(
+        "lena",
+        Call::Workload(WorkloadCall::StartRun(StartRun {
+            workload: w,
+            hardware: h2,
+            budget: 50_000,
+            stages: 4,
+        })),
+    );
+    let r2 = block_on(workloads::run_count(&c.store)).unwrap();
+    let report = |template: u64, scores: &[(&str, i64)], digest: &str| {
+        Call::Report(ReportCall::Submit(SubmitReport {
+            model: m,
+            template,
+            result: Verdict::Pass,
+            severity: 0,
+            scores: BoundedVec::new(
+                scores
+                    .iter()
+                    .map(|(n, v)| aigov_types::template::Score {
+                        name: text(n),
+                        value: *v,
+                    })
+                    .collect(),
+            )
+            .unwrap(),
+            report_digest: Hash::digest(&[digest.as_bytes()]),
+        }))
+    };
+    // Audits wait for the output; the safeguard passes and the runs go on.
+    assert_eq!(
+        code_of(&mut c, "runner-1", report(audit, &[("bio", 1)], "a1")),
+        "safeguards_only_in_training"
+    );
+    let out = c.ok("runner-1", report(guard, &[("rsi", 2)], "s1"));
+    assert!(kinds(&out.events).contains(&"audit_report_filed"));
+    assert!(!kinds(&out.events).contains(&"run_halted"));
+    assert_eq!(model(&c, m).status, ModelStatus::Training);
+    // The runner says pass, but the red line fires: a fail at the reject severity halts both
+    // runs of the model in the same block, revoking their permits.
+    let out = c.ok("runner-1", report(guard, &[("rsi", 50)], "s2"));
+    assert_eq!(
+        kinds(&out.events)
+            .iter()
+            .filter(|k| **k == "run_halted")
+            .count(),
+        2
+    );
+    for r in [r1, r2] {
+        let run = run(&c, r);
+        assert_eq!(
+            (run.status, run.halt),
+            (RunStatus::Halted, Some(HaltReason::FailedSafeguard))
+        );
+        assert!(run.outstanding.is_empty());
+    }
+    assert_eq!(model(&c, m).status, ModelStatus::Training);
+}
+
+#[test]
 fn a_halt_strength_mismatch_halts_only_its_run() {
     // Pre-training scale reported under a post-training declaration.
     let mut c = compute_chain(|_| {});

@@ -33,7 +33,7 @@ pub enum CertifyError {
     InvalidFact(String),
     /// The model may not be certified in its phase or status.
     #[error(
-        "model {model} is {status:?} at phase {phase}; reports need an inference model that is Pending, Approved or RenewalDue"
+        "model {model} is {status:?} at phase {phase}; reports need an inference model that is Pending, Approved or RenewalDue, or (safeguards only) a model Approved for or in training"
     )]
     NotCertifiable {
         /// The model.
@@ -42,6 +42,16 @@ pub enum CertifyError {
         status: ModelStatus,
         /// Its phase's name.
         phase: &'static str,
+    },
+    /// Only safeguards run on a model in training; audits wait for its output.
+    #[error(
+        "model {model} is in training: only safeguard reports are taken (template {template} is an audit; audit the output model)"
+    )]
+    TrainingSafeguardsOnly {
+        /// The model.
+        model: u64,
+        /// The audit template.
+        template: u64,
     },
     /// The model has no tier (nor its parent).
     #[error("model {0} has no tier: a Review vote must approve it (or its parent) first")]
@@ -128,6 +138,7 @@ impl CertifyError {
             CertifyError::DeclarationFrozen(_) => "declaration_frozen",
             CertifyError::InvalidFact(_) => "invalid_fact",
             CertifyError::NotCertifiable { .. } => "model_not_certifiable",
+            CertifyError::TrainingSafeguardsOnly { .. } => "safeguards_only_in_training",
             CertifyError::NoTier(_) => "model_without_tier",
             CertifyError::NoRule { .. } => "no_standard_rule",
             CertifyError::NotRequired { .. } => "template_not_required",

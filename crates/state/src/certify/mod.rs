@@ -40,7 +40,7 @@ pub use error::CertifyError;
 use crate::app::TxCtx;
 use crate::error::CallError;
 use crate::store::{Overlay, StateRead, StoreError, get_typed};
-use crate::{hardware, models, personnel, standard, templates};
+use crate::{hardware, models, personnel, standard, templates, workloads};
 use aigov_policy as policy;
 use aigov_types::codec::{BoundedString, BoundedVec};
 use aigov_types::event::{
@@ -54,6 +54,7 @@ use aigov_types::template::{
     RegisterRetry, RegisterRunner, Report, RetryGrant, Runner, RunnerBinding, SEVERITY_MAX,
     StandardVersion, SubmitReport, TemplateKind, Verdict,
 };
+use aigov_types::workload::HaltReason;
 use aigov_types::{PublicKey, Slug};
 use std::collections::BTreeSet;
 
@@ -417,11 +418,16 @@ pub(crate) async fn submit<S: StateRead>(
             }
         }
     }
-    let certifiable = matches!(
-        m.status,
-        ModelStatus::Pending | ModelStatus::Approved | ModelStatus::RenewalDue
-    );
-    if !certifiable || m.phase != Phase::Inference {
+    let certifiable = m.phase == Phase::Inference
+        && matches!(
+            m.status,
+            ModelStatus::Pending | ModelStatus::Approved | ModelStatus::RenewalDue
+        );
+    // A model approved for training, or training: its safeguards (pre-safety, and during its
+    // runs) take reports too; a severe failure halts its runs.
+    let training = m.phase != Phase::Inference
+        && matches!(m.status, ModelStatus::Approved | ModelStatus::Training);
+    if !certifiable && !training {
         return Err(CertifyError::NotCertifiable {
             model: m.id,
             status: m.status,
@@ -455,6 +461,13 @@ pub(crate) async fn submit<S: StateRead>(
         "report.submit",
     )
     .await?;
+    if training && t.kind != TemplateKind::Safeguard {
+        return Err(CertifyError::TrainingSafeguardsOnly {
+            model: m.id,
+            template: t.id,
+        }
+        .into());
+    }
     let required = rule.required();
     if !required.contains(&call.template) {
         return Err(CertifyError::NotRequired {
@@ -569,6 +582,18 @@ pub(crate) async fn submit<S: StateRead>(
         passed.sort_by_key(|p| p.template);
     }
     c.passed = BoundedVec::truncating(passed);
+    if training {
+        // No certification for a model in training; a safeguard failing at or above the
+        // standard's reject severity cancels its compute: every running run halts now, and
+        // the drip with it.
+        if verdict == Verdict::Fail && severity >= std.reject_severity {
+            for run in workloads::runs_of_model(o, m.id).await? {
+                workloads::halt(o, &mut cx.events, run, HaltReason::FailedSafeguard).await?;
+            }
+        }
+        o.put_typed(keys::model(m.id), &c);
+        return Ok(());
+    }
     if verdict == Verdict::Fail && severity >= std.reject_severity {
         c.rejected_by = Some(id);
         models::set_status(
