@@ -1216,7 +1216,7 @@ async fn check_end(
     let mut latencies: Vec<u64> = ledger
         .txs
         .iter()
-        .filter_map(|t| t.final_ms.map(|f| f - t.first_ms))
+        .filter_map(|t| t.final_ms.map(|f| f.saturating_sub(t.first_ms)))
         .collect();
     latencies.sort_unstable();
     let _ = context;
