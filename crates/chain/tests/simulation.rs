@@ -691,6 +691,13 @@ fn a_transaction_spammer_is_blocked_and_the_chain_stays_live() {
     assert!(r.faults.byzantine_messages >= aigov_chain::gossip::MAX_STRIKES as u64);
 }
 
+/// f = 2 of 7: two nullers cannot break safety or stop the five others.
+#[test]
+fn two_nullers_of_seven_cannot_break_safety() {
+    let r = scenario("byz-2-of-7-nullers", 23);
+    assert!(r.faults.byzantine_messages > 0);
+}
+
 /// A run is reproducible: the same seed gives the same report (tip digest, heights, timings).
 #[test]
 fn a_fault_run_replays_from_its_seed() {

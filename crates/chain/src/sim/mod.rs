@@ -211,7 +211,7 @@ impl Scenario {
         )
     }
 
-    /// Every scenario kind, four validators each.
+    /// Every scenario kind: four validators (f = 1), and seven with two Byzantine (f = 2).
     pub fn all() -> Vec<Scenario> {
         vec![
             Self::base(
@@ -294,6 +294,19 @@ impl Scenario {
             Self::byzantine("byz-bad-state-root", ByzantineKind::BadStateRoot),
             Self::byzantine("byz-bad-tx", ByzantineKind::BadTx),
             Self::byzantine("byz-tx-spam", ByzantineKind::TxSpam),
+            // f = 2: two nullers among seven. (Two conflicters answer each other's votes
+            // with more votes: a message storm that costs minutes of real time per run.)
+            Self {
+                validators: 7,
+                faults: Faults {
+                    byzantine: Some(Byzantine {
+                        kind: ByzantineKind::Nuller,
+                        count: 2,
+                    }),
+                    ..Faults::none()
+                },
+                ..Self::base("byz-2-of-7-nullers", Faults::none())
+            },
         ]
     }
 
