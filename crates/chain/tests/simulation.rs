@@ -698,6 +698,16 @@ fn two_nullers_of_seven_cannot_break_safety() {
     assert!(r.faults.byzantine_messages > 0);
 }
 
+/// Seven validators with lossy links, an equivocator, a partitioned validator and an abrupt
+/// stop, never more than f = 2 faulty at once.
+#[test]
+fn mixed_faults_within_f_of_seven() {
+    let r = scenario("mixed-7", 24);
+    assert_eq!((r.faults.partitions, r.faults.heals), (1, 1));
+    assert_eq!((r.faults.crashes, r.faults.restarts), (1, 1));
+    assert!(r.faults.byzantine_messages > 0);
+}
+
 /// A run is reproducible: the same seed gives the same report (tip digest, heights, timings).
 #[test]
 fn a_fault_run_replays_from_its_seed() {

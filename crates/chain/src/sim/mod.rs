@@ -307,6 +307,35 @@ impl Scenario {
                 },
                 ..Self::base("byz-2-of-7-nullers", Faults::none())
             },
+            // Everything at once within f = 2 of 7: lossy links, an equivocating leader, one
+            // validator cut off for a while, then another stopped abruptly and restarted.
+            Self {
+                validators: 7,
+                faults: Faults {
+                    links: Links {
+                        latency_ms_min: 10,
+                        latency_ms_max: 80,
+                        jitter_ms: 10,
+                        delivered_percent: 90,
+                    },
+                    partition: Some(Partition {
+                        side: vec![1],
+                        at_height: 4,
+                        heal: Heal::AtHeight(10),
+                    }),
+                    crashes: vec![Crash {
+                        who: 2,
+                        at_height: 12,
+                        down_ms: 1_500,
+                    }],
+                    byzantine: Some(Byzantine {
+                        kind: ByzantineKind::Equivocator,
+                        count: 1,
+                    }),
+                    ..Faults::none()
+                },
+                ..Self::base("mixed-7", Faults::none())
+            },
         ]
     }
 
