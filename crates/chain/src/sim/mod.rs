@@ -334,6 +334,10 @@ impl Scenario {
                     }),
                     ..Faults::none()
                 },
+                // The equivocator acts only when it leads the view after a certificate it
+                // received (one view in seven, some lost to the links): a longer run makes
+                // sure it gets its turns.
+                min_height: 40,
                 ..Self::base("mixed-7", Faults::none())
             },
         ]
