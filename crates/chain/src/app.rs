@@ -65,6 +65,64 @@ pub struct App {
     pub index: Index,
     /// Block timing.
     pub timing: Timing,
+    /// Fault injection for simulations: makes this validator a Byzantine leader.
+    #[cfg(feature = "sim")]
+    pub tamper: Option<Tamper>,
+}
+
+/// How a Byzantine leader spoils its proposals (simulations only, feature `sim`).
+#[cfg(feature = "sim")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TamperKind {
+    /// The header claims a state root the transactions do not produce.
+    BadStateRoot,
+    /// The block carries a transaction whose signature does not verify (header commitments
+    /// recomputed, so only execution can tell).
+    BadTx,
+}
+
+/// A Byzantine leader: every block this validator proposes is made invalid in the way of
+/// [TamperKind], and counted, so a simulation can check honest validators refused them.
+#[cfg(feature = "sim")]
+#[derive(Clone, Debug)]
+pub struct Tamper {
+    /// What is spoiled.
+    pub kind: TamperKind,
+    /// Proposals spoiled so far.
+    pub spoiled: Arc<std::sync::atomic::AtomicU64>,
+}
+
+#[cfg(feature = "sim")]
+impl Tamper {
+    /// Spoils `block` (whose header the honest code just built).
+    fn spoil(&self, block: &mut Block) {
+        match self.kind {
+            TamperKind::BadStateRoot => {
+                let mut root = block.header.state_root.as_ref().to_vec();
+                root[0] ^= 0xff;
+                let mut fixed = [0u8; 32];
+                fixed.copy_from_slice(&root);
+                block.header.state_root = fixed.into();
+            }
+            TamperKind::BadTx => {
+                // A well-formed transaction from this block's height, its signature broken.
+                let raw = block
+                    .txs
+                    .first()
+                    .cloned()
+                    .unwrap_or_else(|| Bytes::from(vec![0u8; 100]));
+                let mut raw = raw.to_vec();
+                if let Some(last) = raw.last_mut() {
+                    *last ^= 0x01;
+                }
+                block.txs.push(Bytes::from(raw));
+                block.header.txs_root = txs_root(&block.txs);
+                block.header.tx_count = block.txs.len() as u32;
+            }
+        }
+        self.spoiled
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    }
 }
 
 fn ms_since_epoch(t: SystemTime) -> u64 {
@@ -215,13 +273,16 @@ where
             ops_root: merkleized.ops_root(),
             range: non_empty_range!(merkleized.sync_boundary(), merkleized.bounds().tip.size),
         };
-        Some(Proposed {
-            block: Block {
-                header,
-                txs: included,
-            },
-            merkleized,
-        })
+        #[allow(unused_mut)]
+        let mut block = Block {
+            header,
+            txs: included,
+        };
+        #[cfg(feature = "sim")]
+        if let Some(t) = &self.tamper {
+            t.spoil(&mut block);
+        }
+        Some(Proposed { block, merkleized })
     }
 
     async fn process(

@@ -133,6 +133,18 @@ fn archive_cfg<C>(
     }
 }
 
+/// Fault injection the engine is started with: a Byzantine leader's [crate::app::Tamper] in
+/// simulations (feature `sim`), nothing otherwise.
+#[cfg(feature = "sim")]
+type Tampering = Option<crate::app::Tamper>;
+#[cfg(not(feature = "sim"))]
+type Tampering = NoTamper;
+
+/// Without feature `sim`, no fault can be injected.
+#[cfg(not(feature = "sim"))]
+#[derive(Default)]
+struct NoTamper;
+
 /// Starts a validator and returns once its state is loaded and consensus is running.
 pub async fn start<E, S, R, C, B>(
     context: E,
@@ -148,6 +160,47 @@ where
     C: Provider<PublicKey = ed25519::PublicKey>,
     B: Blocker<PublicKey = ed25519::PublicKey>,
 {
+    start_inner(context, cfg, channels, peers, blocker, Tampering::default()).await
+}
+
+/// Starts a Byzantine validator whose every proposal is spoiled by `tamper` (simulations only):
+/// the rest of the engine is the honest one, so it votes, relays and executes like the others.
+#[cfg(feature = "sim")]
+pub async fn start_tampered<E, S, R, C, B>(
+    context: E,
+    cfg: EngineConfig,
+    channels: Channels<S, R>,
+    peers: C,
+    blocker: B,
+    tamper: crate::app::Tamper,
+) -> Result<Engine<E>, String>
+where
+    E: Spawner + Clock + Metrics + commonware_storage::Context + rand::Rng + rand::CryptoRng,
+    S: Sender<PublicKey = ed25519::PublicKey>,
+    R: Receiver<PublicKey = ed25519::PublicKey>,
+    C: Provider<PublicKey = ed25519::PublicKey>,
+    B: Blocker<PublicKey = ed25519::PublicKey>,
+{
+    start_inner(context, cfg, channels, peers, blocker, Some(tamper)).await
+}
+
+async fn start_inner<E, S, R, C, B>(
+    context: E,
+    cfg: EngineConfig,
+    channels: Channels<S, R>,
+    peers: C,
+    blocker: B,
+    tamper: Tampering,
+) -> Result<Engine<E>, String>
+where
+    E: Spawner + Clock + Metrics + commonware_storage::Context + rand::Rng + rand::CryptoRng,
+    S: Sender<PublicKey = ed25519::PublicKey>,
+    R: Receiver<PublicKey = ed25519::PublicKey>,
+    C: Provider<PublicKey = ed25519::PublicKey>,
+    B: Blocker<PublicKey = ed25519::PublicKey>,
+{
+    #[cfg(not(feature = "sim"))]
+    let NoTamper = tamper;
     let me = commonware_cryptography::Signer::public_key(&cfg.signer);
     let participants = Set::from_iter_dedup(cfg.participants.iter().cloned());
     let scheme = Scheme::signer(
@@ -255,6 +308,8 @@ where
         mempool: mempool.clone(),
         index: index.clone(),
         timing: cfg.timing,
+        #[cfg(feature = "sim")]
+        tamper,
     };
     let (stateful, stateful_mailbox) = Stateful::new(
         context.child("stateful"),

@@ -12,4 +12,6 @@ pub mod mempool;
 pub mod node;
 pub mod run;
 pub mod setup;
+#[cfg(feature = "sim")]
+pub mod sim;
 pub mod sync;

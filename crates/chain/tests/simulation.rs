@@ -7,10 +7,9 @@
 //! lossy-link and seven-validator variants, over a range of seeds:
 //! `AIGOV_SIM_SEEDS=0..100 cargo test -p aigov-chain --test simulation -- --ignored --nocapture`.
 
-mod common;
-
 use aigov_api::Backend as _;
-use common::*;
+use aigov_chain::sim::harness::*;
+use aigov_chain::sim::{self, ByzantineKind, Failure, Report, Scenario};
 use commonware_runtime::{Clock as _, Runner as _, Supervisor as _, deterministic};
 use commonware_utils::Probability;
 use std::time::Duration;
@@ -581,4 +580,183 @@ fn seed_sweep() {
         restart(seed, 4, 3);
         behind_then_restart(seed);
     }
+}
+
+/// Runs the scenario named `name` with `seed`, panicking with the failed check if any, and
+/// returns the report.
+fn scenario(name: &str, seed: u64) -> Report {
+    let s = Scenario::named(name).unwrap_or_else(|| panic!("no scenario {name}"));
+    let started = std::time::Instant::now();
+    let report = sim::run(seed, &s).unwrap_or_else(|f| panic!("{name}, seed {seed}: {f}"));
+    eprintln!(
+        "{name} seed {seed}: height {}, {} txs, p50 {:?} ms, {} ms simulated, {:?} real, {:?}",
+        report.height,
+        report.txs,
+        report.finality_ms_p50,
+        report.simulated_ms,
+        started.elapsed(),
+        report.faults
+    );
+    assert_eq!(
+        report.txs, s.txs,
+        "every transaction was submitted and finalized"
+    );
+    assert!(report.height >= s.min_height);
+    report
+}
+
+/// Links that drop a fifth of the messages: consensus retries and stays safe and live.
+#[test]
+fn lossy_links_keep_safety_and_liveness() {
+    scenario("lossy-links", 11);
+}
+
+/// Links of 150–400 ms: slower, still final.
+#[test]
+fn slow_links_keep_safety_and_liveness() {
+    scenario("slow-links", 12);
+}
+
+/// One validator cut off from height 5 to 15: the three others continue; it catches up.
+#[test]
+fn a_minority_partition_heals_and_catches_up() {
+    let r = scenario("partition-minority", 13);
+    assert_eq!((r.faults.partitions, r.faults.heals), (1, 1));
+}
+
+/// Two against two for 4 s: nobody has a quorum, nothing conflicting is finalized, and the
+/// chain resumes after the heal.
+#[test]
+fn a_split_without_quorum_stalls_safely_and_resumes() {
+    let r = scenario("partition-split", 14);
+    assert_eq!((r.faults.partitions, r.faults.heals), (1, 1));
+}
+
+/// Two validators stopped abruptly (every task aborted mid-flight), one after the other, and
+/// restarted on their storage: nothing they had finalized is lost.
+#[test]
+fn abrupt_stops_lose_nothing_finalized() {
+    let r = scenario("crash-restart", 15);
+    assert_eq!((r.faults.crashes, r.faults.restarts), (2, 2));
+}
+
+/// All four stopped at once with torn unsynced writes, then restarted.
+#[test]
+fn an_unclean_shutdown_of_every_validator_loses_nothing_finalized() {
+    let r = scenario("unclean-shutdown", 16);
+    assert_eq!(r.faults.shutdowns, 1);
+}
+
+/// Commonware's nuller mock (nullify and finalize one view) as one validator of four.
+#[test]
+fn a_nuller_validator_cannot_break_safety() {
+    let r = scenario("byz-nuller", 17);
+    assert!(r.faults.byzantine_messages > 0);
+}
+
+/// Commonware's conflicter mock (a vote for a random digest beside every real one).
+#[test]
+fn a_conflicting_voter_cannot_break_safety() {
+    let r = scenario("byz-conflicter", 18);
+    assert!(r.faults.byzantine_messages > 0);
+}
+
+/// Commonware's equivocator mock (two proposals for a view it leads).
+#[test]
+fn an_equivocating_leader_cannot_break_safety() {
+    let r = scenario("byz-equivocator", 19);
+    assert!(r.faults.byzantine_messages > 0);
+}
+
+/// A leader whose every proposal claims a wrong state root: refused, never finalized.
+#[test]
+fn blocks_with_a_wrong_state_root_are_refused() {
+    let r = scenario("byz-bad-state-root", 20);
+    assert!(r.faults.spoiled_proposals > 0);
+}
+
+/// A leader whose every proposal carries a badly signed transaction: refused.
+#[test]
+fn blocks_with_an_invalid_transaction_are_refused() {
+    let r = scenario("byz-bad-tx", 21);
+    assert!(r.faults.spoiled_proposals > 0);
+}
+
+/// A validator gossiping never-valid transactions is blocked by every honest one, and the
+/// chain stays live.
+#[test]
+fn a_transaction_spammer_is_blocked_and_the_chain_stays_live() {
+    let r = scenario("byz-tx-spam", 22);
+    assert_eq!(r.faults.blocked_by, 3);
+    assert!(r.faults.byzantine_messages >= aigov_chain::gossip::MAX_STRIKES as u64);
+}
+
+/// f = 2 of 7: two nullers cannot break safety or stop the five others.
+#[test]
+fn two_nullers_of_seven_cannot_break_safety() {
+    let r = scenario("byz-2-of-7-nullers", 23);
+    assert!(r.faults.byzantine_messages > 0);
+}
+
+/// Seven validators with lossy links, an equivocator, a partitioned validator and an abrupt
+/// stop, never more than f = 2 faulty at once.
+#[test]
+fn mixed_faults_within_f_of_seven() {
+    let r = scenario("mixed-7", 24);
+    assert_eq!((r.faults.partitions, r.faults.heals), (1, 1));
+    assert_eq!((r.faults.crashes, r.faults.restarts), (1, 1));
+    assert!(r.faults.byzantine_messages > 0);
+}
+
+/// A run is reproducible: the same seed gives the same report (tip digest, heights, timings).
+#[test]
+fn a_fault_run_replays_from_its_seed() {
+    let s = Scenario::named("partition-minority").expect("scenario");
+    assert_eq!(sim::run(30, &s), sim::run(30, &s));
+}
+
+/// The checks can fail: a scenario beyond f faulty validators is refused, and one whose
+/// liveness deadline cannot be met (a 2–2 split that never heals in time) is reported.
+#[test]
+fn the_checks_report_failures() {
+    let mut s = Scenario::named("byz-nuller").expect("scenario");
+    s.faults.byzantine = Some(sim::Byzantine {
+        kind: ByzantineKind::Nuller,
+        count: 2,
+    });
+    assert!(matches!(sim::run(1, &s), Err(Failure::InvalidScenario(_))));
+
+    let mut s = Scenario::named("partition-split").expect("scenario");
+    s.faults.partition = Some(sim::Partition {
+        side: vec![0, 1],
+        at_height: 3,
+        heal: sim::Heal::AfterMs(sim::FAULT_PHASE_MS + 1),
+    });
+    match sim::run(1, &s) {
+        Err(Failure::Liveness { .. }) => {}
+        other => panic!("a split that never heals: {other:?}"),
+    }
+}
+
+/// Every fault scenario over a range of seeds:
+/// `AIGOV_SIM_SEEDS=0..20 cargo test -p aigov-chain --test simulation -- --ignored fault_sweep`
+/// (`aigov bench sim --seeds N` does the same from the binary).
+#[test]
+#[ignore = "seed sweep: run on demand"]
+fn fault_sweep() {
+    let range = std::env::var("AIGOV_SIM_SEEDS").unwrap_or_else(|_| "100..105".into());
+    let (from, to) = range
+        .split_once("..")
+        .expect("AIGOV_SIM_SEEDS=<from>..<to>");
+    let (from, to): (u64, u64) = (from.parse().expect("from"), to.parse().expect("to"));
+    let mut failed = Vec::new();
+    for s in Scenario::all() {
+        for seed in from..to {
+            if let Err(f) = sim::run(seed, &s) {
+                eprintln!("{} seed {seed}: {f}", s.name);
+                failed.push((s.name, seed));
+            }
+        }
+    }
+    assert!(failed.is_empty(), "failed: {failed:?}");
 }

@@ -183,6 +183,9 @@ pub struct BenchArgs {
     /// Write the figures as JSON to this file.
     #[arg(long)]
     pub out: Option<PathBuf>,
+    /// Seeds per fault scenario for `sim` (0..N; default 20, 2 with --quick).
+    #[arg(long)]
+    pub seeds: Option<u64>,
 }
 
 /// Benchmarks.
@@ -207,6 +210,10 @@ pub enum BenchWhat {
     /// OTK permits issued and committed per second with 100,000 and 1,000,000 active devices
     /// (in process), and memory.
     Drip,
+    /// Fault simulation: every scenario (lossy and slow links, partitions, crashes, unclean
+    /// shutdown, Byzantine validators) over --seeds seeds on the deterministic runtime; prints
+    /// how many passed and exits non-zero if any failed.
+    Sim,
 }
 
 /// `aigov tx`.

@@ -3,6 +3,10 @@
 //! HTTP API on loopback), prints a table and can write JSON. Figures are medians or rates with
 //! the machine's core count beside them; they are measurements, not assertions.
 
+// Declared here rather than in main.rs: it is only ever reached through `aigov bench`.
+#[path = "bench_sim.rs"]
+mod bench_sim;
+
 use crate::args::{BenchArgs, BenchWhat, Global};
 use aigov_chain::app::Timing;
 use aigov_chain::run::{Ready, RunConfig};
@@ -570,6 +574,9 @@ pub fn run(global: &Global, args: &BenchArgs) -> anyhow::Result<ExitCode> {
     }
     let quick = args.quick;
     let what = args.what.unwrap_or(BenchWhat::All);
+    if what == BenchWhat::Sim {
+        return run_sim(global, args);
+    }
     let mut figures = Vec::new();
     let wants = |w: BenchWhat| what == BenchWhat::All || what == w;
     // Bench nodes keep running until the process exits; their folders are removed (on drop)
@@ -756,6 +763,25 @@ pub fn run(global: &Global, args: &BenchArgs) -> anyhow::Result<ExitCode> {
             met: None,
         });
     }
+    // Fault simulation: correctness over seeds rather than speed. In the all-benches run it
+    // takes QUICK_SEEDS seeds with --quick (a few seconds in release) and --seeds otherwise.
+    let mut sim_ok = true;
+    if wants(BenchWhat::Sim) {
+        let seeds = sim_seeds(args);
+        eprintln!("sim: every fault scenario over {seeds} seeds…");
+        let results = bench_sim::bench_sim(seeds);
+        sim_ok = bench_sim::all_passed(&results);
+        for r in &results {
+            figures.push(Figure {
+                bench: "sim",
+                metric: format!("{}: seeds passed", r.scenario),
+                value: r.passed as f64,
+                unit: "",
+                goal: Some(format!("all {}", r.seeds_run)),
+                met: Some(r.failed.is_empty()),
+            });
+        }
+    }
     let report = Report {
         machine: machine(),
         quick,
@@ -771,5 +797,60 @@ pub fn run(global: &Global, args: &BenchArgs) -> anyhow::Result<ExitCode> {
         print_table(&report);
     }
     drop(nodes);
-    Ok(ExitCode::SUCCESS)
+    Ok(if sim_ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
+
+fn sim_seeds(args: &BenchArgs) -> u64 {
+    args.seeds.unwrap_or(if args.quick {
+        bench_sim::QUICK_SEEDS
+    } else {
+        bench_sim::DEFAULT_SEEDS
+    })
+}
+
+/// What `aigov bench sim --out` writes.
+#[derive(Serialize)]
+struct SimReport {
+    machine: Machine,
+    seeds: u64,
+    scenarios: Vec<bench_sim::ScenarioResult>,
+    passed: bool,
+}
+
+/// `aigov bench sim`: every fault scenario over `--seeds` seeds; exit code 1 if any failed.
+fn run_sim(global: &Global, args: &BenchArgs) -> anyhow::Result<ExitCode> {
+    let seeds = sim_seeds(args);
+    let started = Instant::now();
+    let scenarios = bench_sim::bench_sim(seeds);
+    let report = SimReport {
+        machine: machine(),
+        seeds,
+        passed: bench_sim::all_passed(&scenarios),
+        scenarios,
+    };
+    if let Some(path) = &args.out {
+        setup::write_atomic(path, &serde_json::to_vec_pretty(&report)?)?;
+        eprintln!("wrote {}", path.display());
+    }
+    if global.json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        let m = &report.machine;
+        println!(
+            "aigov bench sim — {seeds} seeds per scenario, {} cores, {} build, {:.1} s",
+            m.cores,
+            m.build,
+            started.elapsed().as_secs_f64()
+        );
+        bench_sim::print_table(&report.scenarios);
+    }
+    Ok(if report.passed {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
 }

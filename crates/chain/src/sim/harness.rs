@@ -1,18 +1,22 @@
-//! Harness for consensus tests on Commonware's deterministic runtime: seeded identities and
+//! Building blocks of simulations on Commonware's deterministic runtime: seeded identities and
 //! threshold key, a genesis both derive from, the simulated network with latency and jitter,
-//! validators started with `aigov_chain::engine::start` and wrapped in `aigov_chain::node::Node`,
-//! and helpers that read finalized blocks and state.
+//! validators started with [crate::engine::start] (each under its own supervising task, so it
+//! can be stopped abruptly and started again on the same storage) and wrapped in
+//! [crate::node::Node], and helpers that read finalized blocks and state.
 //!
 //! Everything random comes from the seed: validator keys and transaction senders derive from
 //! names, the threshold key from a `StdRng` seeded with the run's seed, network delays and task
 //! order from the runtime's seeded generator, and block times from the runtime's simulated clock.
-#![allow(dead_code)]
+//!
+//! The helpers that end in a check (`submit`, `wait_receipts`, `check_chain`, `watch_tips`)
+//! panic when it fails: they are for hand-written tests. [super::run] never relies on them for
+//! its checks and reports a typed [super::Failure] instead.
 
+use crate::app::Timing;
+use crate::db::{Dbs, FinalizedReader};
+use crate::engine::{self, CHANNELS, Channels, EngineConfig};
+use crate::node::Node;
 use aigov_api::Backend as _;
-use aigov_chain::app::Timing;
-use aigov_chain::db::{Dbs, FinalizedReader};
-use aigov_chain::engine::{self, CHANNELS, Channels, EngineConfig};
-use aigov_chain::node::Node;
 use aigov_types::codec::{BoundedString, BoundedVec, Encode as _};
 use aigov_types::genesis::Genesis;
 use aigov_types::personnel::{PersonnelCall, RegisterPersonnel, Role, Roles};
@@ -26,7 +30,7 @@ use commonware_cryptography::bls12381::{
 use commonware_cryptography::{Digestible as _, ed25519, sha256::Digest};
 use commonware_p2p::simulated::{self, Link, Network, Oracle};
 use commonware_parallel::Sequential;
-use commonware_runtime::{Clock as _, Quota, Spawner as _, Supervisor as _, deterministic};
+use commonware_runtime::{Clock as _, Handle, Quota, Spawner as _, Supervisor as _, deterministic};
 use commonware_utils::{N3f1, NZU32, NZUsize, Probability, ordered::Set};
 use rand::{RngExt as _, SeedableRng as _};
 use std::collections::BTreeMap;
@@ -114,7 +118,7 @@ impl Setup {
     }
 }
 
-/// The demo genesis (`aigov_chain::setup::demo_genesis_with_validators`) for the validators of
+/// The demo genesis (`crate::setup::demo_genesis_with_validators`) for the validators of
 /// `keys`, with every account key derived from its name (the demo draws them from the operating
 /// system, which would make every run's genesis, hence state, different).
 pub fn genesis(keys: &[PrivateKey], polynomial: &GroupPolynomial) -> Genesis {
@@ -123,7 +127,7 @@ pub fn genesis(keys: &[PrivateKey], polynomial: &GroupPolynomial) -> Genesis {
         .enumerate()
         .map(|(i, k)| (k.public_key(), format!("validator-{i}.sim:7000")))
         .collect();
-    let (mut g, demo) = aigov_chain::setup::demo_genesis_with_validators(
+    let (mut g, demo) = crate::setup::demo_genesis_with_validators(
         CHAIN_ID,
         GENESIS_TIME_MS,
         &validators,
@@ -175,19 +179,7 @@ pub async fn network(
     participants: &[ed25519::PublicKey],
     delivered_percent: u64,
 ) -> NetOracle {
-    let n = participants.len();
-    let (network, oracle) = Network::new_with_peers(
-        context.child("network"),
-        simulated::Config {
-            max_size: engine::max_message_size(n as u32),
-            max_peers_per_set: NZUsize!(n),
-            disconnect_on_block: true,
-            tracked_peer_sets: NZUsize!(1),
-        },
-        participants.iter().cloned(),
-    )
-    .await;
-    network.start();
+    let oracle = empty_network(context, participants).await;
     // Latencies come from the runtime's generator, so they change with the seed.
     let mut rng = context.child("links");
     for a in participants {
@@ -201,6 +193,24 @@ pub async fn network(
             }
         }
     }
+    oracle
+}
+
+/// Starts the simulated network for `participants`, without any link yet.
+pub async fn empty_network(context: &Ctx, participants: &[ed25519::PublicKey]) -> NetOracle {
+    let n = participants.len();
+    let (network, oracle) = Network::new_with_peers(
+        context.child("network"),
+        simulated::Config {
+            max_size: engine::max_message_size(n as u32),
+            max_peers_per_set: NZUsize!(n),
+            disconnect_on_block: true,
+            tracked_peer_sets: NZUsize!(1),
+        },
+        participants.iter().cloned(),
+    )
+    .await;
+    network.start();
     oracle
 }
 
@@ -244,34 +254,58 @@ pub struct Validator {
     pub engine: engine::Engine<Ctx>,
     /// The API's view of it.
     pub node: Node<Ctx>,
+    /// The task every one of its tasks descends from: aborting it stops the validator at once,
+    /// mid-write if it was writing (an abrupt stop; what was written stays in storage).
+    pub supervisor: Handle<()>,
 }
 
-/// Starts validator `i` of `setup` on the simulated network, its storage under `v{i}`.
-pub async fn start_validator(
-    context: &Ctx,
+impl Validator {
+    /// Stops the validator abruptly: every task it runs is aborted where it stands.
+    pub fn kill(self) {
+        self.supervisor.abort();
+    }
+}
+
+/// A simulated p2p sender.
+pub type SimSender = simulated::Sender<ed25519::PublicKey, Ctx>;
+/// A simulated p2p receiver.
+pub type SimReceiver = simulated::Receiver<ed25519::PublicKey>;
+/// A validator's channels on the simulated network.
+pub type SimChannels = Channels<SimSender, SimReceiver>;
+
+/// The p2p channels of `who`, registered on the simulated network.
+pub async fn register_channels(
     oracle: &NetOracle,
-    setup: &Setup,
-    i: usize,
-) -> Validator {
-    let me = setup.keys[i].public_key().0;
-    let control = oracle.control(me.clone());
+    who: &ed25519::PublicKey,
+) -> Result<SimChannels, String> {
+    let control = oracle.control(who.clone());
     let quota = Quota::per_second(NZU32!(1024));
     let mut registered = Vec::new();
     for ch in CHANNELS {
-        registered.push(control.register(ch, quota).await.expect("register channel"));
+        registered.push(
+            control
+                .register(ch, quota)
+                .await
+                .map_err(|e| format!("registering channel {ch}: {e}"))?,
+        );
     }
     let mut registered = registered.into_iter();
-    let mut next = || registered.next().expect("a channel per id");
-    let channels = Channels {
-        votes: next(),
-        certs: next(),
-        resolver: next(),
-        backfill: next(),
-        broadcast: next(),
-        state_sync: next(),
-        txs: next(),
-    };
-    let cfg = EngineConfig {
+    let mut next = || registered.next().ok_or("a channel per id");
+    Ok(Channels {
+        votes: next()?,
+        certs: next()?,
+        resolver: next()?,
+        backfill: next()?,
+        broadcast: next()?,
+        state_sync: next()?,
+        txs: next()?,
+    })
+}
+
+/// The engine configuration of validator `i` of `setup`, its storage under `v{i}`.
+pub fn engine_config(setup: &Setup, i: usize) -> EngineConfig {
+    let me = setup.keys[i].public_key().0;
+    EngineConfig {
         prefix: format!("v{i}"),
         signer: setup.keys[i].inner().clone(),
         participants: setup.participants(),
@@ -280,23 +314,94 @@ pub async fn start_validator(
         genesis: setup.genesis.clone(),
         timing: TIMING,
         leader_timeout: LEADER_TIMEOUT,
-    };
-    let ctx = context.child("validator").with_attribute("index", i);
-    let engine = engine::start(ctx, cfg, channels, oracle.manager(), control)
+    }
+}
+
+/// Starts validator `i` of `setup` on the simulated network, its storage under `v{i}` (a
+/// restart opens the same storage). `tamper` makes it a Byzantine leader.
+pub async fn try_start_validator(
+    context: &Ctx,
+    oracle: &NetOracle,
+    setup: &Setup,
+    i: usize,
+    tamper: Option<crate::app::Tamper>,
+) -> Result<Validator, String> {
+    let me = setup.keys[i].public_key().0;
+    let channels = register_channels(oracle, &me).await?;
+    start_on(context, oracle, setup, i, channels, tamper).await
+}
+
+/// Starts validator `i` of `setup` on `channels` (already registered for it).
+pub async fn start_on(
+    context: &Ctx,
+    oracle: &NetOracle,
+    setup: &Setup,
+    i: usize,
+    channels: SimChannels,
+    tamper: Option<crate::app::Tamper>,
+) -> Result<Validator, String> {
+    let me = setup.keys[i].public_key().0;
+    let cfg = engine_config(setup, i);
+    let control = oracle.control(me);
+    let manager = oracle.manager();
+    let (started, on_start) = futures::channel::oneshot::channel();
+    // Every task of the engine is spawned from this task's context, so they all descend from it
+    // and abort with it. It idles until then.
+    let supervisor =
+        context
+            .child("validator")
+            .with_attribute("index", i)
+            .spawn(move |ctx| async move {
+                let engine = match tamper {
+                    None => {
+                        engine::start(ctx.child("engine"), cfg, channels, manager, control).await
+                    }
+                    Some(t) => {
+                        engine::start_tampered(
+                            ctx.child("engine"),
+                            cfg,
+                            channels,
+                            manager,
+                            control,
+                            t,
+                        )
+                        .await
+                    }
+                };
+                let _ = started.send(engine);
+                futures::future::pending::<()>().await;
+            });
+    let engine = on_start
         .await
-        .expect("engine starts");
+        .map_err(|_| format!("validator {i} stopped while starting"))??;
     let node = Node::new(
         &engine,
         setup.genesis.clone(),
         setup.keys[i].clone(),
-        aigov_chain::setup::group_key_hex(&setup.polynomial),
+        crate::setup::group_key_hex(&setup.polynomial),
         Box::new(String::new),
     );
-    Validator {
+    Ok(Validator {
         index: i,
         engine,
         node,
-    }
+        supervisor,
+    })
+}
+
+/// Starts validator `i` of `setup` on the simulated network, its storage under `v{i}`.
+///
+/// # Panics
+/// If the engine does not start.
+pub async fn start_validator(
+    context: &Ctx,
+    oracle: &NetOracle,
+    setup: &Setup,
+    i: usize,
+) -> Validator {
+    try_start_validator(context, oracle, setup, i, None)
+        .await
+        .expect("engine starts")
 }
 
 /// Starts a network of reliable links and validators `which` of `setup`.
