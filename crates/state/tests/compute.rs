@@ -622,7 +622,7 @@ fn phase_detection_flags_a_weak_mismatch_and_cancels_the_workload_on_disguised_c
 }
 
 #[test]
-fn a_severe_safeguard_failure_on_a_model_in_training_halts_its_runs() {
+fn training_waits_for_pre_safety_safeguards_and_a_severe_failure_halts_its_runs() {
     use aigov_types::personnel::OrganisationKind;
     use aigov_types::template::{
         Access, DeclareModel, Modality, ModelFactsDecl, ProposeTemplate, RegisterRunner,
@@ -740,17 +740,23 @@ fn a_severe_safeguard_failure_on_a_model_in_training_halts_its_runs() {
             },
         })),
     );
-    let (w, r1) = started_run(&mut c, m, h1, 50_000, 4);
     c.ok(
         "lena",
-        Call::Workload(WorkloadCall::StartRun(StartRun {
-            workload: w,
-            hardware: h2,
-            budget: 50_000,
-            stages: 4,
+        Call::Workload(WorkloadCall::Create(CreateWorkload {
+            model: m,
+            phase: Phase::PreTrain,
+            budget: 100_000,
         })),
     );
-    let r2 = block_on(workloads::run_count(&c.store)).unwrap();
+    let w = block_on(workloads::count(&c.store)).unwrap();
+    let start = |hardware| {
+        Call::Workload(WorkloadCall::StartRun(StartRun {
+            workload: w,
+            hardware,
+            budget: 50_000,
+            stages: 4,
+        }))
+    };
     let report = |template: u64, scores: &[(&str, i64)], digest: &str| {
         Call::Report(ReportCall::Submit(SubmitReport {
             model: m,
@@ -770,14 +776,18 @@ fn a_severe_safeguard_failure_on_a_model_in_training_halts_its_runs() {
             report_digest: Hash::digest(&[digest.as_bytes()]),
         }))
     };
-    // Audits wait for the output; the safeguard passes and the runs go on.
+    // No compute before the pre-safety safeguard passes; audits wait for the output.
+    assert_eq!(code_of(&mut c, "lena", start(h1)), "pre_safety_pending");
     assert_eq!(
         code_of(&mut c, "runner-1", report(audit, &[("bio", 1)], "a1")),
         "safeguards_only_in_training"
     );
     let out = c.ok("runner-1", report(guard, &[("rsi", 2)], "s1"));
     assert!(kinds(&out.events).contains(&"audit_report_filed"));
-    assert!(!kinds(&out.events).contains(&"run_halted"));
+    c.ok("lena", start(h1));
+    c.ok("lena", start(h2));
+    let r2 = block_on(workloads::run_count(&c.store)).unwrap();
+    let r1 = r2 - 1;
     assert_eq!(model(&c, m).status, ModelStatus::Training);
     // The runner says pass, but the red line fires: a fail at the reject severity halts both
     // runs of the model in the same block, revoking their permits.
@@ -798,6 +808,8 @@ fn a_severe_safeguard_failure_on_a_model_in_training_halts_its_runs() {
         assert!(run.outstanding.is_empty());
     }
     assert_eq!(model(&c, m).status, ModelStatus::Training);
+    // The failure took the safeguard's pass away: no new run until it passes again.
+    assert_eq!(code_of(&mut c, "lena", start(h1)), "pre_safety_pending");
 }
 
 #[test]

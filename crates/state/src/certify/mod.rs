@@ -366,6 +366,34 @@ fn keep_passes(c: &mut Certification, required: &[u64]) {
     c.passed = BoundedVec::truncating(kept);
 }
 
+/// The safeguards the standard in force requires of a declared model that have no passing
+/// report yet: what stands between a training model and its compute (pre-safety). Empty for a
+/// model that has not declared, or with no standard or no rule for it.
+pub(crate) async fn pending_safeguards(
+    s: &impl StateRead,
+    m: &Model,
+) -> Result<Vec<u64>, CallError> {
+    let Some(c) = certification(s, m.id).await? else {
+        return Ok(Vec::new());
+    };
+    let (Some(facts), Some(std)) = (&c.facts, standard::current(s).await?) else {
+        return Ok(Vec::new());
+    };
+    let Ok(tier) = tier_of(s, m).await else {
+        return Ok(Vec::new());
+    };
+    let Some(rule) = std.rule(c.architecture, tier, m.scope, Some(&facts.purpose)) else {
+        return Ok(Vec::new());
+    };
+    let have = passed_set(&c);
+    Ok(rule
+        .safeguards
+        .iter()
+        .copied()
+        .filter(|t| !have.contains(t))
+        .collect())
+}
+
 /// `report.submit`.
 pub(crate) async fn submit<S: StateRead>(
     cx: &mut TxCtx<'_, S>,

@@ -21,6 +21,16 @@ pub enum WorkloadError {
         /// The workload's phase.
         phase: Phase,
     },
+    /// The safety standard's safeguards for the (declared) model have not all passed.
+    #[error(
+        "model {model} has not passed its pre-safety safeguards: templates {missing:?} need a passing report first"
+    )]
+    PreSafetyPending {
+        /// The model.
+        model: u64,
+        /// The safeguard templates without a passing report.
+        missing: Vec<u64>,
+    },
     /// The hardware is not Active.
     #[error("hardware {hardware} is {status:?}, not Active")]
     HardwareNotActive {
@@ -55,6 +65,7 @@ impl WorkloadError {
             WorkloadError::UnknownWorkload(_) => "unknown_workload",
             WorkloadError::UnknownRun(_) => "unknown_run",
             WorkloadError::ModelNotReady { .. } => "model_not_approved",
+            WorkloadError::PreSafetyPending { .. } => "pre_safety_pending",
             WorkloadError::HardwareNotActive { .. } => "hardware_not_active",
             WorkloadError::HardwareBusy(_) => "hardware_busy",
             WorkloadError::ZeroBudget => "zero_budget",

@@ -162,6 +162,16 @@ pub(crate) async fn start_run<S: StateRead>(
         }
         .into());
     }
+    if w.phase.is_training() {
+        let missing = crate::certify::pending_safeguards(o, &m).await?;
+        if !missing.is_empty() {
+            return Err(WorkloadError::PreSafetyPending {
+                model: m.id,
+                missing,
+            }
+            .into());
+        }
+    }
     let mut h = hardware::get(o, call.hardware).await?;
     if h.status != HardwareStatus::Active {
         return Err(WorkloadError::HardwareNotActive {
