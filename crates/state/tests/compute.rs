@@ -848,6 +848,34 @@ fn a_halt_strength_mismatch_halts_only_its_run() {
     assert_eq!(run(&c, r).status, RunStatus::Halted);
 }
 
+proptest! {
+    /// Rations drawn from any seed stay in the phase's bounds: training ones in
+    /// [ration_min, ration_max], inference ones `inference_scale` times larger, with lifetimes
+    /// scaled alike.
+    #[test]
+    fn inference_rations_and_lifetimes_are_scaled_and_stay_in_bounds(
+        seed in any::<[u8; 32]>(), run in any::<u64>(), n in any::<u64>(),
+        min in 1u64..1_000_000, extra in 0u64..1_000_000, scale in 1u32..1_000,
+    ) {
+        let p = ComputeParams {
+            ration_min: min,
+            ration_max: min + extra,
+            inference_scale: scale,
+            ..Default::default()
+        };
+        let seed = Hash(seed);
+        for phase in [Phase::PreTrain, Phase::PostTrain] {
+            let r = otk::ration(&seed, run, n, &p, phase);
+            prop_assert!((min..=min + extra).contains(&r));
+            prop_assert_eq!(p.for_phase(phase).2, p.permit_lifetime_ms);
+        }
+        let k = u64::from(scale);
+        let r = otk::ration(&seed, run, n, &p, Phase::Inference);
+        prop_assert!((min * k..=(min + extra) * k).contains(&r), "{r}");
+        prop_assert_eq!(p.for_phase(Phase::Inference).2, p.permit_lifetime_ms * k);
+    }
+}
+
 #[test]
 fn rations_never_exceed_the_smallest_remaining_budget_and_the_drip_pauses_when_it_is_spent() {
     let mut c = compute_chain(|_| {});

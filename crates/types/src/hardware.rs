@@ -365,6 +365,10 @@ pub struct ComputeParams {
     pub permit_lifetime_ms: u64,
     /// Most runs the drip serves per block (the rest wait in its queue for the next block).
     pub drip_per_block_max: u32,
+    /// Inference permits (for Certified models) carry rations and lifetimes this many times
+    /// larger: serving is steady and low-risk, so the chain meters it more coarsely.
+    #[serde(default = "default_inference_scale")]
+    pub inference_scale: u32,
     /// Phase detection's thresholds and the mismatch strengths that flag, halt or cancel.
     #[serde(default)]
     pub phase: crate::phase::PhaseParams,
@@ -376,8 +380,13 @@ codec_struct!(ComputeParams {
     ration_max,
     permit_lifetime_ms,
     drip_per_block_max,
+    inference_scale,
     phase
 });
+
+fn default_inference_scale() -> u32 {
+    ComputeParams::default().inference_scale
+}
 
 impl Default for ComputeParams {
     fn default() -> Self {
@@ -390,6 +399,7 @@ impl Default for ComputeParams {
             ration_max: 10_000,
             permit_lifetime_ms: 3_600_000,
             drip_per_block_max: 20_000,
+            inference_scale: 10,
             phase: crate::phase::PhaseParams::default(),
         }
     }
@@ -418,6 +428,21 @@ pub enum ComputeParamsError {
 }
 
 impl ComputeParams {
+    /// The ration bounds and permit lifetime of a permit for `phase`: inference ones are
+    /// [Self::inference_scale] times larger (saturating).
+    pub fn for_phase(&self, phase: crate::model::Phase) -> (u64, u64, u64) {
+        let k = if phase.is_training() {
+            1
+        } else {
+            u64::from(self.inference_scale)
+        };
+        (
+            self.ration_min.saturating_mul(k),
+            self.ration_max.saturating_mul(k),
+            self.permit_lifetime_ms.saturating_mul(k),
+        )
+    }
+
     /// Checks the parameters.
     pub fn validate(&self) -> Result<(), ComputeParamsError> {
         if self.ration_min == 0 || self.ration_min > self.ration_max {
@@ -440,6 +465,9 @@ impl ComputeParams {
         }
         if self.drip_per_block_max == 0 {
             return Err(ComputeParamsError::Zero("drip_per_block_max"));
+        }
+        if self.inference_scale == 0 {
+            return Err(ComputeParamsError::Zero("inference_scale"));
         }
         self.phase.validate().map_err(ComputeParamsError::Phase)?;
         Ok(())

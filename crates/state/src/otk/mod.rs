@@ -243,9 +243,17 @@ pub(crate) async fn report_usage<S: StateRead>(
     Ok(())
 }
 
-/// The ration of the `n`th permit of run `run`, drawn from the block's randomness `seed` in
-/// `[ration_min, ration_max]` (before any budget cut).
-pub fn ration(seed: &Hash, run: u64, n: u64, p: &ComputeParams) -> u64 {
+/// The ration of the `n`th permit of run `run` of phase `phase`, drawn from the block's
+/// randomness `seed` in `[ration_min, ration_max]`, scaled for inference
+/// ([ComputeParams::for_phase]), before any budget cut.
+pub fn ration(
+    seed: &Hash,
+    run: u64,
+    n: u64,
+    p: &ComputeParams,
+    phase: aigov_types::model::Phase,
+) -> u64 {
+    let (ration_min, ration_max, _) = p.for_phase(phase);
     let h = Hash::digest(&[
         b"aigov/otk-ration/v1",
         &seed.0,
@@ -255,10 +263,10 @@ pub fn ration(seed: &Hash, run: u64, n: u64, p: &ComputeParams) -> u64 {
     let mut x = [0u8; 8];
     x.copy_from_slice(&h.0[..8]);
     let x = u128::from(u64::from_be_bytes(x));
-    let min = p.ration_min.min(p.ration_max);
-    let span = u128::from(p.ration_max - min) + 1;
+    let min = ration_min.min(ration_max);
+    let span = u128::from(ration_max - min) + 1;
     // `min + x % span <= ration_max`, which fits a u64.
-    u64::try_from(u128::from(min) + x % span).unwrap_or(p.ration_max)
+    u64::try_from(u128::from(min) + x % span).unwrap_or(ration_max)
 }
 
 /// End of block: the drip. Serves at most `drip_per_block_max` queued runs.
@@ -338,7 +346,8 @@ async fn serve<S: StateRead>(
             events.push(paused("budget_exhausted"));
             break;
         }
-        let units = ration(seed, r.id, r.permits, params).min(remaining);
+        let units = ration(seed, r.id, r.permits, params, r.phase).min(remaining);
+        let (_, _, lifetime_ms) = params.for_phase(r.phase);
         let otk_id = count(o).await?.saturating_add(1);
         h.seq = h.seq.saturating_add(1);
         let p = OtkPermit {
@@ -352,7 +361,7 @@ async fn serve<S: StateRead>(
             phase: r.phase,
             ration: units,
             not_before_ms: ctx.time_ms,
-            expiry_ms: ctx.time_ms.saturating_add(params.permit_lifetime_ms),
+            expiry_ms: ctx.time_ms.saturating_add(lifetime_ms),
             seq: h.seq,
             status: PermitStatus::Issued,
             used: 0,
