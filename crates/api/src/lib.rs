@@ -34,7 +34,9 @@ use std::sync::Arc;
 use tokio::sync::watch;
 
 /// Largest request body accepted (`POST /v1/txs`); larger bodies get `413 payload_too_large`.
-pub const MAX_BODY_BYTES: usize = 64 * 1024;
+/// Room for the largest transaction ([aigov_types::tx::MAX_ATTESTED_TX_BYTES], an integrity
+/// challenge's answer) as hex in JSON.
+pub const MAX_BODY_BYTES: usize = 2 * aigov_types::tx::MAX_ATTESTED_TX_BYTES + 1024;
 
 /// Default page size of the list endpoints (`/v1/events`, `/v1/personnel`).
 pub const DEFAULT_PAGE_LIMIT: u64 = 100;

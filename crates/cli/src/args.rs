@@ -289,6 +289,11 @@ pub enum TemplateTx {
         /// The Cedar policy file (`forbid` red lines, each with an `@id`).
         #[arg(long)]
         policy: PathBuf,
+        /// Hardware templates: a JSON file of the reference values integrity evidence must
+        /// match, e.g. `{"device_key": {"measurements": {"values": ["<64 hex>"]}}}` or
+        /// `{"tdx": {"allowed_tcb": ["up_to_date"], "mrtd": {"values": ["<96 hex>"]}, …}}`.
+        #[arg(long, value_name = "FILE")]
+        reference: Option<PathBuf>,
     },
 }
 

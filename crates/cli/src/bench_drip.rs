@@ -190,6 +190,10 @@ pub fn bench_drip(devices: usize) -> anyhow::Result<DripFigures> {
             runs: BoundedVec::truncating(vec![id]),
             registered_by: anyone.clone(),
             registered_height: 1,
+            // Not bound to a Hardware template: the drip bench measures permits only.
+            template: 0,
+            challenge: 0,
+            integrity_failures: 0,
         };
         put(&mut w, aigov_state::hardware::keys::hardware(id), &hw);
         put(&mut w, aigov_state::hardware::keys::device(&device), &id);

@@ -55,6 +55,7 @@ pub fn template_call(cmd: &TemplateTx) -> anyhow::Result<Call> {
         name,
         spec,
         policy,
+        reference,
     } = cmd;
     let kind: TemplateKind = kind.parse().map_err(|e: String| anyhow!(e))?;
     let text = std::fs::read_to_string(policy)
@@ -74,6 +75,23 @@ pub fn template_call(cmd: &TemplateTx) -> anyhow::Result<Call> {
             .ok_or_else(|| anyhow!("--name is longer than 128 bytes"))?,
         spec_digest: file_digest(spec, "the spec")?,
         policy_text,
+        reference: match reference {
+            None => None,
+            Some(path) => {
+                let text = std::fs::read_to_string(path)
+                    .with_context(|| format!("reading the reference values {}", path.display()))?;
+                let r: aigov_types::integrity::HardwareReference = serde_json::from_str(&text)
+                    .with_context(|| {
+                        format!(
+                            "{} is not reference values (one of tdx, sgx, sev_snp, nvidia_spdm, device_key)",
+                            path.display()
+                        )
+                    })?;
+                r.validate()
+                    .map_err(|e| anyhow!("{}: {e}", path.display()))?;
+                Some(r)
+            }
+        },
     })))
 }
 

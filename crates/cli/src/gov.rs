@@ -50,7 +50,7 @@ reject-bounty:ID              reject bounty claim ID                            
 award:WHO:AMOUNT:REASON[:MEMO] treasury award; REASON is grant, round:N or whistleblower:N [system]
 cancel-proposal:N             cancel live proposal N                                   [emergency]
 ratify-emergency:N            keep executed emergency proposal N from lapsing          [safety, review, system]
-approve-hardware:ID:PRE:POST:INF  Pending hardware -> Active with per-phase budgets (compute units) [review]
+approve-hardware:ID:PRE:POST:INF[:TEMPLATE]  Pending hardware -> Active with per-phase budgets (compute units), bound to a Hardware template for integrity challenges; also reinstates Suspended hardware [review]
 revoke-hardware:ID[:REASON]   revoke hardware; its permits are revoked at once         [review, emergency]
 approve-model:ID:TIER:PRE:POST:INF Pending model -> Approved with tier and budgets      [review]
 revoke-model:ID[:REASON]      revoke a model (final); its runs halt                    [emergency]
@@ -249,12 +249,19 @@ pub fn parse_action(global: &Global, spec: &str) -> anyhow::Result<Action> {
         }
         "approve-hardware" => {
             let p: Vec<&str> = rest.split(':').collect();
-            let [id, pre, post, inf] = p.as_slice() else {
-                return Err(bad("expected approve-hardware:ID:PRE:POST:INF".into()));
+            let (id, pre, post, inf, template) = match p.as_slice() {
+                [id, pre, post, inf] => (id, pre, post, inf, "0"),
+                [id, pre, post, inf, t] => (id, pre, post, inf, *t),
+                _ => {
+                    return Err(bad(
+                        "expected approve-hardware:ID:PRE:POST:INF[:TEMPLATE]".into(),
+                    ));
+                }
             };
             Action::ApproveHardware(ApproveHardware {
                 hardware: number(id).map_err(bad)?,
                 budgets: budgets(pre, post, inf).map_err(bad)?,
+                template: number(template).map_err(bad)?,
             })
         }
         "revoke-hardware" => {
@@ -470,8 +477,16 @@ pub fn describe_action(names: &Names, a: &Action) -> String {
             }
         ),
         Action::ApproveHardware(a) => format!(
-            "approve-hardware:{}:{}:{}:{}",
-            a.hardware, a.budgets.pre_train, a.budgets.post_train, a.budgets.inference
+            "approve-hardware:{}:{}:{}:{}{}",
+            a.hardware,
+            a.budgets.pre_train,
+            a.budgets.post_train,
+            a.budgets.inference,
+            if a.template == 0 {
+                String::new()
+            } else {
+                format!(":{}", a.template)
+            }
         ),
         Action::RevokeHardware(a) => with_reason("revoke-hardware", a.hardware, a.reason.as_str()),
         Action::ApproveModel(a) => format!(

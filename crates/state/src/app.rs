@@ -29,8 +29,8 @@
 use crate::error::{AdmissionError, CallError, ExecError, TxError};
 use crate::store::{Overlay, StateRead, StoreError};
 use crate::{
-    accounts, certify, chain, gas, governance, hardware, log::LogWriter, models, otk, personnel,
-    templates, treasury, whistle, workloads,
+    accounts, certify, chain, gas, governance, hardware, integrity, log::LogWriter, models, otk,
+    personnel, templates, treasury, whistle, workloads,
 };
 use aigov_types::call::Sponsorship;
 use aigov_types::codec::BoundedString;
@@ -140,6 +140,8 @@ pub fn call_gas(call: &Call) -> u64 {
         Call::Hardware(HardwareCall::Inspect(f)) => {
             5_000u64.saturating_add(2_000u64.saturating_mul(f.cosigners.len() as u64))
         }
+        // Certificate chains, collateral and a signature: a few milliseconds of verification.
+        Call::Hardware(HardwareCall::AnswerChallenge(_)) => 30_000,
         Call::Model(ModelCall::Register(_)) => 10_000,
         Call::Model(ModelCall::Declare(_)) => 5_000,
         Call::Model(ModelCall::RegisterRetry(_)) => 10_000,
@@ -362,6 +364,9 @@ async fn dispatch<B: StateRead>(
         }
         Call::Hardware(HardwareCall::Inspect(call)) => {
             hardware::inspect(cx, &tx.sender, call).await
+        }
+        Call::Hardware(HardwareCall::AnswerChallenge(call)) => {
+            integrity::answer(cx, &tx.sender, call).await
         }
         Call::Model(ModelCall::Register(call)) => models::register(cx, &tx.sender, call).await,
         Call::Model(ModelCall::Declare(call)) => certify::declare(cx, &tx.sender, call).await,
@@ -653,6 +658,7 @@ pub async fn execute_block<S: StateRead>(
     let mut hook_events = Vec::new();
     governance::end_block(&mut block, ctx, &params, &mut hook_events).await?;
     hardware::end_block(&mut block, ctx, &mut hook_events).await?;
+    integrity::end_block(&mut block, ctx, &randomness, &mut hook_events).await?;
     otk::end_block(&mut block, ctx, &randomness, &mut hook_events).await?;
     gas::end_block(
         &mut block,

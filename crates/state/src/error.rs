@@ -6,6 +6,7 @@ use crate::certify::CertifyError;
 use crate::gas::GasError;
 use crate::governance::GovernanceError;
 use crate::hardware::HardwareError;
+use crate::integrity::IntegrityError;
 use crate::models::ModelError;
 use crate::otk::OtkError;
 use crate::personnel::PersonnelError;
@@ -173,6 +174,9 @@ pub enum TxError {
     /// Hardware registry.
     #[error(transparent)]
     Hardware(#[from] HardwareError),
+    /// Integrity challenges.
+    #[error(transparent)]
+    Integrity(#[from] IntegrityError),
     /// Model registry.
     #[error(transparent)]
     Model(#[from] ModelError),
@@ -205,6 +209,7 @@ impl TxError {
             TxError::Gas(e) => e.code(),
             TxError::Treasury(e) => e.code(),
             TxError::Hardware(e) => e.code(),
+            TxError::Integrity(e) => e.code(),
             TxError::Model(e) => e.code(),
             TxError::Workload(e) => e.code(),
             TxError::Otk(e) => e.code(),
@@ -282,6 +287,12 @@ impl From<TreasuryError> for CallError {
 
 impl From<HardwareError> for CallError {
     fn from(e: HardwareError) -> Self {
+        CallError::Tx(e.into())
+    }
+}
+
+impl From<IntegrityError> for CallError {
+    fn from(e: IntegrityError) -> Self {
         CallError::Tx(e.into())
     }
 }

@@ -43,9 +43,11 @@ pub const CERTIFY: &[u8] = b"cert/";
 
 /// The whistle-blower program: the reviewing key, reports.
 pub const WHISTLE: &[u8] = b"wb/";
+/// Integrity challenges: challenges, the armed set, the arming and deadline queues.
+pub const INTEGRITY: &[u8] = b"intg/";
 
 /// Every prefix, for the collision test and for tools.
-pub const ALL: [&[u8]; 19] = [
+pub const ALL: [&[u8]; 20] = [
     CHAIN,
     ACCOUNTS,
     POOL,
@@ -65,6 +67,7 @@ pub const ALL: [&[u8]; 19] = [
     TEMPLATES,
     STANDARD,
     CERTIFY,
+    INTEGRITY,
 ];
 
 /// `prefix || parts...`.

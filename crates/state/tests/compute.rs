@@ -213,6 +213,7 @@ fn active_hardware(c: &mut Chain, device: &str, b: PhaseBudgets) -> u64 {
         vec![Action::ApproveHardware(ApproveHardware {
             hardware: id,
             budgets: b,
+            template: 0,
         })],
     );
     assert_eq!(hw(c, id).status, HardwareStatus::Active);
@@ -282,6 +283,7 @@ fn hardware_is_registered_inspected_and_approved_by_a_review_vote_with_its_opera
     let approve = Action::ApproveHardware(ApproveHardware {
         hardware: 1,
         budgets: budgets(100_000, 0, 0),
+        template: 0,
     });
     let id = c.submit(
         "alice",
@@ -665,6 +667,7 @@ fn training_waits_for_pre_safety_safeguards_and_a_severe_failure_halts_its_runs(
                 name: text(name),
                 spec_digest: Hash::digest(&[name.as_bytes()]),
                 policy_text: BoundedString::new(policy).unwrap(),
+                reference: None,
             })),
         );
         let id = block_on(aigov_state::templates::count(&c.store)).unwrap();
@@ -979,6 +982,7 @@ fn revocation_an_inspection_falling_due_and_a_halt_stop_the_drip_in_the_same_blo
         vec![Action::ApproveHardware(ApproveHardware {
             hardware: h,
             budgets: budgets(1_000_000, 0, 0),
+            template: 0,
         })],
     );
     assert_eq!(issued(&events).len(), 2);
@@ -1272,4 +1276,200 @@ fn hostile_bytes_in_compute_calls_decode_to_errors_not_panics() {
     raw.extend(vec![f.cosigners.as_slice()[0].clone(); 17].encode());
     assert!(decode_slice::<FileInspection>(&raw).is_err());
     let _: BoundedString<8> = text("ok");
+}
+
+// ------------------------------------------------------------------ integrity challenges
+
+/// Proposes and approves (Safety) a Hardware template whose device-key reference values allow
+/// `measurement`; returns its id.
+fn device_key_template(c: &mut Chain, measurement: Hash) -> u64 {
+    use aigov_types::integrity::{Allow, DeviceKeyReference, HardwareReference};
+    use aigov_types::template::{ProposeTemplate, TemplateCall, TemplateKind, TemplateRef};
+    let reference = HardwareReference::DeviceKey(DeviceKeyReference {
+        measurements: Allow {
+            any: false,
+            values: BoundedVec::new(vec![
+                aigov_types::BoundedBytes::new(measurement.0.to_vec()).unwrap(),
+            ])
+            .unwrap(),
+        },
+    });
+    c.ok(
+        "fabien",
+        Call::Template(TemplateCall::Propose(ProposeTemplate {
+            kind: TemplateKind::Hardware,
+            name: text("rack-node"),
+            spec_digest: Hash::digest(&[b"rack-node spec"]),
+            policy_text: BoundedString::new(
+                r#"@id("data.cbrn") forbid (principal, action, resource) when { resource.data_domains.contains("cbrn") };"#,
+            )
+            .unwrap(),
+            reference: Some(reference),
+        })),
+    );
+    let id = block_on(aigov_state::templates::count(&c.store)).unwrap();
+    enact(
+        c,
+        ProposalClass::Safety,
+        vec![Action::ApproveTemplate(TemplateRef { template: id })],
+    );
+    id
+}
+
+fn answer_call(c: &Chain, challenge: u64, signer: &str, measurement: Hash) -> Call {
+    use aigov_types::integrity::{
+        AnswerChallenge, ChallengeEvidence, DEVICE_EVIDENCE_NAMESPACE, DeviceKeyEvidence,
+        device_evidence_message,
+    };
+    let nonce = block_on(aigov_state::integrity::challenge(&c.store, challenge))
+        .unwrap()
+        .map(|ch| ch.nonce)
+        .unwrap_or_default();
+    Call::Hardware(HardwareCall::AnswerChallenge(AnswerChallenge {
+        challenge,
+        evidence: ChallengeEvidence::DeviceKey(DeviceKeyEvidence {
+            measurement,
+            signature: key(signer).sign(
+                DEVICE_EVIDENCE_NAMESPACE,
+                &device_evidence_message(&nonce, &measurement),
+            ),
+        }),
+    }))
+}
+
+/// Runs blocks until hardware `h` has an open challenge (at most a simulated day).
+fn await_challenge(c: &mut Chain, h: u64) -> (u64, Vec<EventRecord>) {
+    let mut events = Vec::new();
+    let until = c.now() + 24 * 3_600_000;
+    while hw(c, h).challenge == 0 {
+        assert!(c.now() < until, "no challenge came to hardware {h}");
+        c.skip(60_000);
+        events.extend(c.apply(&[]).events);
+    }
+    (hw(c, h).challenge, events)
+}
+
+fn closed(events: &[EventRecord]) -> Vec<aigov_types::event::ChallengeClosed> {
+    events
+        .iter()
+        .filter_map(|e| match &e.event {
+            Event::ChallengeClosed(x) => Some(x.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn integrity_challenges_suspend_on_failure_reinstate_by_vote_and_revoke_at_the_limit() {
+    use aigov_types::integrity::{ChallengeStatus, IntegrityParams};
+    let mut c = compute_chain(|_| {});
+    // Frequent challenges, two failures revoke.
+    let params = ComputeParams {
+        integrity: IntegrityParams {
+            interval_ms: 10 * 60_000,
+            mean_wait_ms: 30 * 60_000,
+            deadline_ms: 5 * 60_000,
+            failures_to_revoke: 2,
+        },
+        ..ComputeParams::default()
+    };
+    enact(&mut c, System, vec![Action::SetComputeParams(params)]);
+    let good = Hash::digest(&[b"approved stack"]);
+    let t = device_key_template(&mut c, good);
+
+    // A template without reference values cannot be bound.
+    let call = register_hw_call(&c, "dev-1", "dc-berlin");
+    c.ok("hana", call);
+    let h = block_on(hardware::count(&c.store)).unwrap();
+    let call = inspect_call(&c, report(h, InspectionResult::Pass, "dev-1"), &["ivan"]);
+    c.ok("ines", call);
+    enact(
+        &mut c,
+        Review,
+        vec![Action::ApproveHardware(ApproveHardware {
+            hardware: h,
+            budgets: budgets(10_000_000, 0, 0),
+            template: t,
+        })],
+    );
+    assert_eq!(hw(&c, h).template, t);
+    let m = approved_model(&mut c, "integrity-model", budgets(10_000_000, 0, 0));
+    let (_, r) = started_run(&mut c, m, h, 10_000_000, 1);
+    assert_eq!(run(&c, r).status, RunStatus::Running);
+
+    // 1. A challenge comes; the nonce is the chain's.
+    let (ch, events) = await_challenge(&mut c, h);
+    let challenge = block_on(aigov_state::integrity::challenge(&c.store, ch))
+        .unwrap()
+        .unwrap();
+    assert_eq!(challenge.status, ChallengeStatus::Open);
+    assert!(events.iter().any(|e| matches!(&e.event,
+        Event::ChallengeIssued(i) if i.challenge == ch && i.nonce == challenge.nonce)));
+    // Someone else's key, a non-device: refused, nothing changes.
+    let call = answer_call(&c, ch, "dev-2", good);
+    assert_eq!(code_of(&mut c, "dev-2", call), "not_a_device");
+    assert_eq!(hw(&c, h).status, HardwareStatus::Active);
+
+    // 2. Evidence of a stack the template does not allow: Failed, Suspended, permits revoked
+    // in the same block, and the drip stops.
+    let call = answer_call(&c, ch, "dev-1", Hash::digest(&[b"tampered stack"]));
+    let out = c.ok("dev-1", call);
+    let shut = closed(&out.events);
+    assert_eq!(shut.len(), 1);
+    assert_eq!(shut[0].status, ChallengeStatus::Failed);
+    assert!(
+        shut[0].reason.as_str().contains("not among"),
+        "{}",
+        shut[0].reason.as_str()
+    );
+    assert_eq!(hw(&c, h).status, HardwareStatus::Suspended);
+    assert_eq!(hw(&c, h).integrity_failures, 1);
+    assert!(
+        out.events
+            .iter()
+            .any(|e| matches!(e.event, Event::OtkRevoked(_)))
+    );
+    let later = c.run_until(c.now() + 20_000);
+    assert!(issued(&later).is_empty(), "suspended hardware got a permit");
+    // A closed challenge cannot be answered again.
+    let call = answer_call(&c, ch, "dev-1", good);
+    assert_eq!(code_of(&mut c, "dev-1", call), "challenge_closed");
+
+    // 3. A Review vote reinstates it; the drip resumes.
+    let events = enact(
+        &mut c,
+        Review,
+        vec![Action::ApproveHardware(ApproveHardware {
+            hardware: h,
+            budgets: budgets(10_000_000, 0, 0),
+            template: 0,
+        })],
+    );
+    assert_eq!(hw(&c, h).status, HardwareStatus::Active);
+    assert!(!issued(&events).is_empty(), "the drip did not resume");
+
+    // 4. The next challenge answered with the approved stack passes.
+    let (ch2, _) = await_challenge(&mut c, h);
+    assert!(ch2 > ch);
+    let call = answer_call(&c, ch2, "dev-1", good);
+    let out = c.ok("dev-1", call);
+    assert_eq!(closed(&out.events)[0].status, ChallengeStatus::Passed);
+    assert_eq!(hw(&c, h).status, HardwareStatus::Active);
+    assert_eq!(hw(&c, h).challenge, 0);
+
+    // 5. A missed deadline is the second failure: revoked.
+    let (ch3, _) = await_challenge(&mut c, h);
+    let deadline = block_on(aigov_state::integrity::challenge(&c.store, ch3))
+        .unwrap()
+        .unwrap()
+        .deadline_ms;
+    let events = c.run_until(deadline + 2 * hardware::DUE_BUCKET_MS);
+    let shut = closed(&events);
+    assert_eq!(shut.len(), 1);
+    assert_eq!(shut[0].status, ChallengeStatus::Missed);
+    assert_eq!(hw(&c, h).status, HardwareStatus::Revoked);
+    assert_eq!(hw(&c, h).integrity_failures, 2);
+    // Too late to answer now.
+    let call = answer_call(&c, ch3, "dev-1", good);
+    assert_eq!(code_of(&mut c, "dev-1", call), "challenge_closed");
 }

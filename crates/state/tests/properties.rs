@@ -553,6 +553,8 @@ fn replay_log(events: &[EventRecord], genesis_pool: u64) -> Result<Replayed, Tes
             | Event::ReportEscalated(_)
             | Event::WhistleblowerKeyChanged(_)
             | Event::PhaseMismatch(_)
+            | Event::ChallengeIssued(_)
+            | Event::ChallengeClosed(_)
             | Event::RoundOpened(_)
             | Event::RoundVoteCast(_)
             | Event::RoundTallied(_)

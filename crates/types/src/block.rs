@@ -23,6 +23,10 @@ pub type Ctx = Context<Digest, ed25519::PublicKey>;
 /// Most transactions in one block.
 pub const MAX_BLOCK_TXS: usize = 4096;
 
+/// Most bytes of (encoded) transactions in one block: as many as [MAX_BLOCK_TXS] transactions
+/// of [crate::tx::MAX_TX_BYTES], whatever mix of sizes fills it.
+pub const MAX_BLOCK_TX_BYTES: usize = MAX_BLOCK_TXS * crate::tx::MAX_TX_BYTES;
+
 /// Upper bound of a varint length prefix.
 const MAX_LEN_PREFIX: usize = 10;
 
@@ -141,8 +145,14 @@ impl Read for Block {
     fn read_cfg(buf: &mut impl Buf, _: &()) -> Result<Self, CodecError> {
         let header = Header::read(buf)?;
         let count: RangeCfg<usize> = (..=MAX_BLOCK_TXS).into();
-        let size: RangeCfg<usize> = (..=crate::tx::MAX_TX_BYTES).into();
+        let size: RangeCfg<usize> = (..=crate::tx::MAX_ATTESTED_TX_BYTES).into();
         let txs = Vec::<Bytes>::read_cfg(buf, &(count, size))?;
+        if txs.iter().map(Bytes::len).sum::<usize>() > MAX_BLOCK_TX_BYTES {
+            return Err(CodecError::Invalid(
+                "Block",
+                "transactions exceed the block's bytes",
+            ));
+        }
         // A block whose header does not commit to its transactions does not exist.
         if txs.len() != header.tx_count as usize || txs_root(&txs) != header.txs_root {
             return Err(CodecError::Invalid(
@@ -180,7 +190,8 @@ impl BoundedBlock for Block {
     fn max_encode_size(_: &()) -> usize {
         Header::MAX_ENCODE_SIZE
             + MAX_LEN_PREFIX
-            + MAX_BLOCK_TXS * (MAX_LEN_PREFIX + crate::tx::MAX_TX_BYTES)
+            + MAX_BLOCK_TXS * MAX_LEN_PREFIX
+            + MAX_BLOCK_TX_BYTES
     }
 }
 

@@ -90,6 +90,7 @@ impl Call {
             Call::Treasury(TreasuryCall::ClaimBounty(_)) => "treasury.claim_bounty",
             Call::Hardware(HardwareCall::Register(_)) => "hardware.register",
             Call::Hardware(HardwareCall::Inspect(_)) => "hardware.inspect",
+            Call::Hardware(HardwareCall::AnswerChallenge(_)) => "hardware.answer_challenge",
             Call::Model(ModelCall::Register(_)) => "model.register",
             Call::Model(ModelCall::Declare(_)) => "model.declare",
             Call::Model(ModelCall::RegisterRetry(_)) => "model.register_retry",
@@ -124,12 +125,20 @@ impl Call {
             // credits); a device pays for its usage reports from the credits its operator
             // bought for its key.
             Call::Hardware(HardwareCall::Register(_))
+            // A device answers its integrity challenges from its own credits too.
+            | Call::Hardware(HardwareCall::AnswerChallenge(_))
             | Call::Model(_)
             | Call::Workload(_)
             | Call::Otk(_)
             // A runner pays for its reports from credits its operator bought for its key.
             | Call::Report(ReportCall::Submit(_)) => Sponsorship::Unsponsored,
         }
+    }
+
+    /// True for calls that carry attestation evidence, the only ones that may exceed
+    /// [crate::tx::MAX_TX_BYTES] (up to [crate::tx::MAX_ATTESTED_TX_BYTES]).
+    pub fn carries_evidence(&self) -> bool {
+        matches!(self, Call::Hardware(HardwareCall::AnswerChallenge(_)))
     }
 
     /// True when the system pool pays this call's gas rather than the sender (an applicant's

@@ -823,6 +823,47 @@ codec_struct!(PhaseMismatch {
     action
 });
 
+/// The chain posted an integrity challenge to a hardware ([crate::integrity]).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChallengeIssued {
+    /// The challenge.
+    pub challenge: u64,
+    /// The hardware.
+    pub hardware: u64,
+    /// The nonce its evidence must bind.
+    pub nonce: crate::codec::Hash,
+    /// Block time by which it must be answered (ms).
+    pub deadline_ms: u64,
+}
+codec_struct!(ChallengeIssued {
+    challenge,
+    hardware,
+    nonce,
+    deadline_ms
+});
+
+/// An integrity challenge was answered (Passed or Failed) or its deadline passed (Missed).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChallengeClosed {
+    /// The challenge.
+    pub challenge: u64,
+    /// The hardware.
+    pub hardware: u64,
+    /// Passed, Failed or Missed.
+    pub status: crate::integrity::ChallengeStatus,
+    /// Digest of the evidence (zero if Missed).
+    pub evidence_digest: crate::codec::Hash,
+    /// Why it failed (empty if Passed).
+    pub reason: BoundedString<256>,
+}
+codec_struct!(ChallengeClosed {
+    challenge,
+    hardware,
+    status,
+    evidence_digest,
+    reason
+});
+
 /// A run moved to its next stage.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RunStageAdvanced {
@@ -1131,6 +1172,10 @@ pub enum Event {
     ComputeParamsChanged(ComputeParams),
     /// See [PhaseMismatch].
     PhaseMismatch(PhaseMismatch),
+    /// See [ChallengeIssued].
+    ChallengeIssued(ChallengeIssued),
+    /// See [ChallengeClosed].
+    ChallengeClosed(ChallengeClosed),
     /// See [ReportFiled].
     ReportFiled(ReportFiled),
     /// See [ReportReviewed].
@@ -1227,6 +1272,8 @@ codec_enum!(Event {
     43 => DripPaused(DripPaused),
     44 => ComputeParamsChanged(ComputeParams),
     45 => PhaseMismatch(PhaseMismatch),
+    46 => ChallengeIssued(ChallengeIssued),
+    47 => ChallengeClosed(ChallengeClosed),
     70 => ReportFiled(ReportFiled),
     71 => ReportReviewed(ReportReviewed),
     72 => ReportEscalated(ReportEscalated),
@@ -1307,6 +1354,8 @@ impl Event {
             Event::DripPaused(_) => "drip_paused",
             Event::ComputeParamsChanged(_) => "compute_params_changed",
             Event::PhaseMismatch(_) => "phase_mismatch",
+            Event::ChallengeIssued(_) => "challenge_issued",
+            Event::ChallengeClosed(_) => "challenge_closed",
             Event::ReportFiled(_) => "report_filed",
             Event::ReportReviewed(_) => "report_reviewed",
             Event::ReportEscalated(_) => "report_escalated",

@@ -115,8 +115,11 @@ pub enum HardwareStatus {
     InspectionDue,
     /// Revoked by a vote; a new inspection makes it Pending again, then a Review vote.
     Revoked,
+    /// It failed or missed an integrity challenge: its drip halts until a Review vote
+    /// (`approve_hardware`) reinstates it.
+    Suspended,
 }
-codec_unit_enum!(HardwareStatus { 0 => Pending, 1 => Active, 2 => InspectionDue, 3 => Revoked });
+codec_unit_enum!(HardwareStatus { 0 => Pending, 1 => Active, 2 => InspectionDue, 3 => Revoked, 4 => Suspended });
 
 /// A registered accelerator (or node), bound to its device key.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -155,6 +158,16 @@ pub struct Hardware {
     pub registered_by: PublicKey,
     /// Height of registration.
     pub registered_height: u64,
+    /// The Hardware template whose reference values its integrity evidence must match (0:
+    /// none yet; set by `approve_hardware`).
+    #[serde(default)]
+    pub template: u64,
+    /// The integrity challenge it must answer (0: none open).
+    #[serde(default)]
+    pub challenge: u64,
+    /// Integrity challenges failed or missed since it was last approved from Pending.
+    #[serde(default)]
+    pub integrity_failures: u32,
 }
 codec_struct!(Hardware {
     id,
@@ -173,7 +186,10 @@ codec_struct!(Hardware {
     seq,
     runs,
     registered_by,
-    registered_height
+    registered_height,
+    template,
+    challenge,
+    integrity_failures
 });
 
 /// What a device signs to prove it holds its key when it is registered: binds the key to this
@@ -320,23 +336,35 @@ pub enum HardwareCall {
     Register(RegisterHardware),
     /// `hardware.inspect`.
     Inspect(FileInspection),
+    /// `hardware.answer_challenge`.
+    AnswerChallenge(crate::integrity::AnswerChallenge),
 }
 codec_enum!(HardwareCall {
     0 => Register(RegisterHardware),
     1 => Inspect(FileInspection),
+    2 => AnswerChallenge(crate::integrity::AnswerChallenge),
 });
 
 /// Proposal action (Review): Pending → Active with approved per-phase budgets. Needs a passing
 /// inspection filed since the hardware's last status change, by inspectors of at least
-/// [ComputeParams::min_inspector_members] members.
+/// [ComputeParams::min_inspector_members] members. It also reinstates Suspended hardware (an
+/// integrity failure, not a physical one: no new inspection is needed).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct ApproveHardware {
     /// The hardware.
     pub hardware: u64,
     /// Its budgets per phase, in compute units.
     pub budgets: PhaseBudgets,
+    /// An Approved Hardware template with reference values: integrity challenges check the
+    /// hardware's evidence against it. 0: keep the one bound before (none: not challenged).
+    #[serde(default)]
+    pub template: u64,
 }
-codec_struct!(ApproveHardware { hardware, budgets });
+codec_struct!(ApproveHardware {
+    hardware,
+    budgets,
+    template
+});
 
 /// Proposal action (Review, Emergency): revoke hardware. Its outstanding permits are revoked in
 /// the same block and its runs get no further permits.
@@ -372,6 +400,9 @@ pub struct ComputeParams {
     /// Phase detection's thresholds and the mismatch strengths that flag, halt or cancel.
     #[serde(default)]
     pub phase: crate::phase::PhaseParams,
+    /// Integrity challenges: how often, how long to answer, how many failures revoke.
+    #[serde(default)]
+    pub integrity: crate::integrity::IntegrityParams,
 }
 codec_struct!(ComputeParams {
     inspection_interval_ms,
@@ -381,7 +412,8 @@ codec_struct!(ComputeParams {
     permit_lifetime_ms,
     drip_per_block_max,
     inference_scale,
-    phase
+    phase,
+    integrity
 });
 
 fn default_inference_scale() -> u32 {
@@ -401,6 +433,7 @@ impl Default for ComputeParams {
             drip_per_block_max: 20_000,
             inference_scale: 10,
             phase: crate::phase::PhaseParams::default(),
+            integrity: crate::integrity::IntegrityParams::default(),
         }
     }
 }
@@ -455,6 +488,9 @@ impl ComputeParams {
         for (name, v) in [
             ("inspection_interval_ms", self.inspection_interval_ms),
             ("permit_lifetime_ms", self.permit_lifetime_ms),
+            ("integrity.interval_ms", self.integrity.interval_ms),
+            ("integrity.deadline_ms", self.integrity.deadline_ms),
+            ("integrity.mean_wait_ms", self.integrity.mean_wait_ms),
         ] {
             if v == 0 || v > max {
                 return Err(ComputeParamsError::Duration(name));
@@ -462,6 +498,9 @@ impl ComputeParams {
         }
         if self.min_inspector_members == 0 {
             return Err(ComputeParamsError::Zero("min_inspector_members"));
+        }
+        if self.integrity.failures_to_revoke == 0 {
+            return Err(ComputeParamsError::Zero("integrity.failures_to_revoke"));
         }
         if self.drip_per_block_max == 0 {
             return Err(ComputeParamsError::Zero("drip_per_block_max"));

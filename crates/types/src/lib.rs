@@ -20,6 +20,7 @@ pub mod event;
 pub mod genesis;
 pub mod governance;
 pub mod hardware;
+pub mod integrity;
 pub mod log;
 pub mod model;
 pub mod otk;

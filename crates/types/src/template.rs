@@ -132,6 +132,9 @@ pub struct Template {
     pub proposed_height: u64,
     /// The proposal that approved it.
     pub approved_by: Option<u64>,
+    /// Hardware templates: the reference values integrity evidence must match.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference: Option<crate::integrity::HardwareReference>,
 }
 codec_struct!(Template {
     id,
@@ -144,7 +147,8 @@ codec_struct!(Template {
     status,
     proposed_by,
     proposed_height,
-    approved_by
+    approved_by,
+    reference
 });
 
 /// `template.propose`: Active Safety personnel propose a template. The policy is compiled at
@@ -159,12 +163,16 @@ pub struct ProposeTemplate {
     pub spec_digest: Hash,
     /// The Cedar policy text.
     pub policy_text: BoundedString<MAX_POLICY_TEXT_BYTES>,
+    /// Reference values (Hardware templates only, which integrity challenges need).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference: Option<crate::integrity::HardwareReference>,
 }
 codec_struct!(ProposeTemplate {
     kind,
     name,
     spec_digest,
-    policy_text
+    policy_text,
+    reference
 });
 
 /// Calls of the template registry.

@@ -10,8 +10,14 @@ use serde::Serialize;
 /// Signing namespace of transactions.
 pub const TX_NAMESPACE: &[u8] = b"_AIGOV_TX";
 
-/// Largest encoded signed transaction accepted anywhere (API, mempool, block).
+/// Largest encoded signed transaction accepted anywhere (API, mempool, block), except those
+/// carrying attestation evidence ([MAX_ATTESTED_TX_BYTES]).
 pub const MAX_TX_BYTES: usize = 4096;
+
+/// Largest encoded signed transaction whose call carries attestation evidence
+/// ([Call::carries_evidence]): a DCAP quote with its collateral is 20-40 KiB. Blocks stay
+/// bounded by [crate::block::MAX_BLOCK_TX_BYTES] in total.
+pub const MAX_ATTESTED_TX_BYTES: usize = 64 * 1024;
 
 /// A transaction's identity: SHA-256 of the unsigned transaction's encoding. Signatures are not
 /// part of it, so one transaction has one hash however it was signed.
@@ -99,16 +105,26 @@ impl TxFormatError {
 // once per transaction, so the size does not matter and the key in the message does.
 #[allow(clippy::result_large_err)]
 impl SignedTx {
-    /// Decodes `bytes` (size-checked first), without checking the signature.
+    /// Decodes `bytes` (size-checked first), without checking the signature. Only calls that
+    /// carry attestation evidence may exceed [MAX_TX_BYTES].
     pub fn decode_bounded(bytes: &[u8]) -> Result<Self, TxFormatError> {
-        if bytes.len() > MAX_TX_BYTES {
-            return Err(TxFormatError::Oversized {
-                size: bytes.len(),
-                max: MAX_TX_BYTES,
-            });
+        let oversized = |max| TxFormatError::Oversized {
+            size: bytes.len(),
+            max,
+        };
+        if bytes.len() > MAX_ATTESTED_TX_BYTES {
+            return Err(oversized(MAX_ATTESTED_TX_BYTES));
         }
-        Self::decode(bytes::Bytes::copy_from_slice(bytes))
-            .map_err(|e: CodecError| TxFormatError::Undecodable(e.to_string()))
+        let decoded = Self::decode(bytes::Bytes::copy_from_slice(bytes));
+        match decoded {
+            Ok(stx) if bytes.len() > MAX_TX_BYTES && !stx.tx.call.carries_evidence() => {
+                Err(oversized(MAX_TX_BYTES))
+            }
+            Ok(stx) => Ok(stx),
+            // Large bytes that are not a transaction: the size is the clearer complaint.
+            Err(_) if bytes.len() > MAX_TX_BYTES => Err(oversized(MAX_TX_BYTES)),
+            Err(e) => Err(TxFormatError::Undecodable(CodecError::to_string(&e))),
+        }
     }
 
     /// Decodes `bytes` and checks the signature: everything that needs no state.

@@ -55,6 +55,9 @@ pub enum HardwareError {
         /// What it needs.
         expected: &'static str,
     },
+    /// The template named has no reference values to check evidence against.
+    #[error("template {0} has no reference values; integrity challenges need them")]
+    NoReferenceValues(u64),
     /// No passing inspection since the last status change.
     #[error("hardware {0} has no passing inspection filed since its last status change")]
     NoPassingInspection(u64),
@@ -93,6 +96,7 @@ impl HardwareError {
             HardwareError::UnknownMember(_) => "unknown_member",
             HardwareError::InvalidStatus { .. } => "invalid_hardware_status",
             HardwareError::NoPassingInspection(_) => "no_passing_inspection",
+            HardwareError::NoReferenceValues(_) => "no_reference_values",
             HardwareError::TooFewInspectorMembers { .. } => "too_few_inspector_members",
             HardwareError::ZeroBudget => "zero_budget",
             HardwareError::InvalidParams(_) => "invalid_compute_params",

@@ -43,12 +43,15 @@ use aigov_types::personnel::{OrganisationKind, Personnel, PersonnelStatus, Role}
 use aigov_types::{PublicKey, Slug};
 use std::collections::BTreeSet;
 
-/// Width of a due bucket: periodic inspections are flagged at most this late.
-pub const DUE_BUCKET_MS: u64 = 60_000;
-/// Most due buckets the hook walks per block (catching up after a pause takes a few blocks).
-const DUE_BUCKETS_PER_BLOCK: u64 = 256;
-/// Most due entries the hook handles per block.
-const DUE_ENTRIES_PER_BLOCK: u64 = 1_024;
+pub use crate::due::DUE_BUCKET_MS;
+
+/// The periodic-inspection due-queue's keys.
+const DUE: crate::due::DueKeys = crate::due::DueKeys {
+    count: keys::due_count,
+    at: keys::due_at,
+    cursor: keys::due_cursor,
+    total: keys::due_total,
+};
 
 /// The compute parameters in force (defaults until a System vote sets them).
 pub async fn params(s: &impl StateRead) -> Result<ComputeParams, StoreError> {
@@ -171,6 +174,9 @@ pub(crate) async fn register<S: StateRead>(
         runs: BoundedVec::default(),
         registered_by: sender.clone(),
         registered_height: cx.block.height,
+        template: 0,
+        challenge: 0,
+        integrity_failures: 0,
     };
     put(o, &h);
     o.put_typed(keys::count(), &id);
@@ -185,7 +191,7 @@ fn reason(s: &str) -> BoundedString<128> {
 
 /// Moves `h` to `to` (emitting the event); leaving `Active` revokes its runs' outstanding
 /// permits, (re)entering it wakes its runs for the drip.
-async fn set_status<S: StateRead>(
+pub(crate) async fn set_status<S: StateRead>(
     o: &mut Overlay<'_, S>,
     events: &mut Vec<Event>,
     h: &mut Hardware,
@@ -217,35 +223,14 @@ async fn set_status<S: StateRead>(
     Ok(())
 }
 
-/// Puts hardware `id` into the due bucket of `due_ms` (never behind the hook's cursor). With
-/// nothing scheduled the cursor jumps to `now_ms`, so an idle queue costs no walk and no write.
+/// Puts hardware `id`'s periodic inspection into the due-queue.
 async fn schedule<S: StateRead>(
     o: &mut Overlay<'_, S>,
     id: u64,
     due_ms: u64,
     now_ms: u64,
 ) -> Result<(), StoreError> {
-    let total = get_typed::<u64>(o, &keys::due_total()).await?.unwrap_or(0);
-    let cursor = if total == 0 {
-        let c = DueCursor {
-            bucket: now_ms / DUE_BUCKET_MS,
-            offset: 0,
-        };
-        o.put_typed(keys::due_cursor(), &c);
-        c
-    } else {
-        get_typed::<DueCursor>(o, &keys::due_cursor())
-            .await?
-            .unwrap_or_default()
-    };
-    let bucket = (due_ms / DUE_BUCKET_MS).max(cursor.bucket);
-    let n = get_typed::<u64>(o, &keys::due_count(bucket))
-        .await?
-        .unwrap_or(0);
-    o.put_typed(keys::due_at(bucket, n), &id);
-    o.put_typed(keys::due_count(bucket), &(n + 1));
-    o.put_typed(keys::due_total(), &(total + 1));
-    Ok(())
+    crate::due::schedule(o, &DUE, id, due_ms, now_ms).await
 }
 
 /// `hardware.inspect`.
@@ -374,23 +359,40 @@ pub(crate) async fn check_approve(
     a: &ApproveHardware,
 ) -> Result<Hardware, CallError> {
     let h = get(s, a.hardware).await?;
-    if h.status != HardwareStatus::Pending {
+    if !matches!(
+        h.status,
+        HardwareStatus::Pending | HardwareStatus::Suspended
+    ) {
         return Err(HardwareError::InvalidStatus {
             hardware: h.id,
             status: h.status,
             action: "approve_hardware",
-            expected: "Pending",
+            expected: "Pending or Suspended",
         }
         .into());
     }
     if a.budgets == Default::default() {
         return Err(HardwareError::ZeroBudget.into());
     }
+    if a.template != 0 {
+        let t = crate::templates::approved(
+            s,
+            a.template,
+            &[aigov_types::template::TemplateKind::Hardware],
+            "an Approved Hardware template",
+            "approve_hardware",
+        )
+        .await?;
+        if t.reference.is_none() {
+            return Err(HardwareError::NoReferenceValues(t.id).into());
+        }
+    }
     Ok(h)
 }
 
 /// Action `approve_hardware`: needs a passing inspection filed since the last status change,
-/// by inspectors of enough members.
+/// by inspectors of enough members. Suspended hardware (an integrity failure) is reinstated
+/// without one. Either way it is armed for integrity challenges if bound to a template.
 pub(crate) async fn approve<S: StateRead>(
     o: &mut Overlay<'_, S>,
     events: &mut Vec<Event>,
@@ -398,6 +400,32 @@ pub(crate) async fn approve<S: StateRead>(
     ctx: BlockContext,
 ) -> Result<(), CallError> {
     let mut h = check_approve(o, a).await?;
+    if a.template != 0 {
+        h.template = a.template;
+    }
+    if h.status == HardwareStatus::Suspended {
+        h.budgets = a.budgets;
+        set_status(
+            o,
+            events,
+            &mut h,
+            HardwareStatus::Active,
+            "reinstated",
+            ctx.height,
+        )
+        .await?;
+        events.push(Event::HardwareApproved(HardwareApproved {
+            hardware: h.id,
+            budgets: h.budgets,
+            inspection_due_ms: h.inspection_due_ms,
+        }));
+        put(o, &h);
+        if h.template != 0 {
+            crate::integrity::arm(o, h.id).await?;
+        }
+        return Ok(());
+    }
+    h.integrity_failures = 0;
     let insp = match h.last_inspection {
         Some(id) => inspection(o, id).await?,
         None => None,
@@ -431,6 +459,9 @@ pub(crate) async fn approve<S: StateRead>(
         inspection_due_ms: h.inspection_due_ms,
     }));
     put(o, &h);
+    if h.template != 0 {
+        crate::integrity::arm(o, h.id).await?;
+    }
     Ok(())
 }
 
@@ -488,80 +519,30 @@ pub(crate) async fn operator_of(s: &impl StateRead, id: u64) -> Result<Option<Sl
     Ok(hardware(s, id).await?.map(|h| h.operator))
 }
 
-/// Where the due hook stands: the next bucket to walk and how far into it.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-struct DueCursor {
-    bucket: u64,
-    offset: u64,
-}
-aigov_types::codec_struct!(DueCursor { bucket, offset });
-
 /// End of block: flags Active hardware whose periodic inspection fell due (`InspectionDue`,
-/// its runs' outstanding permits revoked). Walks the buckets that ended before the block time,
-/// bounded per block; stale entries (the hardware was re-inspected since) are skipped. Writes
-/// nothing while nothing is scheduled.
+/// its runs' outstanding permits revoked), from the due-queue; stale entries (the hardware was
+/// re-inspected since) are skipped.
 pub(crate) async fn end_block<S: StateRead>(
     o: &mut Overlay<'_, S>,
     ctx: BlockContext,
     events: &mut Vec<Event>,
 ) -> Result<(), StoreError> {
-    let total = get_typed::<u64>(o, &keys::due_total()).await?.unwrap_or(0);
-    if total == 0 {
-        return Ok(());
-    }
-    let now_bucket = ctx.time_ms / DUE_BUCKET_MS;
-    let start = get_typed::<DueCursor>(o, &keys::due_cursor())
-        .await?
-        .unwrap_or_default();
-    let mut cur = start;
-    let (mut buckets, mut entries) = (0u64, 0u64);
-    while cur.bucket < now_bucket
-        && buckets < DUE_BUCKETS_PER_BLOCK
-        && entries < DUE_ENTRIES_PER_BLOCK
-        && entries < total
-    {
-        let n = get_typed::<u64>(o, &keys::due_count(cur.bucket))
-            .await?
-            .unwrap_or(0);
-        while cur.offset < n && entries < DUE_ENTRIES_PER_BLOCK {
-            let key = keys::due_at(cur.bucket, cur.offset);
-            let id = get_typed::<u64>(o, &key).await?;
-            o.delete(key);
-            cur.offset += 1;
-            entries += 1;
-            let Some(mut h) = (match id {
-                Some(id) => hardware(o, id).await?,
-                None => None,
-            }) else {
-                continue;
-            };
-            if h.status == HardwareStatus::Active && h.inspection_due_ms <= ctx.time_ms {
-                set_status(
-                    o,
-                    events,
-                    &mut h,
-                    HardwareStatus::InspectionDue,
-                    "inspection_due",
-                    ctx.height,
-                )
-                .await?;
-                put(o, &h);
-            }
+    for id in crate::due::pop_due(o, &DUE, ctx.time_ms).await? {
+        let Some(mut h) = hardware(o, id).await? else {
+            continue;
+        };
+        if h.status == HardwareStatus::Active && h.inspection_due_ms <= ctx.time_ms {
+            set_status(
+                o,
+                events,
+                &mut h,
+                HardwareStatus::InspectionDue,
+                "inspection_due",
+                ctx.height,
+            )
+            .await?;
+            put(o, &h);
         }
-        if cur.offset >= n {
-            if n > 0 {
-                o.delete(keys::due_count(cur.bucket));
-            }
-            cur.bucket += 1;
-            cur.offset = 0;
-            buckets += 1;
-        }
-    }
-    if cur != start {
-        o.put_typed(keys::due_cursor(), &cur);
-    }
-    if entries > 0 {
-        o.put_typed(keys::due_total(), &total.saturating_sub(entries));
     }
     Ok(())
 }

@@ -37,6 +37,9 @@ pub enum TemplateError {
         /// What is needed.
         expected: &'static str,
     },
+    /// Reference values given to a template that is not a Hardware one, or malformed ones.
+    #[error("invalid reference values: {0}")]
+    InvalidReference(String),
     /// The template is required by the standard in force: a new version must drop it first.
     #[error("template {0} is required by the standard in force; set a standard without it first")]
     InStandard(u64),
@@ -53,6 +56,7 @@ impl TemplateError {
             TemplateError::InvalidStatus { .. } => "invalid_template_status",
             TemplateError::WrongKind { .. } => "wrong_template_kind",
             TemplateError::InStandard(_) => "template_in_standard",
+            TemplateError::InvalidReference(_) => "invalid_reference",
         }
     }
 }

@@ -110,6 +110,16 @@ pub(crate) async fn propose<S: StateRead>(
     if call.name.as_str().trim().is_empty() {
         return Err(TemplateError::EmptyName.into());
     }
+    if let Some(r) = &call.reference {
+        if call.kind != TemplateKind::Hardware {
+            return Err(TemplateError::InvalidReference(format!(
+                "only Hardware templates carry reference values, not {}",
+                call.kind.name()
+            ))
+            .into());
+        }
+        r.validate().map_err(TemplateError::InvalidReference)?;
+    }
     let policy = TemplatePolicy::compile(call.policy_text.as_str())
         .map_err(|e| TemplateError::InvalidPolicy(e.to_string()))?;
     let red_lines = policy
@@ -130,6 +140,7 @@ pub(crate) async fn propose<S: StateRead>(
         proposed_by: sender.clone(),
         proposed_height: cx.block.height,
         approved_by: None,
+        reference: call.reference.clone(),
     };
     o.put_typed(keys::template(id), &t);
     o.put_typed(keys::count(), &id);
