@@ -167,6 +167,11 @@ pub const SCHEMAS: &[SchemaDoc] = &[
         "aigov_types::api::StateResponse<aigov_types::hardware::Inspection>",
     ),
     schema(
+        "StateResponse_Challenge",
+        "object",
+        "aigov_types::api::StateResponse<aigov_types::integrity::Challenge>",
+    ),
+    schema(
         "StateResponse_ComputeParams",
         "object",
         "aigov_types::api::StateResponse<aigov_types::hardware::ComputeParams>",

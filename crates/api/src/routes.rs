@@ -160,6 +160,8 @@ pub enum Endpoint {
     StateHardwareByDevice,
     /// `GET /v1/state/inspections/{id}`.
     StateInspection,
+    /// `GET /v1/state/challenges/{id}`.
+    StateChallenge,
     /// `GET /v1/state/compute/params`.
     StateComputeParams,
     /// `GET /v1/state/models/{id}`.
@@ -754,6 +756,14 @@ pub const ROUTES: &[RouteDoc] = &[
         "StateResponse_Inspection",
     ),
     state_route(
+        "/v1/state/challenges/{id}",
+        Endpoint::StateChallenge,
+        "state_challenge",
+        "An integrity challenge: the hardware, the nonce its evidence must bind, the deadline, and how it closed (passed, failed with the reason, missed)",
+        &[ID_PARAM, PROVE],
+        "StateResponse_Challenge",
+    ),
+    state_route(
         "/v1/state/compute/params",
         Endpoint::StateComputeParams,
         "state_compute_params",
@@ -1311,6 +1321,7 @@ fn method_router<B: Backend>(doc: &RouteDoc) -> MethodRouter<Ctx<B>> {
         Endpoint::StateHardware => on(f, compute::hardware_entry::<B>),
         Endpoint::StateHardwareByDevice => on(f, compute::hardware_by_device::<B>),
         Endpoint::StateInspection => on(f, compute::inspection::<B>),
+        Endpoint::StateChallenge => on(f, compute::challenge::<B>),
         Endpoint::StateComputeParams => on(f, compute::params::<B>),
         Endpoint::StateModel => on(f, compute::model::<B>),
         Endpoint::StateModelByContainer => on(f, compute::model_by_container::<B>),

@@ -9,7 +9,7 @@ use crate::db::{BatchReader, Dbs, FinalizedReader, Merkleized};
 use crate::index::{Index, Tip};
 use crate::mempool::Mempool;
 use aigov_state::{BlockContext, BlockOutput, Mode};
-use aigov_types::block::{Ctx, MAX_BLOCK_TXS, txs_root};
+use aigov_types::block::{Ctx, MAX_BLOCK_TX_BYTES, MAX_BLOCK_TXS, txs_root};
 use aigov_types::genesis::Genesis;
 use aigov_types::proof::{Scheme, StateValue, state_key};
 use aigov_types::{Block, Hash, Header, SignedTx};
@@ -221,7 +221,17 @@ where
         }
 
         let time_ms = ms_since_epoch(runtime.current()).max(parent_time + 1);
-        let candidates = mempool.peek(MAX_BLOCK_TXS);
+        let mut candidates = mempool.peek(MAX_BLOCK_TXS);
+        // Attested transactions are larger: keep the block within its byte bound too.
+        let mut bytes = 0usize;
+        let fits = candidates
+            .iter()
+            .take_while(|tx| {
+                bytes += tx.len();
+                bytes <= MAX_BLOCK_TX_BYTES
+            })
+            .count();
+        candidates.truncate(fits);
         let ctx = BlockContext { height, time_ms };
         let (merkleized, out) =
             match execute::<E>(batches, &self.genesis, ctx, &candidates, Mode::Propose).await {

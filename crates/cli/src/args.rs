@@ -399,6 +399,29 @@ pub enum HardwareTx {
         #[arg(long)]
         print_digest: bool,
     },
+    /// Answer an integrity challenge to your device (`--key` must be the device key; see
+    /// `aigov query challenge ID` for its nonce and deadline). Either the device key signs the
+    /// nonce and the measurement of what it runs (hardware without a TEE, `--measurement`), or
+    /// `--evidence FILE` gives vendor evidence with the nonce bound in, as JSON:
+    /// `{"tdx": {"quote": HEX, "collateral": HEX}}`, `{"sgx": …}`,
+    /// `{"sev_snp": {"report": HEX, "vcek": HEX}}` or
+    /// `{"nvidia_spdm": {"report": HEX, "cert_chain": HEX}}`. Evidence that does not verify
+    /// fails the challenge (and suspends the hardware): it is recorded, not refused.
+    AnswerChallenge {
+        /// The challenge id.
+        #[arg(long)]
+        challenge: u64,
+        /// SHA-256 of the software stack the device runs, 64 hex digits (device-key answer).
+        #[arg(
+            long,
+            required_unless_present = "evidence",
+            conflicts_with = "evidence"
+        )]
+        measurement: Option<String>,
+        /// Vendor evidence as JSON (see above).
+        #[arg(long, value_name = "FILE")]
+        evidence: Option<PathBuf>,
+    },
 }
 
 /// Model transactions.
@@ -814,6 +837,11 @@ pub enum QueryWhat {
     },
     /// An inspection record.
     Inspection {
+        /// Its id.
+        id: u64,
+    },
+    /// An integrity challenge: its hardware, nonce, deadline and outcome.
+    Challenge {
         /// Its id.
         id: u64,
     },

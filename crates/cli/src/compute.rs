@@ -180,7 +180,106 @@ pub fn hardware_call(global: &Global, cmd: &HardwareTx) -> anyhow::Result<Option
                 },
             ))))
         }
+        HardwareTx::AnswerChallenge {
+            challenge,
+            measurement,
+            evidence,
+        } => Ok(Some(answer_call(
+            global,
+            &client,
+            *challenge,
+            measurement,
+            evidence,
+        )?)),
     }
+}
+
+/// The call of `aigov tx hardware answer-challenge`: the evidence from a file, or the device
+/// key's signature over the challenge's nonce and `measurement`.
+fn answer_call(
+    global: &Global,
+    client: &Client,
+    challenge: u64,
+    measurement: &Option<String>,
+    evidence: &Option<std::path::PathBuf>,
+) -> anyhow::Result<Call> {
+    use aigov_types::integrity::{
+        AnswerChallenge, ChallengeEvidence, ChallengeStatus, DEVICE_EVIDENCE_NAMESPACE,
+        DeviceKeyEvidence, device_evidence_message,
+    };
+    let c = client
+        .challenge(challenge, false)?
+        .value
+        .ok_or_else(|| anyhow!("challenge {challenge} does not exist"))?;
+    if c.status != ChallengeStatus::Open {
+        bail!("challenge {challenge} is {:?}, no longer open", c.status);
+    }
+    let evidence = match (measurement, evidence) {
+        (_, Some(path)) => {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("reading the evidence {}", path.display()))?;
+            serde_json::from_str::<ChallengeEvidence>(&text).with_context(|| {
+                format!(
+                    "{} is not evidence JSON (one of tdx, sgx, sev_snp, nvidia_spdm, device_key)",
+                    path.display()
+                )
+            })?
+        }
+        (Some(m), None) => {
+            let measurement = hash(m, "--measurement")?;
+            let device = crate::keys::signer(global)?;
+            ChallengeEvidence::DeviceKey(DeviceKeyEvidence {
+                measurement,
+                signature: device.sign(
+                    DEVICE_EVIDENCE_NAMESPACE,
+                    &device_evidence_message(&c.nonce, &measurement),
+                ),
+            })
+        }
+        (None, None) => bail!("give --measurement or --evidence"),
+    };
+    Ok(Call::Hardware(HardwareCall::AnswerChallenge(
+        AnswerChallenge {
+            challenge,
+            evidence,
+        },
+    )))
+}
+
+/// Text of an integrity challenge.
+fn challenge_text(c: &aigov_types::integrity::Challenge) -> String {
+    let mut s = format!(
+        "challenge #{} to hardware {}: {:?}\n  nonce {}\n  issued at height {} ({} ms), deadline {} ms\n  template {}",
+        c.id,
+        c.hardware,
+        c.status,
+        c.nonce,
+        c.issued_height,
+        c.issued_ms,
+        c.deadline_ms,
+        c.template
+    );
+    if c.closed_height != 0 {
+        s.push_str(&format!("\n  closed at height {}", c.closed_height));
+    }
+    if c.evidence_digest != Hash::default() {
+        s.push_str(&format!("\n  evidence {}", c.evidence_digest));
+    }
+    if !c.reason.as_str().is_empty() {
+        s.push_str(&format!("\n  reason: {}", c.reason));
+    }
+    s
+}
+
+/// `aigov query challenge ID`.
+pub fn challenge_query(global: &Global, args: &QueryArgs, id: u64) -> anyhow::Result<ExitCode> {
+    let client = Client::new(&global.node);
+    state_with(
+        global,
+        args,
+        client.challenge(id, args.prove)?,
+        challenge_text,
+    )
 }
 
 /// The call of `aigov tx model …`.

@@ -177,6 +177,21 @@ pub fn describe_event(e: &EventRecord) -> String {
                 }
             }
         ),
+        Event::ChallengeIssued(c) => format!(
+            "integrity challenge #{} to hardware {}: answer by {} ms with nonce {}",
+            c.challenge, c.hardware, c.deadline_ms, c.nonce
+        ),
+        Event::ChallengeClosed(c) => format!(
+            "integrity challenge #{} to hardware {} {:?}{}",
+            c.challenge,
+            c.hardware,
+            c.status,
+            if c.reason.as_str().is_empty() {
+                String::new()
+            } else {
+                format!(": {}", c.reason)
+            }
+        ),
         other => serde_json::to_string(other).unwrap_or_default(),
     };
     format!(

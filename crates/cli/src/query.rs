@@ -374,6 +374,7 @@ pub fn run(global: &Global, args: &QueryArgs) -> anyhow::Result<ExitCode> {
             );
         }
         QueryWhat::Inspection { id } => return crate::compute::inspection_query(global, args, *id),
+        QueryWhat::Challenge { id } => return crate::compute::challenge_query(global, args, *id),
         QueryWhat::Model { id, offset, limit } => {
             return one_or_list(
                 global,

@@ -514,12 +514,13 @@ fn every_admission_refusal_answers_its_own_code_and_changes_nothing() {
         });
     }
 
-    // 413: a body above 64 KiB, in either form.
-    let huge = format!("{{\"tx\":\"{}\"}}", "00".repeat(40_000));
+    // 413: a body above aigov_api::MAX_BODY_BYTES (room for a 64 KiB attested transaction as
+    // hex), in either form.
+    let huge = format!("{{\"tx\":\"{}\"}}", "00".repeat(80_000));
     assert_refused(
         &node,
         w,
-        "80 KB JSON body",
+        "160 KB JSON body",
         (413, "payload_too_large"),
         &[],
         || refusal(post_json(&node, &huge)),
@@ -527,7 +528,7 @@ fn every_admission_refusal_answers_its_own_code_and_changes_nothing() {
     assert_refused(
         &node,
         w,
-        "70 KB raw body",
+        "140 KB raw body",
         (413, "payload_too_large"),
         &[],
         || {
@@ -536,7 +537,7 @@ fn every_admission_refusal_answers_its_own_code_and_changes_nothing() {
                 "POST",
                 "/v1/txs",
                 Some("application/octet-stream"),
-                &noise(70_000, 3),
+                &noise(140_000, 3),
             ))
         },
     );

@@ -388,6 +388,15 @@ impl Client {
         self.get(&state_path(&format!("inspections/{id}"), prove))
     }
 
+    /// `GET /v1/state/challenges/{id}`: an integrity challenge.
+    pub fn challenge(
+        &self,
+        id: u64,
+        prove: bool,
+    ) -> Result<StateResponse<aigov_types::integrity::Challenge>, ClientError> {
+        self.get(&state_path(&format!("challenges/{id}"), prove))
+    }
+
     /// `GET /v1/hardware?offset=&limit=`.
     pub fn hardware_page(
         &self,

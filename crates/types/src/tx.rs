@@ -178,6 +178,69 @@ mod tests {
         .sign(key)
     }
 
+    /// A signed answer to an integrity challenge carrying `part` bytes of quote.
+    fn answer(key: &PrivateKey, part: usize) -> Vec<u8> {
+        use crate::integrity::{AnswerChallenge, ChallengeEvidence, QuoteEvidence};
+        Tx {
+            chain_id: Slug::new("aigov-test").unwrap(),
+            sender: key.public_key(),
+            nonce: 0,
+            gas_limit: 100_000,
+            call: Call::Hardware(crate::hardware::HardwareCall::AnswerChallenge(
+                AnswerChallenge {
+                    challenge: 1,
+                    evidence: ChallengeEvidence::Tdx(QuoteEvidence {
+                        quote: crate::BoundedBytes::new(vec![7; part]).unwrap(),
+                        collateral: crate::BoundedBytes::new(vec![8; part]).unwrap(),
+                    }),
+                },
+            )),
+        }
+        .sign(key)
+        .encode()
+        .to_vec()
+    }
+
+    #[test]
+    fn only_evidence_may_exceed_the_ordinary_size_limit() {
+        let k = PrivateKey::from_seed_bytes([2; 32]);
+        // 40 KiB of evidence (a DCAP quote and its collateral) is accepted...
+        let big = answer(&k, 20 * 1024);
+        assert!(big.len() > MAX_TX_BYTES);
+        SignedTx::decode_and_verify(&big).unwrap();
+        // ...but not beyond the attested limit,
+        let huge = answer(&k, MAX_ATTESTED_TX_BYTES / 2);
+        assert_eq!(
+            SignedTx::decode_bounded(&huge).unwrap_err(),
+            TxFormatError::Oversized {
+                size: huge.len(),
+                max: MAX_ATTESTED_TX_BYTES
+            }
+        );
+        // and any other call stays within MAX_TX_BYTES even when it decodes (a template's
+        // policy text may be up to 4096 bytes on its own).
+        let mut stx = sample(&k, 0, 2);
+        stx.tx.call = Call::Template(crate::template::TemplateCall::Propose(
+            crate::template::ProposeTemplate {
+                kind: crate::template::TemplateKind::Audit,
+                name: BoundedString::new("big").unwrap(),
+                spec_digest: Hash::default(),
+                policy_text: BoundedString::new("a".repeat(4096)).unwrap(),
+                reference: None,
+            },
+        ));
+        let stx = stx.tx.sign(&k);
+        let big_other = stx.encode();
+        assert!(big_other.len() > MAX_TX_BYTES);
+        assert_eq!(
+            SignedTx::decode_bounded(&big_other).unwrap_err(),
+            TxFormatError::Oversized {
+                size: big_other.len(),
+                max: MAX_TX_BYTES
+            }
+        );
+    }
+
     #[test]
     fn signed_round_trip_and_tamper() {
         let k = PrivateKey::from_seed_bytes([1; 32]);

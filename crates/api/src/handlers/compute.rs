@@ -8,9 +8,10 @@ use crate::Ctx;
 use crate::backend::Backend;
 use crate::error::ApiError;
 use crate::extract::{ApiPath, ApiQuery, hash, public_key, u64_param};
-use aigov_state::{chain, hardware, models, otk, workloads};
+use aigov_state::{chain, hardware, integrity, models, otk, workloads};
 use aigov_types::api::{DevicePermits, HardwarePage, ModelPage};
 use aigov_types::hardware::{ComputeParams, Hardware, Inspection};
+use aigov_types::integrity::Challenge;
 use aigov_types::model::Model;
 use aigov_types::otk::OtkPermit;
 use aigov_types::workload::{Run, Workload};
@@ -45,6 +46,16 @@ pub(crate) async fn inspection<B: Backend>(
 ) -> Answer<Inspection> {
     let id = u64_param("inspection id", &raw)?;
     read_typed(&ctx.backend, hardware::keys::inspection(id), q.prove).await
+}
+
+/// `GET /v1/state/challenges/{id}`.
+pub(crate) async fn challenge<B: Backend>(
+    State(ctx): State<Ctx<B>>,
+    ApiPath(raw): ApiPath<String>,
+    ApiQuery(q): ApiQuery<ProveQuery>,
+) -> Answer<Challenge> {
+    let id = u64_param("challenge id", &raw)?;
+    read_typed(&ctx.backend, integrity::keys::challenge(id), q.prove).await
 }
 
 /// `GET /v1/state/compute/params` (`null` while the defaults apply).
