@@ -240,6 +240,25 @@ print(next(e["event"]["proposal"] for e in s["events"] if e["event"]["type"] == 
   "$BIN" --key carol tx gov vote "$CPROP" yes | tail -1
   wait_executed "$CPROP"
 }
+propose() { # CLASS TITLE ACTION -> proposal id
+  "$BIN" --key alice --json tx gov propose --class "$1" --title "$2" --description "$2" \
+    --action "$3" >"$WORK/prop.json" || fail "proposal $2: $(cat "$WORK/prop.json")"
+  python3 -c '
+import json, sys
+s = json.load(open(sys.argv[1]))
+print(next(e["event"]["proposal"] for e in s["events"] if e["event"]["type"] == "proposal_submitted"))' "$WORK/prop.json"
+}
+vote_yes() { # ID VOTER...
+  local id=$1; shift
+  for _ in $(seq 1 50); do [ "$(gov_status "$id")" = active ] && break; sleep 0.2; done
+  for v in "$@"; do "$BIN" --key "$v" tx gov vote "$id" yes | tail -1; done
+}
+refused() { # CODE COMMAND... : the command must fail with CODE
+  local code=$1; shift
+  set +e; "$@" >"$WORK/refused.txt" 2>&1; local rc=$?; set -e
+  [ "$rc" = 1 ] && grep -q "$code" "$WORK/refused.txt" || fail "expected $code, got exit $rc: $(cat "$WORK/refused.txt")"
+  echo "refused with $code"
+}
 step "compute: hiro (hardware, nordic-compute) registers device-1; erin (inspector) inspects it"
 "$BIN" --key hiro tx hardware register --operator nordic-compute --device device-1 \
   --accelerator nvidia-hopper --region eu-north --capability cc-mode | tail -3
@@ -293,27 +312,121 @@ r = json.load(sys.stdin)["value"]
 assert r["status"] == "halted" and r["halt"] == "phase_mismatch" and not r["outstanding"], r
 print("run 1 halted (phase_mismatch), no permit outstanding")' || fail "run 1 was not halted"
 
-# Certification: templates in Cedar, the safety standard, an onboarded model certified by
-# reports, verified by container ID with light-client proofs, then revoked in an emergency.
-propose() { # CLASS TITLE ACTION -> proposal id
-  "$BIN" --key alice --json tx gov propose --class "$1" --title "$2" --description "$2" \
-    --action "$3" >"$WORK/prop.json" || fail "proposal $2: $(cat "$WORK/prop.json")"
-  python3 -c '
+# Integrity challenges: a Hardware template's reference values, a device bound to it, challenged
+# at random blocks during its run. A failed challenge suspends it and halts its drip; a Review
+# vote reinstates it; answered challenges pass; the run completes and its output is registered.
+step "integrity: a System vote makes challenges frequent for the demo (a few seconds apart)"
+cat >"$WORK/compute-params.json" <<'JSON'
+{"inspection_interval_ms": 15724800000, "min_inspector_members": 1, "ration_min": 1000,
+ "ration_max": 10000, "permit_lifetime_ms": 3600000, "drip_per_block_max": 20000,
+ "integrity": {"interval_ms": 2000, "mean_wait_ms": 3000, "deadline_ms": 120000,
+               "failures_to_revoke": 3}}
+JSON
+IPROP=$(propose system "Frequent integrity challenges for the demo" "set-compute-params:$WORK/compute-params.json")
+vote_yes "$IPROP" alice dave
+wait_executed "$IPROP"
+step "integrity: bob proposes a Hardware template with device-key reference values; a Safety vote approves it"
+GOOD=$(python3 -c 'import hashlib; print(hashlib.sha256(b"rack-node-image-v3").hexdigest())')
+BAD=$(python3 -c 'import hashlib; print(hashlib.sha256(b"rack-node-image-v3-patched").hexdigest())')
+echo "{\"device_key\": {\"measurements\": {\"values\": [\"$GOOD\"]}}}" >"$WORK/reference.json"
+echo "Rack node v3: sealed chassis, signed image rack-node-image-v3." >"$WORK/hw-spec.md"
+cat >"$WORK/hw.cedar" <<'CEDAR'
+@id("hw.tee-required")
+forbid (principal, action == Aigov::Action::"run_workload", resource) when { !context.hardware.tee };
+CEDAR
+"$BIN" --key bob tx template propose --kind hardware --name rack-node-v3 --spec "$WORK/hw-spec.md" \
+  --policy "$WORK/hw.cedar" --reference "$WORK/reference.json" | tail -1
+HWT=$("$BIN" --json query templates | python3 -c '
+import json, sys
+print(next(t["id"] for t in json.load(sys.stdin)["templates"] if t["name"] == "rack-node-v3"))')
+HPROP=$(propose safety "Approve Hardware template rack-node-v3" "approve-template:$HWT")
+vote_yes "$HPROP" alice bob carol
+wait_executed "$HPROP"
+step "integrity: device-2 (credits bought by its operator), inspected, approved bound to the template"
+"$BIN" keys new device-2
+"$BIN" --key frank tx gas purchase --category hardware_registration --account device-2 \
+  --paid 2500000 --reference wire-2026-0042 | tail -1
+"$BIN" --key hiro tx hardware register --operator nordic-compute --device device-2 \
+  --accelerator nvidia-hopper --region eu-north --capability cc-mode | tail -1
+HW2=$("$BIN" --json query hardware list | python3 -c '
+import json, sys
+print(max(h["id"] for h in json.load(sys.stdin)["hardware"]))')
+"$BIN" --key erin tx hardware inspect --hardware "$HW2" --result pass --findings "$WORK/findings.md" \
+  --member de --member eu --seal seal-0043 | tail -1
+review_vote "Approve device-2 bound to rack-node-v3" "approve-hardware:$HW2:1000000:0:0:$HWT"
+hw2() { "$BIN" --json query hardware "$HW2" | python3 -c "import json,sys; print(json.load(sys.stdin)['value']['$1'])"; }
+[ "$(hw2 template)" = "$HWT" ] || fail "device-2 is not bound to template $HWT"
+step "integrity: a run on device-2; the chain challenges it at a random block"
+"$BIN" --key lena tx workload create --model 1 --phase pre-train --budget 50000 | tail -1
+"$BIN" --key lena tx workload start-run --workload 2 --hardware "$HW2" --budget 50000 --stages 1 | tail -1
+wait_challenge() {
+  for _ in $(seq 1 120); do
+    CH=$(hw2 challenge); [ "$CH" != 0 ] && return 0; sleep 0.5
+  done
+  fail "no challenge to device-2 within 60 s"
+}
+wait_challenge
+"$BIN" query challenge "$CH"
+step "integrity: device-2 answers with an image the template does not allow: Failed, Suspended, its drip halts"
+"$BIN" --key device-2 tx hardware answer-challenge --challenge "$CH" --measurement "$BAD" \
+  | tee "$WORK/answer.txt" | grep -E "challenge_closed|hardware_status_changed|otk_revoked" \
+  || fail "no failure recorded: $(cat "$WORK/answer.txt")"
+[ "$(hw2 status)" = suspended ] || fail "device-2 is $(hw2 status), expected suspended"
+"$BIN" --json query run 2 | python3 -c '
+import json, sys
+r = json.load(sys.stdin)["value"]
+assert not r["outstanding"], r
+print("run 2: no permit outstanding while device-2 is suspended")' || fail "permits outstanding on suspended hardware"
+P0=$("$BIN" --json query otk device device-2 | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["permits"]))')
+sleep 3
+P1=$("$BIN" --json query otk device device-2 | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["permits"]))')
+[ "$P0" = "$P1" ] || fail "suspended device-2 received permits: $P0 -> $P1"
+# The CLI checks the challenge before signing (the chain would refuse with challenge_closed).
+set +e; "$BIN" --key device-2 tx hardware answer-challenge --challenge "$CH" --measurement "$GOOD" >"$WORK/late.txt" 2>&1; rc=$?; set -e
+[ "$rc" = 2 ] && grep -q "no longer open" "$WORK/late.txt" || fail "late answer: exit $rc: $(cat "$WORK/late.txt")"
+echo "a second answer is refused: $(cat "$WORK/late.txt")"
+step "integrity: a Review vote reinstates device-2; the drip resumes"
+review_vote "Reinstate device-2 after review of challenge $CH" "approve-hardware:$HW2:1000000:0:0"
+[ "$(hw2 status)" = active ] || fail "device-2 is $(hw2 status) after the vote"
+step "integrity: device-2 answers each challenge with the approved image and reports usage until the run completes"
+PASSED=0
+for _ in $(seq 1 240); do
+  CH=$(hw2 challenge)
+  if [ "$CH" != 0 ]; then
+    "$BIN" --key device-2 --json tx hardware answer-challenge --challenge "$CH" --measurement "$GOOD" >"$WORK/answer.json"
+    python3 -c '
 import json, sys
 s = json.load(open(sys.argv[1]))
-print(next(e["event"]["proposal"] for e in s["events"] if e["event"]["type"] == "proposal_submitted"))' "$WORK/prop.json"
-}
-vote_yes() { # ID VOTER...
-  local id=$1; shift
-  for _ in $(seq 1 50); do [ "$(gov_status "$id")" = active ] && break; sleep 0.2; done
-  for v in "$@"; do "$BIN" --key "$v" tx gov vote "$id" yes | tail -1; done
-}
-refused() { # CODE COMMAND... : the command must fail with CODE
-  local code=$1; shift
-  set +e; "$@" >"$WORK/refused.txt" 2>&1; local rc=$?; set -e
-  [ "$rc" = 1 ] && grep -q "$code" "$WORK/refused.txt" || fail "expected $code, got exit $rc: $(cat "$WORK/refused.txt")"
-  echo "refused with $code"
-}
+c = next(e["event"] for e in s["events"] if e["event"]["type"] == "challenge_closed")
+assert c["status"] == "passed", c
+print("challenge #%s passed" % c["challenge"])' "$WORK/answer.json" || fail "challenge $CH did not pass: $(cat "$WORK/answer.json")"
+    PASSED=$((PASSED + 1))
+  fi
+  read -r RS OTK RATION < <("$BIN" --json query run 2 | python3 -c '
+import json, sys
+r = json.load(sys.stdin)["value"]
+print(r["status"], r["outstanding"][0] if r["outstanding"] else 0, 0)')
+  [ "$RS" = completed ] && [ "$PASSED" -ge 1 ] && break
+  if [ "$RS" = running ] && [ "$OTK" != 0 ] && [ "$PASSED" -ge 1 ]; then
+    "$BIN" --key device-2 tx otk report-usage --otk "$OTK" --used 500 --stage-done | tail -1
+  fi
+  sleep 0.5
+done
+[ "$RS" = completed ] || fail "run 2 is $RS after the loop (challenges passed: $PASSED)"
+[ "$(hw2 status)" = active ] || fail "device-2 is $(hw2 status) at the end"
+echo "run 2 completed on device-2; $PASSED challenge(s) passed after reinstatement"
+step "integrity: the run's output is registered as a new Pending inference model with provenance"
+OUT=$(python3 -c 'import hashlib; print(hashlib.sha256(b"frontier-base-v1-run2").hexdigest())')
+"$BIN" --key lena tx model register --owner frontier-lab --name "Frontier Base (run 2)" \
+  --purpose "General assistant" --phase inference --container-id "$OUT" --parent 1 --run 2 | tail -1
+"$BIN" --json query models | python3 -c '
+import json, sys
+m = max(json.load(sys.stdin)["models"], key=lambda m: m["id"])
+assert m["status"] == "pending" and m["parent"] == 1 and m["provenance"]["run"] == 2, m
+print("model #%s: pending, parent 1, from run %s" % (m["id"], m["provenance"]["run"]))' || fail "output model not registered with provenance"
+
+# Certification: templates in Cedar, the safety standard, an onboarded model certified by
+# reports, verified by container ID with light-client proofs, then revoked in an emergency.
 step "certification: bob (safety, de) proposes templates in Cedar; a malformed policy is refused"
 echo "Frontier general-purpose architecture, v1." >"$WORK/spec.md"
 cat >"$WORK/arch.cedar" <<'CEDAR'

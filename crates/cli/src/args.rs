@@ -335,6 +335,21 @@ pub enum ReportTx {
         /// … or its digest, 64 hex digits.
         #[arg(long, required_unless_present = "report")]
         report_digest: Option<String>,
+        /// Runners bound to hardware (TEE): the hardware's device key (keystore name) signs the
+        /// report's binding and `--tee-measurement` (hardware whose template takes device-key
+        /// evidence) …
+        #[arg(long, requires = "tee_measurement", conflicts_with = "evidence")]
+        tee_device: Option<String>,
+        /// … the SHA-256 of the enclave image that produced the report, 64 hex digits.
+        #[arg(long, requires = "tee_device")]
+        tee_measurement: Option<String>,
+        /// Or vendor evidence JSON (as for `tx hardware answer-challenge`) whose nonce is the
+        /// report's binding; print the binding with `--print-binding`.
+        #[arg(long, value_name = "FILE")]
+        evidence: Option<PathBuf>,
+        /// Print the nonce TEE evidence must bind for this report, and exit without sending.
+        #[arg(long)]
+        print_binding: bool,
     },
 }
 

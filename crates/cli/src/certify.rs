@@ -33,7 +33,12 @@ fn hex_hash(s: &str, what: &str) -> anyhow::Result<Hash> {
 /// what usually gets there).
 pub fn check_size(tx: &SignedTx) -> anyhow::Result<()> {
     let size = tx.encode().len();
-    if size > MAX_TX_BYTES {
+    let max = if tx.tx.call.carries_evidence() {
+        aigov_types::tx::MAX_ATTESTED_TX_BYTES
+    } else {
+        MAX_TX_BYTES
+    };
+    if size > max {
         let policy = match &tx.tx.call {
             Call::Template(TemplateCall::Propose(p)) => format!(
                 " (the policy text is {} bytes; shorten it or split the red lines into several templates)",
@@ -41,9 +46,7 @@ pub fn check_size(tx: &SignedTx) -> anyhow::Result<()> {
             ),
             _ => String::new(),
         };
-        bail!(
-            "the transaction is {size} bytes, more than the {MAX_TX_BYTES} a block accepts{policy}"
-        );
+        bail!("the transaction is {size} bytes, more than the {max} a block accepts{policy}");
     }
     Ok(())
 }
@@ -96,8 +99,8 @@ pub fn template_call(cmd: &TemplateTx) -> anyhow::Result<Call> {
 }
 
 /// The call of `aigov tx report …`.
-pub fn report_call(global: &Global, cmd: &ReportTx) -> anyhow::Result<Call> {
-    Ok(Call::Report(match cmd {
+pub fn report_call(global: &Global, cmd: &ReportTx) -> anyhow::Result<Option<Call>> {
+    Ok(Some(Call::Report(match cmd {
         ReportTx::RegisterRunner {
             runner,
             hardware,
@@ -120,6 +123,10 @@ pub fn report_call(global: &Global, cmd: &ReportTx) -> anyhow::Result<Call> {
             scores,
             report,
             report_digest,
+            tee_device,
+            tee_measurement,
+            evidence,
+            print_binding,
         } => {
             let result = match result.trim().to_ascii_lowercase().as_str() {
                 "pass" => Verdict::Pass,
@@ -145,7 +152,7 @@ pub fn report_call(global: &Global, cmd: &ReportTx) -> anyhow::Result<Call> {
                     })
                 })
                 .collect::<anyhow::Result<Vec<_>>>()?;
-            ReportCall::Submit(SubmitReport {
+            let mut submit = SubmitReport {
                 model: *model,
                 template: *template,
                 result,
@@ -156,9 +163,30 @@ pub fn report_call(global: &Global, cmd: &ReportTx) -> anyhow::Result<Call> {
                     (None, Some(h)) => hex_hash(h, "--report-digest")?,
                     (None, None) => bail!("give --report or --report-digest"),
                 },
-            })
+                evidence: None,
+            };
+            // The binding names the runner: the key that signs the transaction.
+            let binding = submit.binding(&crate::keys::signer(global)?.public_key());
+            if *print_binding {
+                crate::output::print(global, &serde_json::json!({ "binding": binding }), || {
+                    format!(
+                        "TEE evidence for this report must bind the nonce {binding} (report data: aigov_attest::report_data_for(nonce))"
+                    )
+                });
+                return Ok(None);
+            }
+            submit.evidence = match (tee_device, tee_measurement, evidence) {
+                (_, _, Some(path)) => Some(crate::compute::read_evidence(path)?),
+                (Some(device), Some(m), None) => Some(crate::compute::device_evidence(
+                    &crate::keys::load(&global.home, device)?,
+                    &binding,
+                    hex_hash(m, "--tee-measurement")?,
+                )),
+                _ => None,
+            };
+            ReportCall::Submit(submit)
         }
-    }))
+    })))
 }
 
 /// The certification calls of `aigov tx model …` (`None` for a registration).

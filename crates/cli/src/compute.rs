@@ -14,6 +14,7 @@ use aigov_types::hardware::{
     INSPECTION_NAMESPACE, Inspection, InspectionReport, InspectionResult, RegisterHardware,
     device_pop_message,
 };
+use aigov_types::integrity::ChallengeEvidence;
 use aigov_types::model::{Model, ModelCall, Phase, Provenance, RegisterModel, Scope};
 use aigov_types::otk::{OtkCall, OtkPermit, ReportUsage};
 use aigov_types::workload::{CreateWorkload, Run, StartRun, Workload, WorkloadCall};
@@ -203,10 +204,7 @@ fn answer_call(
     measurement: &Option<String>,
     evidence: &Option<std::path::PathBuf>,
 ) -> anyhow::Result<Call> {
-    use aigov_types::integrity::{
-        AnswerChallenge, ChallengeEvidence, ChallengeStatus, DEVICE_EVIDENCE_NAMESPACE,
-        DeviceKeyEvidence, device_evidence_message,
-    };
+    use aigov_types::integrity::{AnswerChallenge, ChallengeStatus};
     let c = client
         .challenge(challenge, false)?
         .value
@@ -215,27 +213,12 @@ fn answer_call(
         bail!("challenge {challenge} is {:?}, no longer open", c.status);
     }
     let evidence = match (measurement, evidence) {
-        (_, Some(path)) => {
-            let text = std::fs::read_to_string(path)
-                .with_context(|| format!("reading the evidence {}", path.display()))?;
-            serde_json::from_str::<ChallengeEvidence>(&text).with_context(|| {
-                format!(
-                    "{} is not evidence JSON (one of tdx, sgx, sev_snp, nvidia_spdm, device_key)",
-                    path.display()
-                )
-            })?
-        }
-        (Some(m), None) => {
-            let measurement = hash(m, "--measurement")?;
-            let device = crate::keys::signer(global)?;
-            ChallengeEvidence::DeviceKey(DeviceKeyEvidence {
-                measurement,
-                signature: device.sign(
-                    DEVICE_EVIDENCE_NAMESPACE,
-                    &device_evidence_message(&c.nonce, &measurement),
-                ),
-            })
-        }
+        (_, Some(path)) => read_evidence(path)?,
+        (Some(m), None) => device_evidence(
+            &crate::keys::signer(global)?,
+            &c.nonce,
+            hash(m, "--measurement")?,
+        ),
         (None, None) => bail!("give --measurement or --evidence"),
     };
     Ok(Call::Hardware(HardwareCall::AnswerChallenge(
@@ -244,6 +227,36 @@ fn answer_call(
             evidence,
         },
     )))
+}
+
+/// Vendor evidence from a JSON file (`{"tdx": …}`, `{"sev_snp": …}`, …).
+pub fn read_evidence(path: &std::path::Path) -> anyhow::Result<ChallengeEvidence> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("reading the evidence {}", path.display()))?;
+    serde_json::from_str::<ChallengeEvidence>(&text).with_context(|| {
+        format!(
+            "{} is not evidence JSON (one of tdx, sgx, sev_snp, nvidia_spdm, device_key)",
+            path.display()
+        )
+    })
+}
+
+/// Device-key evidence: `device` signs `nonce` and `measurement`.
+pub fn device_evidence(
+    device: &aigov_types::PrivateKey,
+    nonce: &Hash,
+    measurement: Hash,
+) -> ChallengeEvidence {
+    use aigov_types::integrity::{
+        DEVICE_EVIDENCE_NAMESPACE, DeviceKeyEvidence, device_evidence_message,
+    };
+    ChallengeEvidence::DeviceKey(DeviceKeyEvidence {
+        measurement,
+        signature: device.sign(
+            DEVICE_EVIDENCE_NAMESPACE,
+            &device_evidence_message(nonce, &measurement),
+        ),
+    })
 }
 
 /// Text of an integrity challenge.

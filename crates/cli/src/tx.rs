@@ -69,7 +69,10 @@ pub fn run(global: &Global, args: &TxArgs) -> anyhow::Result<ExitCode> {
         TxModule::Otk(cmd) => crate::compute::otk_call(cmd)?,
         TxModule::Whistle(cmd) => crate::whistle::call(global, cmd)?,
         TxModule::Template(cmd) => crate::certify::template_call(cmd)?,
-        TxModule::Report(cmd) => crate::certify::report_call(global, cmd)?,
+        TxModule::Report(cmd) => match crate::certify::report_call(global, cmd)? {
+            Some(call) => call,
+            None => return Ok(ExitCode::SUCCESS),
+        },
     };
     let key = crate::keys::signer(global)?;
     let client = Client::new(&global.node);

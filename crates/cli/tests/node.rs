@@ -1146,3 +1146,49 @@ fn an_absence_proof_of_an_unknown_account_verifies_offline_and_says_absent() {
     let out = verify(&node, &bad);
     assert_eq!(out.status.code(), Some(1), "{}", describe(&out));
 }
+
+// ---------------------------------------------------------------------------------------------
+// Attested transactions
+
+/// An answer to an integrity challenge carrying Intel's real TDX sample (a quote and its
+/// collateral, ~20 KiB: five times an ordinary transaction's limit) goes through the API, the
+/// mempool, a block and execution, where it fails for what it is (the sender is no device),
+/// and pays for its bytes.
+#[test]
+fn an_attested_answer_larger_than_an_ordinary_transaction_travels_through_a_block() {
+    use aigov_types::hardware::HardwareCall;
+    use aigov_types::integrity::{AnswerChallenge, ChallengeEvidence, QuoteEvidence};
+    let node = shared_node();
+    let client = node.client();
+    let key = node.key("datacenter");
+    let fixture = |name: &str| {
+        let path = format!(
+            "{}/../attest/tests/fixtures/{name}",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        aigov_types::BoundedBytes::new(std::fs::read(&path).expect(&path)).expect("fits")
+    };
+    let call = aigov_types::Call::Hardware(HardwareCall::AnswerChallenge(AnswerChallenge {
+        challenge: 1,
+        evidence: ChallengeEvidence::Tdx(QuoteEvidence {
+            quote: fixture("tdx_quote"),
+            collateral: fixture("tdx_quote_collateral.json"),
+        }),
+    }));
+    let nonce = client
+        .account(&key.public_key(), false)
+        .expect("GET account")
+        .value
+        .map_or(0, |a| a.nonce);
+    let tx = aigov_client::build_tx(&key, &node.chain_id(), nonce, 1_000_000, call);
+    let size = tx.encode().len();
+    assert!(size > 4 * aigov_types::tx::MAX_TX_BYTES, "{size} bytes");
+    let status = client
+        .submit_and_wait(&tx, FINALITY_TIMEOUT)
+        .expect("submit");
+    assert_eq!(failure_code(&status).as_deref(), Some("not_a_device"));
+    let (receipt, _) = receipt_of(&status);
+    assert!(receipt.gas_used > 10 * size as u64, "{receipt:?}");
+    let block = client.block(Some(receipt.height)).expect("GET block");
+    assert_eq!(block.txs.get(receipt.index as usize), Some(&receipt.hash));
+}

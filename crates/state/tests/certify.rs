@@ -256,6 +256,7 @@ fn submit(model: u64, template: u64, result: Verdict, scores: &[(&str, i64)], no
         )
         .unwrap(),
         report_digest: Hash::digest(&[nonce.as_bytes()]),
+        evidence: None,
     }))
 }
 

@@ -623,13 +623,15 @@ fn phase_detection_flags_a_weak_mismatch_and_cancels_the_workload_on_disguised_c
     }));
 }
 
-#[test]
-fn training_waits_for_pre_safety_safeguards_and_a_severe_failure_halts_its_runs() {
+/// The chain of the safeguard scenarios: an auditor organisation `aisi` (eu) with Auditor
+/// `audra` and its runner `runner-1`; Approved templates: an architecture (cbrn red line), a
+/// safeguard (`rsi`) and an audit (`bio`); a standard requiring them of narrow tier-2 models.
+/// Returns (chain, arch, guard, audit).
+fn safeguard_chain() -> (Chain, u64, u64, u64) {
     use aigov_types::personnel::OrganisationKind;
     use aigov_types::template::{
-        Access, DeclareModel, Modality, ModelFactsDecl, ProposeTemplate, RegisterRunner,
-        ReportCall, RunnerBinding, SetStandard, StandardRule, SubmitReport, TemplateCall,
-        TemplateKind, TemplateRef, Verdict,
+        ProposeTemplate, RegisterRunner, ReportCall, RunnerBinding, SetStandard, StandardRule,
+        TemplateCall, TemplateKind, TemplateRef,
     };
     let mut c = compute_chain(|g| {
         let mut orgs = g.organisations.as_slice().to_vec();
@@ -649,7 +651,7 @@ fn training_waits_for_pre_safety_safeguards_and_a_severe_failure_halts_its_runs(
         people.push(audra);
         g.personnel = BoundedVec::new(people).unwrap();
         let mut accounts = g.accounts.as_slice().to_vec();
-        for name in ["audra", "runner-1"] {
+        for name in ["audra", "runner-1", "runner-2"] {
             accounts.push(aigov_types::genesis::GenesisAccount {
                 account: pk(name),
                 gas: 5_000_000,
@@ -721,6 +723,15 @@ fn training_waits_for_pre_safety_safeguards_and_a_severe_failure_halts_its_runs(
             binding: RunnerBinding::Organisation(slug("aisi")),
         })),
     );
+    (c, arch, guard, audit)
+}
+
+#[test]
+fn training_waits_for_pre_safety_safeguards_and_a_severe_failure_halts_its_runs() {
+    use aigov_types::template::{
+        Access, DeclareModel, Modality, ModelFactsDecl, ReportCall, SubmitReport, Verdict,
+    };
+    let (mut c, arch, guard, audit) = safeguard_chain();
     // A model in training, declared, on two running runs.
     let h1 = active_hardware(&mut c, "dev-1", budgets(1_000_000, 0, 0));
     let h2 = active_hardware(&mut c, "dev-2", budgets(1_000_000, 0, 0));
@@ -777,6 +788,7 @@ fn training_waits_for_pre_safety_safeguards_and_a_severe_failure_halts_its_runs(
             )
             .unwrap(),
             report_digest: Hash::digest(&[digest.as_bytes()]),
+            evidence: None,
         }))
     };
     // No compute before the pre-safety safeguard passes; audits wait for the output.
@@ -1472,4 +1484,118 @@ fn integrity_challenges_suspend_on_failure_reinstate_by_vote_and_revoke_at_the_l
     // Too late to answer now.
     let call = answer_call(&c, ch3, "dev-1", good);
     assert_eq!(code_of(&mut c, "dev-1", call), "challenge_closed");
+}
+
+/// Declares model `m` under `arch` (narrow facts, code data).
+fn declare(c: &mut Chain, m: u64, arch: u64) {
+    use aigov_types::template::{Access, DeclareModel, Modality, ModelFactsDecl};
+    c.ok(
+        "lena",
+        Call::Model(ModelCall::Declare(DeclareModel {
+            model: m,
+            architecture: arch,
+            facts: ModelFactsDecl {
+                purpose: slug("general-assistant"),
+                access: Access::Api,
+                parameter_count: 7_000_000_000,
+                training_energy_mwh: 100,
+                context_window_tokens: 8_192,
+                input_modalities: BoundedVec::new(vec![Modality::Text]).unwrap(),
+                output_modalities: BoundedVec::new(vec![Modality::Text]).unwrap(),
+                data_domains: BoundedVec::new(vec![slug("code")]).unwrap(),
+                data_provenance: BoundedVec::new(vec![]).unwrap(),
+            },
+        })),
+    );
+}
+
+#[test]
+fn a_tee_runner_s_report_needs_evidence_of_its_hardware_binding_that_very_report() {
+    use aigov_types::integrity::{
+        ChallengeEvidence, DEVICE_EVIDENCE_NAMESPACE, DeviceKeyEvidence, device_evidence_message,
+    };
+    use aigov_types::template::{RegisterRunner, ReportCall, RunnerBinding, SubmitReport, Verdict};
+    let (mut c, arch, guard, _) = safeguard_chain();
+    let image = Hash::digest(&[b"eval enclave image"]);
+    let t = device_key_template(&mut c, image);
+    // tee-box: hardware of dc-berlin (not the lab), bound to the template.
+    let call = register_hw_call(&c, "dev-1", "dc-berlin");
+    c.ok("hana", call);
+    let h = block_on(hardware::count(&c.store)).unwrap();
+    let call = inspect_call(&c, report(h, InspectionResult::Pass, "dev-1"), &["ivan"]);
+    c.ok("ines", call);
+    enact(
+        &mut c,
+        Review,
+        vec![Action::ApproveHardware(ApproveHardware {
+            hardware: h,
+            budgets: budgets(1_000, 0, 0),
+            template: t,
+        })],
+    );
+    c.ok(
+        "audra",
+        Call::Report(ReportCall::RegisterRunner(RegisterRunner {
+            key: pk("runner-2"),
+            binding: RunnerBinding::Hardware(h),
+        })),
+    );
+    let m = approved_model(&mut c, "tee-audited", budgets(1_000_000, 0, 0));
+    declare(&mut c, m, arch);
+    let bare = SubmitReport {
+        model: m,
+        template: guard,
+        result: Verdict::Pass,
+        severity: 0,
+        scores: BoundedVec::new(vec![]).unwrap(),
+        report_digest: Hash::digest(&[b"tee report 1"]),
+        evidence: None,
+    };
+    let attested = |r: &SubmitReport, signer: &str, measurement: Hash| {
+        let nonce = r.binding(&pk("runner-2"));
+        SubmitReport {
+            evidence: Some(ChallengeEvidence::DeviceKey(DeviceKeyEvidence {
+                measurement,
+                signature: key(signer).sign(
+                    DEVICE_EVIDENCE_NAMESPACE,
+                    &device_evidence_message(&nonce, &measurement),
+                ),
+            })),
+            ..r.clone()
+        }
+    };
+    let send = |c: &mut Chain, r: SubmitReport| {
+        code_of(c, "runner-2", Call::Report(ReportCall::Submit(r)))
+    };
+    // No evidence.
+    assert_eq!(send(&mut c, bare.clone()), "report_evidence_required");
+    // Evidence made for another report (another digest).
+    let other = SubmitReport {
+        report_digest: Hash::digest(&[b"tee report 0"]),
+        ..bare.clone()
+    };
+    let mut stale = attested(&other, "dev-1", image);
+    stale.report_digest = bare.report_digest;
+    assert_eq!(send(&mut c, stale), "report_evidence_invalid");
+    // Signed by another key than the hardware's device key.
+    assert_eq!(
+        send(&mut c, attested(&bare, "dev-2", image)),
+        "report_evidence_invalid"
+    );
+    // An image the template does not allow.
+    let wrong = Hash::digest(&[b"patched image"]);
+    assert_eq!(
+        send(&mut c, attested(&bare, "dev-1", wrong)),
+        "report_evidence_invalid"
+    );
+    // The real thing: filed, with the evidence's digest on record.
+    c.ok(
+        "runner-2",
+        Call::Report(ReportCall::Submit(attested(&bare, "dev-1", image))),
+    );
+    let filed = block_on(aigov_state::certify::report(&c.store, 1))
+        .unwrap()
+        .unwrap();
+    assert_eq!(filed.report_digest, bare.report_digest);
+    assert!(filed.evidence_digest.is_some());
 }

@@ -138,7 +138,11 @@ impl Call {
     /// True for calls that carry attestation evidence, the only ones that may exceed
     /// [crate::tx::MAX_TX_BYTES] (up to [crate::tx::MAX_ATTESTED_TX_BYTES]).
     pub fn carries_evidence(&self) -> bool {
-        matches!(self, Call::Hardware(HardwareCall::AnswerChallenge(_)))
+        match self {
+            Call::Hardware(HardwareCall::AnswerChallenge(_)) => true,
+            Call::Report(ReportCall::Submit(s)) => s.evidence.is_some(),
+            _ => false,
+        }
     }
 
     /// True when the system pool pays this call's gas rather than the sender (an applicant's

@@ -398,6 +398,11 @@ pub struct SubmitReport {
     pub scores: BoundedVec<Score, MAX_REPORT_SCORES_CODEC>,
     /// Digest of the full report (held off chain); unique on chain.
     pub report_digest: Hash,
+    /// Attestation evidence of the runner's TEE, binding [SubmitReport::binding] as its nonce:
+    /// required of runners bound to hardware (checked against the hardware's template), not
+    /// given by runners of auditor organisations.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub evidence: Option<crate::integrity::ChallengeEvidence>,
 }
 codec_struct!(SubmitReport {
     model,
@@ -405,8 +410,26 @@ codec_struct!(SubmitReport {
     result,
     severity,
     scores,
-    report_digest
+    report_digest,
+    evidence
 });
+
+impl SubmitReport {
+    /// The nonce a TEE runner's evidence binds: SHA-256 over the runner's key and the report
+    /// without its evidence. Evidence made for another report, or by another runner, does not
+    /// verify for this one.
+    pub fn binding(&self, runner: &PublicKey) -> Hash {
+        let bare = SubmitReport {
+            evidence: None,
+            ..self.clone()
+        };
+        Hash::digest(&[
+            b"aigov/report-binding/v1",
+            runner.as_bytes(),
+            &crate::codec::Encode::encode(&bare),
+        ])
+    }
+}
 
 /// Calls of the report runners.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -453,6 +476,9 @@ pub struct Report {
     pub standard_version: u32,
     /// Height of filing.
     pub height: u64,
+    /// Digest of the TEE evidence that came with it (runners bound to hardware).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub evidence_digest: Option<Hash>,
 }
 codec_struct!(Report {
     id,
@@ -468,7 +494,8 @@ codec_struct!(Report {
     report_digest,
     violated,
     standard_version,
-    height
+    height,
+    evidence_digest
 });
 
 /// How a model is distributed (Model Documentation Form).

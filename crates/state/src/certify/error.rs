@@ -19,6 +19,18 @@ pub enum CertifyError {
     /// The runner's binding no longer holds (hardware not Active).
     #[error("runner {0} is bound to hardware that is not Active")]
     RunnerInactive(PublicKey),
+    /// A runner bound to hardware sent no TEE evidence.
+    #[error("runner {0} is bound to hardware: its report needs TEE evidence binding the report")]
+    EvidenceRequired(PublicKey),
+    /// A runner of an auditor organisation sent evidence (it has no hardware to check it against).
+    #[error("runner {0} belongs to an organisation, not hardware: its reports carry no evidence")]
+    EvidenceUnexpected(PublicKey),
+    /// The runner's hardware is bound to no template with reference values.
+    #[error("the runner's hardware {0} has no Hardware template to check evidence against")]
+    NoReference(u64),
+    /// The evidence does not verify for this report.
+    #[error("the report's TEE evidence does not verify: {0}")]
+    InvalidEvidence(String),
     /// The runner belongs to the model's owner.
     #[error("runner {0} is bound to the model's own organisation")]
     RunnerConflict(PublicKey),
@@ -133,6 +145,10 @@ impl CertifyError {
             CertifyError::InvalidBinding(_) => "invalid_runner_binding",
             CertifyError::UnknownRunner(_) => "unknown_runner",
             CertifyError::RunnerInactive(_) => "runner_inactive",
+            CertifyError::EvidenceRequired(_) => "report_evidence_required",
+            CertifyError::EvidenceUnexpected(_) => "report_evidence_unexpected",
+            CertifyError::NoReference(_) => "runner_hardware_unbound",
+            CertifyError::InvalidEvidence(_) => "report_evidence_invalid",
             CertifyError::RunnerConflict(_) => "runner_conflict",
             CertifyError::NotDeclared(_) => "model_not_declared",
             CertifyError::DeclarationFrozen(_) => "declaration_frozen",

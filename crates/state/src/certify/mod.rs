@@ -394,6 +394,35 @@ pub(crate) async fn pending_safeguards(
         .collect())
 }
 
+/// Checks a TEE runner's evidence: made by its hardware (against the hardware's template) for
+/// exactly this report ([SubmitReport::binding] as the nonce). Returns its digest.
+async fn tee_evidence(
+    s: &impl StateRead,
+    hw: &aigov_types::hardware::Hardware,
+    runner: &PublicKey,
+    call: &SubmitReport,
+    now_ms: u64,
+) -> Result<aigov_types::Hash, CallError> {
+    let evidence = call
+        .evidence
+        .as_ref()
+        .ok_or_else(|| CertifyError::EvidenceRequired(runner.clone()))?;
+    let reference = match hw.template {
+        0 => None,
+        t => templates::template(s, t).await?.and_then(|t| t.reference),
+    }
+    .ok_or(CertifyError::NoReference(hw.id))?;
+    crate::integrity::verify(
+        &hw.device_key,
+        &call.binding(runner),
+        &reference,
+        evidence,
+        now_ms,
+    )
+    .map_err(CertifyError::InvalidEvidence)?;
+    Ok(crate::integrity::evidence_digest(evidence))
+}
+
 /// `report.submit`.
 pub(crate) async fn submit<S: StateRead>(
     cx: &mut TxCtx<'_, S>,
@@ -401,6 +430,7 @@ pub(crate) async fn submit<S: StateRead>(
     call: &SubmitReport,
 ) -> Result<(), CallError> {
     let height = cx.block.height;
+    let now = cx.block.time_ms;
     let o = &mut cx.overlay;
     let r = runner(o, sender)
         .await?
@@ -428,24 +458,28 @@ pub(crate) async fn submit<S: StateRead>(
         return Err(CertifyError::DuplicateReport(id).into());
     }
     let mut m = models::get(o, call.model).await?;
-    match &r.binding {
+    let evidence_digest = match &r.binding {
         RunnerBinding::Hardware(h) => {
             let hw = hardware::hardware(o, *h).await?;
-            match hw {
-                Some(hw) if hw.status == HardwareStatus::Active => {
-                    if hw.operator == m.owner {
-                        return Err(CertifyError::RunnerConflict(sender.clone()).into());
-                    }
-                }
+            let hw = match hw {
+                Some(hw) if hw.status == HardwareStatus::Active => hw,
                 _ => return Err(CertifyError::RunnerInactive(sender.clone()).into()),
+            };
+            if hw.operator == m.owner {
+                return Err(CertifyError::RunnerConflict(sender.clone()).into());
             }
+            Some(tee_evidence(o, &hw, sender, call, now).await?)
         }
         RunnerBinding::Organisation(org) => {
             if *org == m.owner {
                 return Err(CertifyError::RunnerConflict(sender.clone()).into());
             }
+            if call.evidence.is_some() {
+                return Err(CertifyError::EvidenceUnexpected(sender.clone()).into());
+            }
+            None
         }
-    }
+    };
     let certifiable = m.phase == Phase::Inference
         && matches!(
             m.status,
@@ -590,6 +624,7 @@ pub(crate) async fn submit<S: StateRead>(
         violated: BoundedVec::truncating(violated),
         standard_version: std.version,
         height,
+        evidence_digest,
     };
     o.put_typed(keys::report(id), &rep);
     o.put_typed(keys::report_count(), &id);

@@ -230,7 +230,7 @@ fn reason(s: &str) -> BoundedString<256> {
 }
 
 /// The digest logged for evidence: [aigov_attest::Evidence::digest] for vendor evidence.
-fn evidence_digest(e: &ChallengeEvidence) -> Hash {
+pub(crate) fn evidence_digest(e: &ChallengeEvidence) -> Hash {
     match to_attest_evidence(e) {
         Some(v) => Hash(v.digest()),
         None => Hash::digest(&[
