@@ -565,4 +565,38 @@ grep -q "rewarded by payment" "$WORK/rewarded.txt" || fail "the report was not r
 "$BIN" verify "$WORK/tip-proof.json" --genesis "$WORK/data/genesis.json" >/dev/null \
   || fail "the report's proof does not verify"
 echo "the rewarded report is proven: aigov verify accepts $WORK/tip-proof.json"
+
+# ---------------------------------------------------------------------------------------------
+# The hardware agent (aigov agent): a new run on device-1; the agent verifies its permits
+# offline against the group key, computes one ration, reports it, and the chain drips the next.
+agent_section() {
+  step "agent: a new pre-training run on device-1; aigov agent run --once computes and reports one permit"
+  "$BIN" --key lena --json tx workload create --model 1 --phase pre-train --budget 50000 >"$WORK/agent-wl.json" \
+    || fail "agent workload: $(cat "$WORK/agent-wl.json")"
+  AWL=$(python3 -c '
+import json, sys
+s = json.load(open(sys.argv[1]))
+print(next(e["event"]["id"] for e in s["events"] if e["event"]["type"] == "workload_created"))' "$WORK/agent-wl.json")
+  "$BIN" --key lena tx workload start-run --workload "$AWL" --hardware 1 --budget 50000 --stages 2 | tail -1
+  BEFORE=$("$BIN" --json query otk device device-1 | python3 -c 'import json,sys; print(max(p["seq"] for p in json.load(sys.stdin)["permits"]))')
+  "$BIN" --key device-1 agent run --once --rate 20000 --duration 60 --state "$WORK/agent-device-1.json" \
+    | tee "$WORK/agent.txt"
+  grep -q "^accepted permit" "$WORK/agent.txt" || fail "the agent accepted no permit"
+  grep -Eq "^reported [0-9]+ units used" "$WORK/agent.txt" || fail "the agent reported no usage"
+  grep -q "1 usage report(s) finalized" "$WORK/agent.txt" || fail "the agent did not finish one permit"
+  python3 -c 'import json,sys; s=json.load(open(sys.argv[1])); assert s["last_seq"] and s["in_use"] is None, s' \
+    "$WORK/agent-device-1.json" || fail "the agent state file: $(cat "$WORK/agent-device-1.json")"
+  "$BIN" --json query otk device device-1 | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+before = int(sys.argv[1])
+issued = [p["seq"] for p in d["permits"] if p["status"] == "issued"]
+reported = [p for p in d["permits"] if p["status"] == "reported" and p["seq"] > before]
+assert reported and reported[0]["used"] == reported[0]["ration"], d
+assert issued and max(issued) > max(p["seq"] for p in reported), d
+print("the agent reported permit seq", reported[0]["seq"], "and the chain dripped seq", max(issued))' "$BEFORE" \
+    || fail "no permit followed the agent's report"
+}
+agent_section
+
 echo "e2e-dev: PASS"

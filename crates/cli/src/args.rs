@@ -80,6 +80,129 @@ pub enum Command {
     /// sealed report with it. (File a report with `aigov tx whistle file`.)
     #[command(subcommand)]
     Whistle(WhistleCmd),
+    /// The hardware agent: holds a device key, fetches the OTK permits the chain drips to it,
+    /// verifies each offline with its light-client proof, computes only under a valid,
+    /// unexpired, in-order permit, and reports usage and telemetry.
+    #[command(subcommand)]
+    Agent(AgentCmd),
+}
+
+/// `aigov agent`.
+#[derive(Subcommand, Debug)]
+pub enum AgentCmd {
+    /// Run one device: poll its permits, verify each offline against the group key, compute
+    /// its ration at --rate (a modelled workload consuming units), report the units used with
+    /// telemetry of the permit's phase (a transaction signed by the device key, paid from its
+    /// account), then take the next permit. Without a valid permit it does not compute.
+    ///
+    /// The device key is --key NAME (keystore) or --key-file FILE; its hardware must be
+    /// registered and Active with a run on it (see `aigov agent provision`). The last accepted
+    /// seq is kept in --state (default HOME/agent/DEVICE.json), so a restart never accepts a
+    /// replayed permit.
+    ///
+    /// Example on `aigov dev` after the README's compute steps: `aigov --key device-1 agent run --once`.
+    Run(AgentRunArgs),
+    /// Run N devices in one process, for load tests: each its own key (the first N `*.pem`
+    /// files of --keys, by name) and state file (--state-dir, default KEYS/state), with a
+    /// progress display on stderr (permits verified and refused, units computed, reports
+    /// sent, rates) and a summary at the end.
+    ///
+    /// The devices must be registered, Active hardware with runs; on a dev chain,
+    /// `aigov agent provision N --keys DIR` creates and provisions them.
+    Simulate(AgentSimulateArgs),
+    /// On a dev chain (`aigov dev`), create N device keys in --keys (device-001.pem, …; kept
+    /// if present) and provision them with the demo accounts of HOME's keystore: hiro
+    /// (nordic-compute) registers each device, erin inspects it, a Review vote by alice, bob
+    /// and carol approves them with a new model of lena's lab, frank buys each device credits
+    /// for its usage reports, and lena starts a pre-training workload with one run per device.
+    /// Takes about as long as one Review vote (about 45 s on `aigov dev`).
+    Provision(AgentProvisionArgs),
+}
+
+/// How a device computes and reports.
+#[derive(Args, Debug, Clone)]
+pub struct AgentTuning {
+    /// Compute units the modelled workload consumes per second.
+    #[arg(long, default_value_t = 1000)]
+    pub rate: u64,
+    /// Interval between two polls of the node for permits, in milliseconds.
+    #[arg(long, default_value_t = 500)]
+    pub poll_ms: u64,
+    /// Longest age of a permit's proof (its block time against this machine's clock), in
+    /// milliseconds; an older proof is fetched again.
+    #[arg(long, default_value_t = aigov_agent::permit::DEFAULT_MAX_PROOF_AGE_MS)]
+    pub max_proof_age_ms: u64,
+    /// Gas limit of each usage report.
+    #[arg(long, default_value_t = aigov_agent::device::DEFAULT_GAS_LIMIT)]
+    pub gas_limit: u64,
+}
+
+/// `aigov agent run`.
+#[derive(Args, Debug)]
+pub struct AgentRunArgs {
+    /// The device key as a PKCS#8 PEM file (instead of the global --key NAME).
+    #[arg(long)]
+    pub key_file: Option<PathBuf>,
+    /// Stop after the first permit's usage is reported.
+    #[arg(long, conflicts_with = "max_permits")]
+    pub once: bool,
+    /// Stop after K permits' usage is reported.
+    #[arg(long, value_name = "K")]
+    pub max_permits: Option<u64>,
+    /// Stop after this many seconds.
+    #[arg(long, value_name = "SECS")]
+    pub duration: Option<u64>,
+    /// The state file (last accepted seq, permit in use).
+    #[arg(long)]
+    pub state: Option<PathBuf>,
+    #[command(flatten)]
+    pub tuning: AgentTuning,
+    /// Whose key to trust.
+    #[command(flatten)]
+    pub trust: TrustArgs,
+}
+
+/// `aigov agent simulate`.
+#[derive(Args, Debug)]
+pub struct AgentSimulateArgs {
+    /// How many devices.
+    pub n: usize,
+    /// Folder of device key files (`*.pem`); the first N by name are used.
+    #[arg(long)]
+    pub keys: PathBuf,
+    /// Folder of the devices' state files. Default: KEYS/state.
+    #[arg(long)]
+    pub state_dir: Option<PathBuf>,
+    /// Each device stops after this many reported permits.
+    #[arg(long, default_value_t = 1)]
+    pub permits: u64,
+    /// Stop the whole simulation after this many seconds.
+    #[arg(long, value_name = "SECS")]
+    pub duration: Option<u64>,
+    /// Worker threads ticking the devices.
+    #[arg(long, default_value_t = 4)]
+    pub threads: usize,
+    #[command(flatten)]
+    pub tuning: AgentTuning,
+    /// Whose key to trust.
+    #[command(flatten)]
+    pub trust: TrustArgs,
+}
+
+/// `aigov agent provision`.
+#[derive(Args, Debug)]
+pub struct AgentProvisionArgs {
+    /// How many devices.
+    pub n: usize,
+    /// Folder for the device keys (created if needed).
+    #[arg(long)]
+    pub keys: PathBuf,
+    /// Budget of each device's run, in compute units.
+    #[arg(long, default_value_t = 100_000)]
+    pub run_budget: u64,
+    /// Stages of each run.
+    #[arg(long, default_value_t = 2)]
+    pub stages: u16,
 }
 
 /// `aigov whistle`.

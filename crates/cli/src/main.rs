@@ -3,6 +3,7 @@
 //! Exit codes: 0 success, 1 a negative answer (e.g. a proof that does not verify), 2 an error.
 #![forbid(unsafe_code)]
 
+mod agent;
 mod args;
 mod bench;
 mod bench_drip;
@@ -52,6 +53,7 @@ fn main() -> ExitCode {
         Command::Node(a) => testnet::run_node(&cli.global, a),
         Command::Model(a) => model::run(&cli.global, a),
         Command::Whistle(a) => whistle::run(&cli.global, a),
+        Command::Agent(a) => agent::run(&cli.global, a),
     };
     match result {
         Ok(code) => code,
