@@ -202,6 +202,11 @@ fn report_call(otk_id: u64, used: u64, stage_done: bool) -> Call {
 /// Registers `device` at `dc-berlin`, inspects it (ines with ivan) and approves it with
 /// `b`; returns its id.
 fn active_hardware(c: &mut Chain, device: &str, b: PhaseBudgets) -> u64 {
+    bound_hardware(c, device, b, 0)
+}
+
+/// As [active_hardware], bound to Hardware template `template` (0: none).
+fn bound_hardware(c: &mut Chain, device: &str, b: PhaseBudgets, template: u64) -> u64 {
     let call = register_hw_call(c, device, "dc-berlin");
     c.ok("hana", call);
     let id = block_on(hardware::count(&c.store)).unwrap();
@@ -213,10 +218,11 @@ fn active_hardware(c: &mut Chain, device: &str, b: PhaseBudgets) -> u64 {
         vec![Action::ApproveHardware(ApproveHardware {
             hardware: id,
             budgets: b,
-            template: 0,
+            template,
         })],
     );
     assert_eq!(hw(c, id).status, HardwareStatus::Active);
+    assert_eq!(hw(c, id).template, template);
     id
 }
 
@@ -1054,6 +1060,12 @@ enum Step {
         hw: u8,
         budget: u32,
     },
+    /// The device of hardware `hw` answers its open integrity challenge, if any, with the
+    /// allowed image or another one (a failure suspends the hardware).
+    Answer {
+        hw: u8,
+        good: bool,
+    },
     Empty,
 }
 
@@ -1063,6 +1075,7 @@ fn step() -> impl Strategy<Value = Step> {
             .prop_map(|(run, used_pct, stage_done)| Step::Report { run, used_pct, stage_done }),
         1 => (0u8..4, any::<bool>()).prop_map(|(run, foreign)| Step::Hostile { run, foreign }),
         1 => (0u8..2, 1u32..40_000).prop_map(|(hw, budget)| Step::Start { hw, budget }),
+        2 => (0u8..2, prop::bool::weighted(0.7)).prop_map(|(hw, good)| Step::Answer { hw, good }),
         1 => Just(Step::Empty),
     ]
 }
@@ -1088,6 +1101,14 @@ fn check_invariants(c: &Chain) -> Result<(), TestCaseError> {
         prop_assert!(r.committed <= r.budget, "run {} over budget", n);
         prop_assert_eq!(per_run.get(&n).copied().unwrap_or(0), r.committed);
         prop_assert!(r.outstanding.len() <= 2);
+        // Leaving Active (suspension, revocation) revokes the run's permits in that block.
+        if hw(c, r.hardware).status != HardwareStatus::Active {
+            prop_assert!(
+                r.outstanding.is_empty(),
+                "run {} holds permits on inactive hardware",
+                n
+            );
+        }
         let w = block_on(workloads::workload(&c.store, r.workload))
             .unwrap()
             .unwrap();
@@ -1103,6 +1124,23 @@ fn check_invariants(c: &Chain) -> Result<(), TestCaseError> {
             .cloned()
             .unwrap_or_default();
         prop_assert_eq!(seqs.len() as u64, h.seq);
+        // An open challenge is this hardware's and still Open; failures below the limit
+        // leave it Suspended at worst.
+        if h.challenge != 0 {
+            let ch = block_on(aigov_state::integrity::challenge(&c.store, h.challenge))
+                .unwrap()
+                .unwrap();
+            prop_assert_eq!(ch.hardware, n);
+            prop_assert_eq!(ch.status, aigov_types::integrity::ChallengeStatus::Open);
+        }
+        prop_assert_eq!(
+            h.status == HardwareStatus::Revoked,
+            h.integrity_failures >= 3,
+            "hardware {} has {} failures but is {:?}",
+            n,
+            h.integrity_failures,
+            h.status
+        );
     }
     for n in 1..=block_on(models::count(&c.store)).unwrap() {
         let m = model(c, n);
@@ -1138,7 +1176,13 @@ fn check_issuance(c: &Chain, events: &[EventRecord]) -> Result<(), TestCaseError
 
 /// A chain with two Active hardware (budgets 60 000 and 25 000), an approved model (budget
 /// 80 000), and one run started on each.
+/// The image the property chain's Hardware template allows.
+fn allowed_image() -> Hash {
+    Hash::digest(&[b"allowed image"])
+}
+
 fn property_chain() -> Chain {
+    use aigov_types::integrity::IntegrityParams;
     let mut c = compute_chain(|_| {});
     enact(
         &mut c,
@@ -1146,11 +1190,19 @@ fn property_chain() -> Chain {
         vec![Action::SetComputeParams(ComputeParams {
             ration_min: 500,
             ration_max: 6_000,
+            // Challenges every few blocks (blocks are 2 s apart); three failures revoke.
+            integrity: IntegrityParams {
+                interval_ms: 4_000,
+                mean_wait_ms: 10_000,
+                deadline_ms: 8_000,
+                failures_to_revoke: 3,
+            },
             ..ComputeParams::default()
         })],
     );
-    let h1 = active_hardware(&mut c, "dev-1", budgets(60_000, 0, 0));
-    let h2 = active_hardware(&mut c, "dev-2", budgets(25_000, 0, 0));
+    let t = device_key_template(&mut c, allowed_image());
+    let h1 = bound_hardware(&mut c, "dev-1", budgets(60_000, 0, 0), t);
+    let h2 = bound_hardware(&mut c, "dev-2", budgets(25_000, 0, 0), t);
     let m = approved_model(&mut c, "base", budgets(80_000, 0, 0));
     started_run(&mut c, m, h1, 40_000, 4);
     started_run(&mut c, m, h2, 40_000, 4);
@@ -1198,6 +1250,20 @@ fn step_txs(c: &Chain, s: &Step) -> Vec<bytes::Bytes> {
             }));
             vec![c.signed("lena", call)]
         }
+        Step::Answer { hw: h, good } => {
+            let id = u64::from(*h) + 1;
+            let open = hw(c, id).challenge;
+            if open == 0 {
+                return vec![];
+            }
+            let device = if id == 1 { "dev-1" } else { "dev-2" };
+            let image = if *good {
+                allowed_image()
+            } else {
+                Hash::digest(&[b"another image"])
+            };
+            vec![c.signed(device, answer_call(c, open, device, image))]
+        }
         Step::Empty => vec![],
     }
 }
@@ -1205,11 +1271,13 @@ fn step_txs(c: &Chain, s: &Step) -> Vec<bytes::Bytes> {
 proptest! {
     #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
 
-    /// Over random reports (partial use, stage ends), hostile reports and new runs: committed
-    /// compute never exceeds any run's, workload's, hardware's (per phase) or model's (per
-    /// phase) budget; it equals what permits hold; `seq` is strictly increasing per device;
-    /// no permit is issued for non-Active hardware, a model that may not train, or a halted
-    /// run; and the same blocks on a fresh chain give the same state (determinism).
+    /// Over random reports (partial use, stage ends), hostile reports, new runs and integrity
+    /// challenges answered well, badly or not at all (suspending and revoking hardware):
+    /// committed compute never exceeds any run's, workload's, hardware's (per phase) or
+    /// model's (per phase) budget; it equals what permits hold; `seq` is strictly increasing
+    /// per device; no permit is issued for non-Active hardware, a model that may not train, or
+    /// a halted run, and none is outstanding on hardware that is not Active; and the same
+    /// blocks on a fresh chain give the same state (determinism).
     #[test]
     fn the_drip_keeps_every_budget_and_order_invariant(steps in prop::collection::vec(step(), 1..30)) {
         let mut c = property_chain();
@@ -1389,22 +1457,7 @@ fn integrity_challenges_suspend_on_failure_reinstate_by_vote_and_revoke_at_the_l
     let good = Hash::digest(&[b"approved stack"]);
     let t = device_key_template(&mut c, good);
 
-    // A template without reference values cannot be bound.
-    let call = register_hw_call(&c, "dev-1", "dc-berlin");
-    c.ok("hana", call);
-    let h = block_on(hardware::count(&c.store)).unwrap();
-    let call = inspect_call(&c, report(h, InspectionResult::Pass, "dev-1"), &["ivan"]);
-    c.ok("ines", call);
-    enact(
-        &mut c,
-        Review,
-        vec![Action::ApproveHardware(ApproveHardware {
-            hardware: h,
-            budgets: budgets(10_000_000, 0, 0),
-            template: t,
-        })],
-    );
-    assert_eq!(hw(&c, h).template, t);
+    let h = bound_hardware(&mut c, "dev-1", budgets(10_000_000, 0, 0), t);
     let m = approved_model(&mut c, "integrity-model", budgets(10_000_000, 0, 0));
     let (_, r) = started_run(&mut c, m, h, 10_000_000, 1);
     assert_eq!(run(&c, r).status, RunStatus::Running);
@@ -1519,20 +1572,7 @@ fn a_tee_runner_s_report_needs_evidence_of_its_hardware_binding_that_very_report
     let image = Hash::digest(&[b"eval enclave image"]);
     let t = device_key_template(&mut c, image);
     // tee-box: hardware of dc-berlin (not the lab), bound to the template.
-    let call = register_hw_call(&c, "dev-1", "dc-berlin");
-    c.ok("hana", call);
-    let h = block_on(hardware::count(&c.store)).unwrap();
-    let call = inspect_call(&c, report(h, InspectionResult::Pass, "dev-1"), &["ivan"]);
-    c.ok("ines", call);
-    enact(
-        &mut c,
-        Review,
-        vec![Action::ApproveHardware(ApproveHardware {
-            hardware: h,
-            budgets: budgets(1_000, 0, 0),
-            template: t,
-        })],
-    );
+    let h = bound_hardware(&mut c, "dev-1", budgets(1_000, 0, 0), t);
     c.ok(
         "audra",
         Call::Report(ReportCall::RegisterRunner(RegisterRunner {
