@@ -46,6 +46,8 @@ pub struct DeviceConfig {
     pub state_path: Option<PathBuf>,
     /// How many of its latest permits to ask the node for.
     pub listing_limit: u64,
+    /// How it answers integrity challenges.
+    pub attestation: crate::Attestation,
 }
 
 impl Default for DeviceConfig {
@@ -57,6 +59,7 @@ impl Default for DeviceConfig {
             report_timeout: Duration::from_secs(20),
             state_path: None,
             listing_limit: 16,
+            attestation: crate::Attestation::None,
         }
     }
 }
@@ -113,6 +116,23 @@ pub enum AgentEvent {
         /// The transaction.
         tx: Hash,
     },
+    /// An integrity challenge to this device's hardware was answered; the chain's verdict.
+    ChallengeAnswered {
+        /// The challenge.
+        challenge: u64,
+        /// Passed or Failed.
+        status: aigov_types::integrity::ChallengeStatus,
+        /// Why it failed (empty if it passed).
+        reason: String,
+    },
+    /// An integrity challenge is open and the device cannot answer it (no attestation
+    /// configured, or the evidence could not be produced): it fails at its deadline.
+    ChallengeUnanswered {
+        /// The challenge.
+        challenge: u64,
+        /// Why.
+        reason: String,
+    },
     /// The node could not be reached or refused a request; the tick is retried later.
     NodeError(String),
 }
@@ -156,6 +176,21 @@ impl std::fmt::Display for AgentEvent {
                 f,
                 "reported permit {otk_id} unused, returning its ration (tx {tx})"
             ),
+            AgentEvent::ChallengeAnswered {
+                challenge,
+                status,
+                reason,
+            } => {
+                write!(f, "answered integrity challenge {challenge}: {status:?}")?;
+                if !reason.is_empty() {
+                    write!(f, " ({reason})")?;
+                }
+                Ok(())
+            }
+            AgentEvent::ChallengeUnanswered { challenge, reason } => write!(
+                f,
+                "cannot answer integrity challenge {challenge} (it will fail at its deadline): {reason}"
+            ),
             AgentEvent::NodeError(e) => write!(f, "node error (will retry): {e}"),
         }
     }
@@ -176,6 +211,10 @@ pub struct Stats {
     pub released: u64,
     /// Node errors met.
     pub node_errors: u64,
+    /// Integrity challenges answered and passed.
+    pub challenges_passed: u64,
+    /// Integrity challenges failed or left unanswered.
+    pub challenges_failed: u64,
 }
 
 impl Stats {
@@ -188,6 +227,14 @@ impl Stats {
             AgentEvent::Reported { .. } => self.reports += 1,
             AgentEvent::Released { .. } => self.released += 1,
             AgentEvent::NodeError(_) => self.node_errors += 1,
+            AgentEvent::ChallengeAnswered { status, .. } => {
+                if *status == aigov_types::integrity::ChallengeStatus::Passed {
+                    self.challenges_passed += 1;
+                } else {
+                    self.challenges_failed += 1;
+                }
+            }
+            AgentEvent::ChallengeUnanswered { .. } => self.challenges_failed += 1,
             AgentEvent::Waiting | AgentEvent::Stopped { .. } => {}
         }
     }
@@ -200,6 +247,8 @@ impl Stats {
         self.reports += o.reports;
         self.released += o.released;
         self.node_errors += o.node_errors;
+        self.challenges_passed += o.challenges_passed;
+        self.challenges_failed += o.challenges_failed;
     }
 }
 
@@ -237,6 +286,10 @@ pub struct Device {
     carry_milli: u64,
     waiting: bool,
     stats: Stats,
+    /// The device's hardware id, once looked up.
+    hardware: Option<u64>,
+    /// Challenges answered (or given up on), so each is handled once.
+    challenges_seen: BTreeSet<u64>,
 }
 
 impl Device {
@@ -283,6 +336,8 @@ impl Device {
             carry_milli: 0,
             waiting: false,
             stats: Stats::default(),
+            hardware: None,
+            challenges_seen: BTreeSet::new(),
         })
     }
 
@@ -348,7 +403,10 @@ impl Device {
         self.compute(now_ms, &mut events)?;
         // 4. Report.
         self.report(&mut events)?;
-        // 5. (Integrity challenges for this device's hardware will be answered here.)
+        // 5. Answer the chain's integrity challenge to this device's hardware, if one is open.
+        if poll_due {
+            self.answer_challenge(&mut events);
+        }
         for e in &events {
             self.stats.count(e);
         }
@@ -528,8 +586,96 @@ impl Device {
         Ok(())
     }
 
-    /// Sends a report and waits for it; a permit reported already counts as reported.
-    fn send(&mut self, p: &PendingReport) -> Result<Hash, String> {
+    /// Answers the open integrity challenge of the device's hardware (at most once each).
+    fn answer_challenge(&mut self, events: &mut Vec<AgentEvent>) {
+        use aigov_types::integrity::{AnswerChallenge, ChallengeStatus};
+        let id = match self.hardware {
+            Some(id) => id,
+            None => match self.client.hardware_by_device(&self.verifier.device, false) {
+                Ok(r) => match r.value {
+                    Some(id) => {
+                        self.hardware = Some(id);
+                        id
+                    }
+                    // Not registered (yet): nothing can be challenged.
+                    None => return,
+                },
+                Err(e) => return events.push(AgentEvent::NodeError(e.to_string())),
+            },
+        };
+        let open = match self.client.hardware(id, false) {
+            Ok(r) => r.value.map_or(0, |h| h.challenge),
+            Err(e) => return events.push(AgentEvent::NodeError(e.to_string())),
+        };
+        if open == 0 || !self.challenges_seen.insert(open) {
+            return;
+        }
+        let c = match self.client.challenge(open, false) {
+            Ok(r) => match r.value {
+                Some(c) if c.status == ChallengeStatus::Open => c,
+                _ => return,
+            },
+            Err(e) => {
+                self.challenges_seen.remove(&open);
+                return events.push(AgentEvent::NodeError(e.to_string()));
+            }
+        };
+        let evidence = match self.config.attestation.evidence(&self.key, &c.nonce) {
+            Ok(e) => e,
+            Err(reason) => {
+                return events.push(AgentEvent::ChallengeUnanswered {
+                    challenge: c.id,
+                    reason,
+                });
+            }
+        };
+        let call = Call::Hardware(aigov_types::hardware::HardwareCall::AnswerChallenge(
+            AnswerChallenge {
+                challenge: c.id,
+                evidence,
+            },
+        ));
+        match self.submit(call) {
+            Ok(TxStatus::Finalized { events: log, .. }) => {
+                let closed = log.iter().find_map(|e| match &e.event {
+                    aigov_types::Event::ChallengeClosed(x) if x.challenge == c.id => Some(x),
+                    _ => None,
+                });
+                events.push(match closed {
+                    Some(x) => AgentEvent::ChallengeAnswered {
+                        challenge: c.id,
+                        status: x.status,
+                        reason: x.reason.as_str().to_string(),
+                    },
+                    None => AgentEvent::NodeError(format!(
+                        "the answer to challenge {} has no verdict in its events",
+                        c.id
+                    )),
+                });
+            }
+            Ok(TxStatus::Failed { receipt, .. }) => {
+                let reason = match receipt.outcome {
+                    TxOutcome::Failed(f) => format!("{} ({})", f.message.as_str(), f.code.as_str()),
+                    TxOutcome::Success(_) => "refused".into(),
+                };
+                events.push(AgentEvent::ChallengeUnanswered {
+                    challenge: c.id,
+                    reason,
+                });
+            }
+            Ok(TxStatus::Pending) | Err(_) => {
+                // Try again at the next poll, while the deadline allows.
+                self.challenges_seen.remove(&c.id);
+                events.push(AgentEvent::NodeError(format!(
+                    "the answer to challenge {} was not finalized",
+                    c.id
+                )));
+            }
+        }
+    }
+
+    /// Signs `call` with the device key (its next nonce) and waits for it to be final.
+    fn submit(&mut self, call: Call) -> Result<TxStatus, String> {
         let chain_id = match &self.chain_id {
             Some(c) => c.clone(),
             None => {
@@ -542,19 +688,21 @@ impl Device {
         };
         let tx = self
             .client
-            .build_tx(
-                &self.key,
-                &chain_id,
-                self.config.gas_limit,
-                Call::Otk(OtkCall::ReportUsage(p.call.clone())),
-            )
+            .build_tx(&self.key, &chain_id, self.config.gas_limit, call)
             .map_err(|e| e.to_string())?;
-        let hash = tx.hash();
-        match self
-            .client
+        self.client
             .submit_and_wait(&tx, self.config.report_timeout)
-            .map_err(|e| e.to_string())?
-        {
+            .map_err(|e| e.to_string())
+    }
+
+    /// Sends a report and waits for it; a permit reported already counts as reported.
+    fn send(&mut self, p: &PendingReport) -> Result<Hash, String> {
+        let status = self.submit(Call::Otk(OtkCall::ReportUsage(p.call.clone())))?;
+        let hash = match &status {
+            TxStatus::Finalized { receipt, .. } | TxStatus::Failed { receipt, .. } => receipt.hash,
+            TxStatus::Pending => Hash::default(),
+        };
+        match status {
             TxStatus::Finalized { .. } => Ok(hash),
             TxStatus::Failed { receipt, .. } => match receipt.outcome {
                 TxOutcome::Failed(f) if f.code.as_str() == "permit_already_reported" => Ok(hash),
@@ -581,6 +729,8 @@ pub struct Limits {
     pub max_reports: Option<u64>,
     /// Stop after this long.
     pub max_duration: Option<Duration>,
+    /// Stop once this many integrity challenges were answered (passed or failed).
+    pub max_challenges: Option<u64>,
 }
 
 /// Ticks `device` every `tick` until `limits` are met (forever if none), passing every event
@@ -600,6 +750,10 @@ pub fn run(
             .max_reports
             .is_some_and(|k| device.stats().reports >= k)
             || limits.max_duration.is_some_and(|d| start.elapsed() >= d)
+            || limits.max_challenges.is_some_and(|k| {
+                let s = device.stats();
+                s.challenges_passed + s.challenges_failed >= k
+            })
         {
             return Ok(device.stats());
         }

@@ -10,8 +10,9 @@
 //!   [Refusal].
 //! - [Meter] is the enforcement model: compute units exist only as grants of an accepted
 //!   permit, within its ration and window.
-//! - [Device] is one device's loop ([Device::tick]: fetch, verify, compute, report), with its
-//!   last accepted `seq` persisted in a state file so a restart never accepts a replay.
+//! - [Device] is one device's loop ([Device::tick]: fetch, verify, compute, report, answer
+//!   the chain's integrity challenges with [Attestation] evidence), with its last accepted
+//!   `seq` persisted in a state file so a restart never accepts a replay.
 //! - [simulate] runs many devices in one process for load tests; [provision::provision]
 //!   registers and approves devices on a development chain so they receive permits.
 #![forbid(unsafe_code)]
@@ -19,6 +20,7 @@
 #![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
+pub mod challenge;
 pub mod device;
 pub mod meter;
 pub mod permit;
@@ -26,6 +28,7 @@ pub mod provision;
 pub mod simulate;
 pub mod state;
 
+pub use challenge::Attestation;
 pub use device::{AgentEvent, Device, DeviceConfig, Limits, Stats, run};
 pub use meter::{Meter, StopReason, telemetry_for};
 pub use permit::{Accepted, Refusal, Verifier};

@@ -86,7 +86,10 @@ impl Shared {
             AgentEvent::Reported { .. } => &self.reports,
             AgentEvent::Released { .. } => &self.released,
             AgentEvent::NodeError(_) => &self.node_errors,
-            AgentEvent::Waiting | AgentEvent::Stopped { .. } => return,
+            AgentEvent::Waiting
+            | AgentEvent::Stopped { .. }
+            | AgentEvent::ChallengeAnswered { .. }
+            | AgentEvent::ChallengeUnanswered { .. } => return,
         };
         c.fetch_add(1, Ordering::Relaxed);
     }
@@ -99,6 +102,8 @@ impl Shared {
             reports: self.reports.load(Ordering::Relaxed),
             released: self.released.load(Ordering::Relaxed),
             node_errors: self.node_errors.load(Ordering::Relaxed),
+            // Simulated devices are provisioned without a Hardware template: never challenged.
+            ..Stats::default()
         }
     }
 }

@@ -255,6 +255,7 @@ fn the_agent_computes_reports_and_receives_the_next_permit() {
         Limits {
             max_reports: Some(2),
             max_duration: Some(Duration::from_secs(60)),
+            max_challenges: None,
         },
         |e| {
             eprintln!("device-1: {e}");

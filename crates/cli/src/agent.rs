@@ -6,7 +6,7 @@ use crate::args::{
 };
 use aigov_agent::provision::{ProvisionOptions, Signers, provision};
 use aigov_agent::{
-    AgentEvent, Device, DeviceConfig, Limits, Progress, SimOptions, Verifier, simulate,
+    AgentEvent, Attestation, Device, DeviceConfig, Limits, Progress, SimOptions, Verifier, simulate,
 };
 use aigov_client::{Client, GroupIdentity};
 use aigov_types::PrivateKey;
@@ -45,6 +45,7 @@ fn device(
     key: PrivateKey,
     t: &AgentTuning,
     state: PathBuf,
+    attestation: Attestation,
 ) -> anyhow::Result<Device> {
     let mut verifier = Verifier::new(*identity, key.public_key());
     verifier.max_proof_age_ms = t.max_proof_age_ms;
@@ -52,8 +53,34 @@ fn device(
         Client::new(&global.node),
         key,
         verifier,
-        config(t, Some(state))?,
+        DeviceConfig {
+            attestation,
+            ..config(t, Some(state))?
+        },
     )?)
+}
+
+/// How `agent run` answers integrity challenges.
+fn attestation(a: &AgentRunArgs) -> anyhow::Result<Attestation> {
+    if let Some(m) = &a.measurement {
+        let h = aigov_types::Hash::from_hex(m.trim())
+            .with_context(|| format!("--measurement {m:?} is not 64 hex digits"))?;
+        return Ok(Attestation::DeviceKey(h));
+    }
+    if let Some(path) = &a.measure {
+        let bytes = std::fs::read(path)
+            .with_context(|| format!("measuring the image {}", path.display()))?;
+        return Ok(Attestation::DeviceKey(aigov_types::Hash::digest(&[&bytes])));
+    }
+    if let Some(cmd) = &a.evidence_command {
+        let mut parts = cmd.split_whitespace();
+        let program = parts.next().context("--evidence-command is empty")?.into();
+        return Ok(Attestation::Command {
+            program,
+            args: parts.map(str::to_string).collect(),
+        });
+    }
+    Ok(Attestation::None)
 }
 
 fn run_one(global: &Global, a: &AgentRunArgs) -> anyhow::Result<ExitCode> {
@@ -87,10 +114,25 @@ fn run_one(global: &Global, a: &AgentRunArgs) -> anyhow::Result<ExitCode> {
             "no hardware is registered with device key {pk}; register it first (`aigov tx hardware register --device …`, or `aigov agent provision` on a dev chain)"
         );
     };
-    let mut d = device(global, &identity, key, &a.tuning, state.clone())?;
+    let attestation = attestation(a)?;
+    if attestation == Attestation::None && hw.template != 0 {
+        eprintln!(
+            "agent: warning: hardware #{} is bound to Hardware template {} but no attestation is configured (--measurement, --measure or --evidence-command): its integrity challenges will fail and suspend it",
+            hw.id, hw.template
+        );
+    }
+    let mut d = device(
+        global,
+        &identity,
+        key,
+        &a.tuning,
+        state.clone(),
+        attestation,
+    )?;
     let limits = Limits {
         max_reports: if a.once { Some(1) } else { a.max_permits },
         max_duration: a.duration.map(Duration::from_secs),
+        max_challenges: a.max_challenges,
     };
     eprintln!(
         "agent: device {pk} (hardware #{} {:?}), state {}, last accepted seq {}, {} units/s",
@@ -114,12 +156,19 @@ fn run_one(global: &Global, a: &AgentRunArgs) -> anyhow::Result<ExitCode> {
             "units": stats.units,
             "reports": stats.reports,
             "node_errors": stats.node_errors,
+            "challenges_passed": stats.challenges_passed,
+            "challenges_failed": stats.challenges_failed,
             "last_seq": d.last_seq(),
         }),
         || {
             format!(
-                "agent: {} permit(s) accepted, {} refused, {} units computed, {} usage report(s) finalized",
-                stats.accepted, stats.refused, stats.units, stats.reports
+                "agent: {} permit(s) accepted, {} refused, {} units computed, {} usage report(s) finalized, {} challenge(s) passed, {} failed or unanswered",
+                stats.accepted,
+                stats.refused,
+                stats.units,
+                stats.reports,
+                stats.challenges_passed,
+                stats.challenges_failed
             )
         },
     );
@@ -193,6 +242,8 @@ fn run_many(global: &Global, a: &AgentSimulateArgs) -> anyhow::Result<ExitCode> 
                 key,
                 &a.tuning,
                 state_dir.join(format!("{name}.json")),
+                // Provisioned devices are not bound to a Hardware template.
+                Attestation::None,
             )
         })
         .collect::<anyhow::Result<Vec<_>>>()?;

@@ -152,9 +152,25 @@ pub struct AgentRunArgs {
     /// Stop after this many seconds.
     #[arg(long, value_name = "SECS")]
     pub duration: Option<u64>,
+    /// Stop after K integrity challenges were answered (or found unanswerable).
+    #[arg(long, value_name = "K")]
+    pub max_challenges: Option<u64>,
     /// The state file (last accepted seq, permit in use).
     #[arg(long)]
     pub state: Option<PathBuf>,
+    /// Answer integrity challenges as hardware without a TEE: the device key signs each
+    /// challenge's nonce and this measurement (SHA-256 of the software image, 64 hex digits),
+    /// which the hardware's template must allow …
+    #[arg(long, conflicts_with_all = ["measure", "evidence_command"])]
+    pub measurement: Option<String>,
+    /// … or the SHA-256 of this image file, measured at start …
+    #[arg(long, value_name = "FILE", conflicts_with = "evidence_command")]
+    pub measure: Option<PathBuf>,
+    /// … or run this command (split on spaces) with the nonce and the report data to bind
+    /// (hex) as its last two arguments; it prints vendor evidence JSON (`{"tdx": …}`, …).
+    /// Without any of the three, challenges go unanswered and fail at their deadlines.
+    #[arg(long, value_name = "COMMAND")]
+    pub evidence_command: Option<String>,
     #[command(flatten)]
     pub tuning: AgentTuning,
     /// Whose key to trust.
