@@ -734,32 +734,13 @@ fn safeguard_chain() -> (Chain, u64, u64, u64) {
 
 #[test]
 fn training_waits_for_pre_safety_safeguards_and_a_severe_failure_halts_its_runs() {
-    use aigov_types::template::{
-        Access, DeclareModel, Modality, ModelFactsDecl, ReportCall, SubmitReport, Verdict,
-    };
+    use aigov_types::template::{ReportCall, SubmitReport, Verdict};
     let (mut c, arch, guard, audit) = safeguard_chain();
     // A model in training, declared, on two running runs.
     let h1 = active_hardware(&mut c, "dev-1", budgets(1_000_000, 0, 0));
     let h2 = active_hardware(&mut c, "dev-2", budgets(1_000_000, 0, 0));
     let m = approved_model(&mut c, "base", budgets(1_000_000, 0, 0));
-    c.ok(
-        "lena",
-        Call::Model(ModelCall::Declare(DeclareModel {
-            model: m,
-            architecture: arch,
-            facts: ModelFactsDecl {
-                purpose: slug("general-assistant"),
-                access: Access::Api,
-                parameter_count: 7_000_000_000,
-                training_energy_mwh: 100,
-                context_window_tokens: 8_192,
-                input_modalities: BoundedVec::new(vec![Modality::Text]).unwrap(),
-                output_modalities: BoundedVec::new(vec![Modality::Text]).unwrap(),
-                data_domains: BoundedVec::new(vec![slug("code")]).unwrap(),
-                data_provenance: BoundedVec::new(vec![]).unwrap(),
-            },
-        })),
-    );
+    declare(&mut c, m, arch);
     c.ok(
         "lena",
         Call::Workload(WorkloadCall::Create(CreateWorkload {

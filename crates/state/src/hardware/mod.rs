@@ -403,56 +403,34 @@ pub(crate) async fn approve<S: StateRead>(
     if a.template != 0 {
         h.template = a.template;
     }
-    if h.status == HardwareStatus::Suspended {
-        h.budgets = a.budgets;
-        set_status(
-            o,
-            events,
-            &mut h,
-            HardwareStatus::Active,
-            "reinstated",
-            ctx.height,
-        )
-        .await?;
-        events.push(Event::HardwareApproved(HardwareApproved {
-            hardware: h.id,
-            budgets: h.budgets,
-            inspection_due_ms: h.inspection_due_ms,
-        }));
-        put(o, &h);
-        if h.template != 0 {
-            crate::integrity::arm(o, h.id).await?;
+    // Suspended hardware failed an integrity challenge, not its physical inspection: the
+    // vote reinstates it as it stands. Pending hardware needs a passing inspection since its
+    // last status change, and starts a new periodic-inspection cycle and failure count.
+    let why = if h.status == HardwareStatus::Suspended {
+        "reinstated"
+    } else {
+        let insp = match h.last_inspection {
+            Some(id) => inspection(o, id).await?,
+            None => None,
         }
-        return Ok(());
-    }
-    h.integrity_failures = 0;
-    let insp = match h.last_inspection {
-        Some(id) => inspection(o, id).await?,
-        None => None,
-    }
-    .filter(|i| i.report.result == InspectionResult::Pass && i.filed_height >= h.status_height)
-    .ok_or(HardwareError::NoPassingInspection(h.id))?;
-    let p = params(o).await?;
-    let have = insp.inspector_members.len() as u16;
-    let need = u16::from(p.min_inspector_members);
-    if have < need {
-        return Err(HardwareError::TooFewInspectorMembers { have, need }.into());
-    }
+        .filter(|i| i.report.result == InspectionResult::Pass && i.filed_height >= h.status_height)
+        .ok_or(HardwareError::NoPassingInspection(h.id))?;
+        let p = params(o).await?;
+        let have = insp.inspector_members.len() as u16;
+        let need = u16::from(p.min_inspector_members);
+        if have < need {
+            return Err(HardwareError::TooFewInspectorMembers { have, need }.into());
+        }
+        h.integrity_failures = 0;
+        h.inspection_due_ms = insp
+            .filed_ms
+            .saturating_add(p.inspection_interval_ms)
+            .max(ctx.time_ms);
+        schedule(o, h.id, h.inspection_due_ms, ctx.time_ms).await?;
+        "approved"
+    };
     h.budgets = a.budgets;
-    h.inspection_due_ms = insp
-        .filed_ms
-        .saturating_add(p.inspection_interval_ms)
-        .max(ctx.time_ms);
-    schedule(o, h.id, h.inspection_due_ms, ctx.time_ms).await?;
-    set_status(
-        o,
-        events,
-        &mut h,
-        HardwareStatus::Active,
-        "approved",
-        ctx.height,
-    )
-    .await?;
+    set_status(o, events, &mut h, HardwareStatus::Active, why, ctx.height).await?;
     events.push(Event::HardwareApproved(HardwareApproved {
         hardware: h.id,
         budgets: h.budgets,
