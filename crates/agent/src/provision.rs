@@ -70,6 +70,8 @@ pub struct ProvisionOptions {
     pub device_paid: u64,
     /// How long to wait for the Review vote to execute.
     pub vote_timeout: Duration,
+    /// The Hardware template to bind the devices to (0: none, so they are never challenged).
+    pub template: u64,
 }
 
 impl Default for ProvisionOptions {
@@ -79,6 +81,7 @@ impl Default for ProvisionOptions {
             stages: 2,
             device_paid: 100_000,
             vote_timeout: Duration::from_secs(180),
+            template: 0,
         }
     }
 }
@@ -287,8 +290,7 @@ pub fn provision(
                     post_train: 0,
                     inference: 0,
                 },
-                // Simulated devices are not bound to a Hardware template: no challenges.
-                template: 0,
+                template: opts.template,
             })
         })
         .collect();

@@ -387,3 +387,239 @@ fn simulate_runs_several_devices_in_one_process() {
         wait_permits(c, &c.key(name).public_key(), 2, PermitStatus::Reported);
     }
 }
+
+// ------------------------------------------------------------------ integrity challenges
+
+/// Sends `call` from the demo account `name` and waits for it; it must succeed. Returns its
+/// events.
+fn must(c: &Chain, name: &str, call: aigov_types::Call) -> Vec<aigov_types::EventRecord> {
+    use aigov_types::api::TxStatus;
+    let key = c.key(name);
+    let client = c.client();
+    let chain = aigov_types::Slug::new("aigov-agent-test").unwrap();
+    let nonce = client.next_nonce(&key.public_key()).unwrap();
+    let tx = aigov_client::build_tx(&key, &chain, nonce, 1_000_000, call);
+    match client
+        .submit_and_wait(&tx, Duration::from_secs(30))
+        .unwrap()
+    {
+        TxStatus::Finalized { events, .. } => events,
+        other => panic!("{name}'s call did not succeed: {other:?}"),
+    }
+}
+
+/// Proposes `actions` in `class` (alice), votes yes with `voters`, waits for execution.
+fn enact(
+    c: &Chain,
+    class: aigov_types::governance::ProposalClass,
+    actions: Vec<aigov_types::governance::Action>,
+    voters: &[&str],
+) {
+    use aigov_types::governance::{
+        CastVote, Choice, GovernanceCall, ProposalStatus, SubmitProposal,
+    };
+    use aigov_types::{BoundedVec, Call, Event, Hash};
+    let title = format!("{} for the integrity test", class.name());
+    let events = must(
+        c,
+        "alice",
+        Call::Governance(GovernanceCall::Propose(SubmitProposal {
+            class,
+            title: aigov_types::BoundedString::new(title.as_str()).unwrap(),
+            description_hash: Hash::digest(&[title.as_bytes()]),
+            actions: BoundedVec::new(actions).unwrap(),
+        })),
+    );
+    let id = events
+        .iter()
+        .find_map(|e| match &e.event {
+            Event::ProposalSubmitted(p) => Some(p.proposal),
+            _ => None,
+        })
+        .unwrap();
+    for v in voters {
+        must(
+            c,
+            v,
+            Call::Governance(GovernanceCall::Vote(CastVote {
+                proposal: id,
+                choice: Choice::Yes,
+                rationale: None,
+            })),
+        );
+    }
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    loop {
+        let st = c
+            .client()
+            .proposal(id, false)
+            .unwrap()
+            .value
+            .unwrap()
+            .status;
+        if st == ProposalStatus::Executed {
+            return;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "proposal {id} is {st:?}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// Runs `name`'s agent with `image` as its measurement until it answered one challenge.
+fn answer_one(c: &Chain, name: &str, image: aigov_types::Hash) -> Vec<AgentEvent> {
+    let key = c.key(name);
+    let verifier = Verifier::new(c.identity, key.public_key());
+    let config = DeviceConfig {
+        rate: 50_000,
+        poll_interval_ms: 100,
+        attestation: aigov_agent::Attestation::DeviceKey(image),
+        ..DeviceConfig::default()
+    };
+    let mut d = Device::new(c.client(), key, verifier, config).unwrap();
+    let mut events = Vec::new();
+    aigov_agent::run(
+        &mut d,
+        Duration::from_millis(20),
+        Limits {
+            max_reports: None,
+            max_duration: Some(Duration::from_secs(90)),
+            max_challenges: Some(1),
+        },
+        |e| {
+            eprintln!("{name}: {e}");
+            events.push(e.clone());
+        },
+    )
+    .unwrap();
+    events
+}
+
+#[test]
+fn the_agent_answers_integrity_challenges_and_a_wrong_image_suspends_its_hardware() {
+    use aigov_agent::provision::{ProvisionOptions, provision};
+    use aigov_types::governance::{Action, ProposalClass};
+    use aigov_types::hardware::{ComputeParams, HardwareStatus};
+    use aigov_types::integrity::{
+        Allow, ChallengeStatus, DeviceKeyReference, HardwareReference, IntegrityParams,
+    };
+    use aigov_types::template::{ProposeTemplate, TemplateCall, TemplateKind, TemplateRef};
+    use aigov_types::{BoundedString, BoundedVec, Call, Event, Hash};
+    // The shared devices are provisioned first, so the governance accounts are free after.
+    let c = fixture().chain;
+    // Challenges within a second or two of arming; a Safety-approved template allowing one
+    // image.
+    enact(
+        c,
+        ProposalClass::System,
+        vec![Action::SetComputeParams(ComputeParams {
+            integrity: IntegrityParams {
+                interval_ms: 1_000,
+                mean_wait_ms: 1_000,
+                deadline_ms: 60_000,
+                failures_to_revoke: 3,
+            },
+            ..ComputeParams::default()
+        })],
+        &["alice", "dave"],
+    );
+    let good = Hash::digest(&[b"rack image v3"]);
+    let events = must(
+        c,
+        "bob",
+        Call::Template(TemplateCall::Propose(ProposeTemplate {
+            kind: TemplateKind::Hardware,
+            name: BoundedString::new("rack-node-v3").unwrap(),
+            spec_digest: Hash::digest(&[b"rack node v3"]),
+            policy_text: BoundedString::new(
+                r#"@id("hw.tee") forbid (principal, action == Aigov::Action::"run_workload", resource) when { !context.hardware.tee };"#,
+            )
+            .unwrap(),
+            reference: Some(HardwareReference::DeviceKey(DeviceKeyReference {
+                measurements: Allow {
+                    any: false,
+                    values: BoundedVec::new(vec![BoundedBytes::new(good.0.to_vec()).unwrap()])
+                        .unwrap(),
+                },
+            })),
+        })),
+    );
+    let template = events
+        .iter()
+        .find_map(|e| match &e.event {
+            Event::TemplateProposed(t) => Some(t.id),
+            _ => None,
+        })
+        .unwrap();
+    enact(
+        c,
+        ProposalClass::Safety,
+        vec![Action::ApproveTemplate(TemplateRef { template })],
+        &["alice", "bob", "carol"],
+    );
+    // Two devices bound to it, each with a running run.
+    let devices = [c.key("dev-good"), c.key("dev-bad")];
+    let p = provision(
+        &c.client(),
+        &signers(c),
+        &devices,
+        &ProvisionOptions {
+            template,
+            ..ProvisionOptions::default()
+        },
+        |s| eprintln!("provisioning: {s}"),
+    )
+    .unwrap();
+    let status = |i: usize| {
+        c.client()
+            .hardware(p.hardware[i], false)
+            .unwrap()
+            .value
+            .unwrap()
+            .status
+    };
+    assert_eq!(status(0), HardwareStatus::Active);
+
+    // The approved image passes and the hardware stays Active.
+    let events = answer_one(c, "dev-good", good);
+    assert!(
+        events.iter().any(|e| matches!(
+            e,
+            AgentEvent::ChallengeAnswered {
+                status: ChallengeStatus::Passed,
+                ..
+            }
+        )),
+        "{events:?}"
+    );
+    assert_eq!(status(0), HardwareStatus::Active);
+
+    // Another image fails: the chain suspends the hardware, so its drip halts.
+    let events = answer_one(c, "dev-bad", Hash::digest(&[b"patched image"]));
+    let reason = events
+        .iter()
+        .find_map(|e| match e {
+            AgentEvent::ChallengeAnswered {
+                status: ChallengeStatus::Failed,
+                reason,
+                ..
+            } => Some(reason.clone()),
+            _ => None,
+        })
+        .unwrap_or_else(|| panic!("no failed challenge: {events:?}"));
+    assert!(reason.contains("not among"), "{reason}");
+    assert_eq!(status(1), HardwareStatus::Suspended);
+    let listing = c
+        .client()
+        .device_permits(&devices[1].public_key(), 32)
+        .unwrap();
+    assert!(
+        listing
+            .permits
+            .iter()
+            .all(|p| p.status != PermitStatus::Issued),
+        "a suspended device holds an issued permit"
+    );
+}

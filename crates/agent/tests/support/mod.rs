@@ -24,7 +24,8 @@ pub struct Chain {
     pub url: String,
     /// The trusted group key.
     pub identity: GroupIdentity,
-    /// Demo keys by name (`alice`, …, `device-1`) plus `dev-a`, `dev-b`, `dev-c`.
+    /// Demo keys by name (`alice`, …, `device-1`) plus `dev-a`, `dev-b`, `dev-c`, `dev-good`,
+    /// `dev-bad`.
     pub keys: BTreeMap<String, PrivateKey>,
     /// A folder for the tests' files.
     pub dir: PathBuf,
@@ -83,21 +84,27 @@ fn start() -> Chain {
         "127.0.0.1:0",
         &dealt.polynomial,
     );
-    // Review votes in seconds: open at once, close after 3 s, execute right after.
-    let r = &mut genesis.governance.review;
-    r.voting_delay_ms = 0;
-    r.voting_period_ms = 3_000;
-    r.confirm_period_ms = 0;
-    r.enactment_delay_ms = 0;
-    r.late_quorum_extension_ms = 0;
-    r.max_extensions = 0;
+    // Votes in seconds: open at once, close after 3 s, execute right after (Review for the
+    // approvals, Safety and System for the integrity test's template and parameters).
+    for r in [
+        &mut genesis.governance.review,
+        &mut genesis.governance.safety,
+        &mut genesis.governance.system,
+    ] {
+        r.voting_delay_ms = 0;
+        r.voting_period_ms = 3_000;
+        r.confirm_period_ms = 0;
+        r.enactment_delay_ms = 0;
+        r.late_quorum_extension_ms = 0;
+        r.max_extensions = 0;
+    }
     let mut keys: BTreeMap<String, PrivateKey> = accounts
         .into_iter()
         .map(|a| (a.name.to_string(), a.key))
         .collect();
     // Devices of the simulation tests (funded by provisioning) and an unregistered one.
     let mut funded = genesis.accounts.as_slice().to_vec();
-    for name in ["dev-a", "dev-b", "dev-c"] {
+    for name in ["dev-a", "dev-b", "dev-c", "dev-good", "dev-bad"] {
         let k = PrivateKey::generate();
         funded.push(GenesisAccount {
             account: k.public_key(),
