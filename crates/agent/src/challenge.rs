@@ -7,9 +7,7 @@
 //! failed or missed challenge suspends the hardware and halts its drip, so an agent that
 //! cannot attest should say so loudly rather than stay silent.
 
-use aigov_types::integrity::{
-    ChallengeEvidence, DEVICE_EVIDENCE_NAMESPACE, DeviceKeyEvidence, device_evidence_message,
-};
+use aigov_types::integrity::ChallengeEvidence;
 use aigov_types::{Hash, PrivateKey};
 use std::path::PathBuf;
 
@@ -40,13 +38,7 @@ impl Attestation {
         match self {
             Attestation::None => Err("no attestation is configured".into()),
             Attestation::DeviceKey(measurement) => {
-                Ok(ChallengeEvidence::DeviceKey(DeviceKeyEvidence {
-                    measurement: *measurement,
-                    signature: key.sign(
-                        DEVICE_EVIDENCE_NAMESPACE,
-                        &device_evidence_message(nonce, measurement),
-                    ),
-                }))
+                Ok(ChallengeEvidence::device_key(key, nonce, *measurement))
             }
             Attestation::Command { program, args } => {
                 let report_data = aigov_attest::report_data_for(&nonce.0);
@@ -78,6 +70,7 @@ impl Attestation {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use aigov_types::integrity::{DEVICE_EVIDENCE_NAMESPACE, device_evidence_message};
 
     #[test]
     fn device_key_evidence_signs_the_nonce_and_measurement() {

@@ -286,8 +286,6 @@ pub struct Device {
     carry_milli: u64,
     waiting: bool,
     stats: Stats,
-    /// The device's hardware id, once looked up.
-    hardware: Option<u64>,
     /// Challenges answered (or given up on), so each is handled once.
     challenges_seen: BTreeSet<u64>,
 }
@@ -336,7 +334,6 @@ impl Device {
             carry_milli: 0,
             waiting: false,
             stats: Stats::default(),
-            hardware: None,
             challenges_seen: BTreeSet::new(),
         })
     }
@@ -370,20 +367,22 @@ impl Device {
         let poll_due = self
             .last_poll_ms
             .is_none_or(|t| now_ms.saturating_sub(t) >= self.config.poll_interval_ms);
-        let listing = if poll_due {
+        // The listing also carries the device's hardware record, whose open challenge step 5
+        // answers: one request per poll serves both.
+        let (listing, open_challenge) = if poll_due {
             self.last_poll_ms = Some(now_ms);
             match self
                 .client
                 .device_permits(&self.verifier.device, self.config.listing_limit)
             {
-                Ok(l) => Some(l.permits),
+                Ok(l) => (Some(l.permits), l.hardware.map_or(0, |h| h.challenge)),
                 Err(e) => {
                     events.push(AgentEvent::NodeError(e.to_string()));
-                    None
+                    (None, 0)
                 }
             }
         } else {
-            None
+            (None, 0)
         };
         if let (Some(m), Some(permits)) = (self.meter.as_mut(), &listing)
             && permits
@@ -404,8 +403,8 @@ impl Device {
         // 4. Report.
         self.report(&mut events)?;
         // 5. Answer the chain's integrity challenge to this device's hardware, if one is open.
-        if poll_due {
-            self.answer_challenge(&mut events);
+        if open_challenge != 0 {
+            self.answer_challenge(open_challenge, &mut events);
         }
         for e in &events {
             self.stats.count(e);
@@ -586,28 +585,10 @@ impl Device {
         Ok(())
     }
 
-    /// Answers the open integrity challenge of the device's hardware (at most once each).
-    fn answer_challenge(&mut self, events: &mut Vec<AgentEvent>) {
+    /// Answers challenge `open`, open on the device's hardware (at most once each).
+    fn answer_challenge(&mut self, open: u64, events: &mut Vec<AgentEvent>) {
         use aigov_types::integrity::{AnswerChallenge, ChallengeStatus};
-        let id = match self.hardware {
-            Some(id) => id,
-            None => match self.client.hardware_by_device(&self.verifier.device, false) {
-                Ok(r) => match r.value {
-                    Some(id) => {
-                        self.hardware = Some(id);
-                        id
-                    }
-                    // Not registered (yet): nothing can be challenged.
-                    None => return,
-                },
-                Err(e) => return events.push(AgentEvent::NodeError(e.to_string())),
-            },
-        };
-        let open = match self.client.hardware(id, false) {
-            Ok(r) => r.value.map_or(0, |h| h.challenge),
-            Err(e) => return events.push(AgentEvent::NodeError(e.to_string())),
-        };
-        if open == 0 || !self.challenges_seen.insert(open) {
+        if !self.challenges_seen.insert(open) {
             return;
         }
         let c = match self.client.challenge(open, false) {

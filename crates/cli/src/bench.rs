@@ -787,21 +787,32 @@ pub fn run(global: &Global, args: &BenchArgs) -> anyhow::Result<ExitCode> {
         quick,
         figures,
     };
-    if let Some(path) = &args.out {
-        setup::write_atomic(path, &serde_json::to_vec_pretty(&report)?)?;
-        eprintln!("wrote {}", path.display());
-    }
-    if global.json {
-        println!("{}", serde_json::to_string_pretty(&report)?);
-    } else {
-        print_table(&report);
-    }
+    emit(global, args, &report, print_table)?;
     drop(nodes);
     Ok(if sim_ok {
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE
     })
+}
+
+/// Writes `report` to `--out` if given, then prints it as JSON (`--json`) or with `text`.
+fn emit<T: Serialize>(
+    global: &Global,
+    args: &BenchArgs,
+    report: &T,
+    text: impl FnOnce(&T),
+) -> anyhow::Result<()> {
+    if let Some(path) = &args.out {
+        setup::write_atomic(path, &serde_json::to_vec_pretty(report)?)?;
+        eprintln!("wrote {}", path.display());
+    }
+    if global.json {
+        println!("{}", serde_json::to_string_pretty(report)?);
+    } else {
+        text(report);
+    }
+    Ok(())
 }
 
 fn sim_seeds(args: &BenchArgs) -> u64 {
@@ -832,22 +843,16 @@ fn run_sim(global: &Global, args: &BenchArgs) -> anyhow::Result<ExitCode> {
         passed: bench_sim::all_passed(&scenarios),
         scenarios,
     };
-    if let Some(path) = &args.out {
-        setup::write_atomic(path, &serde_json::to_vec_pretty(&report)?)?;
-        eprintln!("wrote {}", path.display());
-    }
-    if global.json {
-        println!("{}", serde_json::to_string_pretty(&report)?);
-    } else {
-        let m = &report.machine;
+    emit(global, args, &report, |r| {
+        let m = &r.machine;
         println!(
             "aigov bench sim — {seeds} seeds per scenario, {} cores, {} build, {:.1} s",
             m.cores,
             m.build,
             started.elapsed().as_secs_f64()
         );
-        bench_sim::print_table(&report.scenarios);
-    }
+        bench_sim::print_table(&r.scenarios);
+    })?;
     Ok(if report.passed {
         ExitCode::SUCCESS
     } else {

@@ -33,11 +33,7 @@ fn hex_hash(s: &str, what: &str) -> anyhow::Result<Hash> {
 /// what usually gets there).
 pub fn check_size(tx: &SignedTx) -> anyhow::Result<()> {
     let size = tx.encode().len();
-    let max = if tx.tx.call.carries_evidence() {
-        aigov_types::tx::MAX_ATTESTED_TX_BYTES
-    } else {
-        MAX_TX_BYTES
-    };
+    let max = tx.tx.call.max_tx_bytes();
     if size > max {
         let policy = match &tx.tx.call {
             Call::Template(TemplateCall::Propose(p)) => format!(
@@ -177,11 +173,13 @@ pub fn report_call(global: &Global, cmd: &ReportTx) -> anyhow::Result<Option<Cal
             }
             submit.evidence = match (tee_device, tee_measurement, evidence) {
                 (_, _, Some(path)) => Some(crate::compute::read_evidence(path)?),
-                (Some(device), Some(m), None) => Some(crate::compute::device_evidence(
-                    &crate::keys::load(&global.home, device)?,
-                    &binding,
-                    hex_hash(m, "--tee-measurement")?,
-                )),
+                (Some(device), Some(m), None) => {
+                    Some(aigov_types::integrity::ChallengeEvidence::device_key(
+                        &crate::keys::load(&global.home, device)?,
+                        &binding,
+                        hex_hash(m, "--tee-measurement")?,
+                    ))
+                }
                 _ => None,
             };
             ReportCall::Submit(submit)

@@ -214,7 +214,7 @@ fn answer_call(
     }
     let evidence = match (measurement, evidence) {
         (_, Some(path)) => read_evidence(path)?,
-        (Some(m), None) => device_evidence(
+        (Some(m), None) => ChallengeEvidence::device_key(
             &crate::keys::signer(global)?,
             &c.nonce,
             hash(m, "--measurement")?,
@@ -238,24 +238,6 @@ pub fn read_evidence(path: &std::path::Path) -> anyhow::Result<ChallengeEvidence
             "{} is not evidence JSON (one of tdx, sgx, sev_snp, nvidia_spdm, device_key)",
             path.display()
         )
-    })
-}
-
-/// Device-key evidence: `device` signs `nonce` and `measurement`.
-pub fn device_evidence(
-    device: &aigov_types::PrivateKey,
-    nonce: &Hash,
-    measurement: Hash,
-) -> ChallengeEvidence {
-    use aigov_types::integrity::{
-        DEVICE_EVIDENCE_NAMESPACE, DeviceKeyEvidence, device_evidence_message,
-    };
-    ChallengeEvidence::DeviceKey(DeviceKeyEvidence {
-        measurement,
-        signature: device.sign(
-            DEVICE_EVIDENCE_NAMESPACE,
-            &device_evidence_message(nonce, &measurement),
-        ),
     })
 }
 

@@ -379,15 +379,6 @@ impl Client {
         self.get(&state_path(&format!("hardware/{id}"), prove))
     }
 
-    /// `GET /v1/state/hardware/by-device/{pubkey}`: the id of the hardware bound to a device key.
-    pub fn hardware_by_device(
-        &self,
-        device: &PublicKey,
-        prove: bool,
-    ) -> Result<StateResponse<u64>, ClientError> {
-        self.get(&state_path(&format!("hardware/by-device/{device}"), prove))
-    }
-
     /// `GET /v1/state/inspections/{id}`.
     pub fn inspection(
         &self,

@@ -1378,23 +1378,14 @@ fn device_key_template(c: &mut Chain, measurement: Hash) -> u64 {
 }
 
 fn answer_call(c: &Chain, challenge: u64, signer: &str, measurement: Hash) -> Call {
-    use aigov_types::integrity::{
-        AnswerChallenge, ChallengeEvidence, DEVICE_EVIDENCE_NAMESPACE, DeviceKeyEvidence,
-        device_evidence_message,
-    };
+    use aigov_types::integrity::{AnswerChallenge, ChallengeEvidence};
     let nonce = block_on(aigov_state::integrity::challenge(&c.store, challenge))
         .unwrap()
         .map(|ch| ch.nonce)
         .unwrap_or_default();
     Call::Hardware(HardwareCall::AnswerChallenge(AnswerChallenge {
         challenge,
-        evidence: ChallengeEvidence::DeviceKey(DeviceKeyEvidence {
-            measurement,
-            signature: key(signer).sign(
-                DEVICE_EVIDENCE_NAMESPACE,
-                &device_evidence_message(&nonce, &measurement),
-            ),
-        }),
+        evidence: ChallengeEvidence::device_key(&key(signer), &nonce, measurement),
     }))
 }
 
@@ -1545,9 +1536,7 @@ fn declare(c: &mut Chain, m: u64, arch: u64) {
 
 #[test]
 fn a_tee_runner_s_report_needs_evidence_of_its_hardware_binding_that_very_report() {
-    use aigov_types::integrity::{
-        ChallengeEvidence, DEVICE_EVIDENCE_NAMESPACE, DeviceKeyEvidence, device_evidence_message,
-    };
+    use aigov_types::integrity::ChallengeEvidence;
     use aigov_types::template::{RegisterRunner, ReportCall, RunnerBinding, SubmitReport, Verdict};
     let (mut c, arch, guard, _) = safeguard_chain();
     let image = Hash::digest(&[b"eval enclave image"]);
@@ -1575,13 +1564,11 @@ fn a_tee_runner_s_report_needs_evidence_of_its_hardware_binding_that_very_report
     let attested = |r: &SubmitReport, signer: &str, measurement: Hash| {
         let nonce = r.binding(&pk("runner-2"));
         SubmitReport {
-            evidence: Some(ChallengeEvidence::DeviceKey(DeviceKeyEvidence {
+            evidence: Some(ChallengeEvidence::device_key(
+                &key(signer),
+                &nonce,
                 measurement,
-                signature: key(signer).sign(
-                    DEVICE_EVIDENCE_NAMESPACE,
-                    &device_evidence_message(&nonce, &measurement),
-                ),
-            })),
+            )),
             ..r.clone()
         }
     };

@@ -145,6 +145,15 @@ impl Call {
         }
     }
 
+    /// The largest signed transaction this call may travel in.
+    pub fn max_tx_bytes(&self) -> usize {
+        if self.carries_evidence() {
+            crate::tx::MAX_ATTESTED_TX_BYTES
+        } else {
+            crate::tx::MAX_TX_BYTES
+        }
+    }
+
     /// True when the system pool pays this call's gas rather than the sender (an applicant's
     /// call or a personnel duty).
     pub fn is_sponsored(&self) -> bool {

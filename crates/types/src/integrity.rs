@@ -14,7 +14,7 @@
 //!   (`approve_hardware`) reinstates suspended hardware.
 
 use crate::codec::{BoundedBytes, BoundedString, BoundedVec, Hash};
-use crate::crypto::Signature;
+use crate::crypto::{PrivateKey, Signature};
 use crate::{codec_enum, codec_struct, codec_unit_enum};
 use serde::{Deserialize, Serialize};
 
@@ -367,6 +367,17 @@ codec_enum!(ChallengeEvidence {
 });
 
 impl ChallengeEvidence {
+    /// Device-key evidence: `device` signs `nonce` and `measurement` (hardware without a TEE).
+    pub fn device_key(device: &PrivateKey, nonce: &Hash, measurement: Hash) -> Self {
+        ChallengeEvidence::DeviceKey(DeviceKeyEvidence {
+            measurement,
+            signature: device.sign(
+                DEVICE_EVIDENCE_NAMESPACE,
+                &device_evidence_message(nonce, &measurement),
+            ),
+        })
+    }
+
     /// The platform's name, as in [HardwareReference::platform].
     pub fn platform(&self) -> &'static str {
         match self {

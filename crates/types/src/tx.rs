@@ -117,8 +117,8 @@ impl SignedTx {
         }
         let decoded = Self::decode(bytes::Bytes::copy_from_slice(bytes));
         match decoded {
-            Ok(stx) if bytes.len() > MAX_TX_BYTES && !stx.tx.call.carries_evidence() => {
-                Err(oversized(MAX_TX_BYTES))
+            Ok(stx) if bytes.len() > stx.tx.call.max_tx_bytes() => {
+                Err(oversized(stx.tx.call.max_tx_bytes()))
             }
             Ok(stx) => Ok(stx),
             // Large bytes that are not a transaction: the size is the clearer complaint.
