@@ -520,6 +520,57 @@ mod tests {
         assert_eq!(serde_json::from_str::<HardwareReference>(&json).unwrap(), r);
     }
 
+    /// Every prefix of an answer, an answer with a byte too many, an unknown evidence tag and a
+    /// part over its bound are decode errors, never a panic or a shorter answer.
+    #[test]
+    fn hostile_answer_encodings_do_not_decode() {
+        let device = PrivateKey::from_seed_bytes([7; 32]);
+        let answers = [
+            AnswerChallenge {
+                challenge: 3,
+                evidence: ChallengeEvidence::device_key(&device, &Hash([1; 32]), Hash([2; 32])),
+            },
+            AnswerChallenge {
+                challenge: u64::MAX,
+                evidence: ChallengeEvidence::Tdx(QuoteEvidence {
+                    quote: BoundedBytes::new(vec![0xab; 300]).unwrap(),
+                    collateral: BoundedBytes::new(b"{}".to_vec()).unwrap(),
+                }),
+            },
+            AnswerChallenge {
+                challenge: 1,
+                evidence: ChallengeEvidence::SevSnp(SnpEvidence {
+                    report: BoundedBytes::new(vec![1; 1184]).unwrap(),
+                    vcek: BoundedBytes::new(vec![2; 10]).unwrap(),
+                }),
+            },
+        ];
+        for answer in &answers {
+            let bytes = answer.encode();
+            assert_eq!(&decode_slice::<AnswerChallenge>(&bytes).unwrap(), answer);
+            for cut in 0..bytes.len() {
+                assert!(
+                    decode_slice::<AnswerChallenge>(&bytes[..cut]).is_err(),
+                    "{cut}"
+                );
+            }
+            let mut longer = bytes.to_vec();
+            longer.push(0);
+            assert!(decode_slice::<AnswerChallenge>(&longer).is_err());
+        }
+        // The evidence tag follows the challenge id (eight bytes).
+        let mut unknown = answers[0].encode().to_vec();
+        assert_eq!(unknown[8], 4, "the device-key tag");
+        unknown[8] = 5;
+        assert!(decode_slice::<AnswerChallenge>(&unknown).is_err());
+        // An SEV-SNP report part over its 2 KiB bound: the length alone refuses it.
+        let mut oversized = 1u64.encode().to_vec();
+        oversized.push(2);
+        oversized.extend(BoundedBytes::<4096>::new(vec![0; 3000]).unwrap().encode());
+        oversized.extend(BoundedBytes::<16>::default().encode());
+        assert!(decode_slice::<AnswerChallenge>(&oversized).is_err());
+    }
+
     #[test]
     fn nonces_differ_per_hardware_and_id() {
         let r = Hash::digest(&[b"x"]);
