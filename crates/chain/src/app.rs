@@ -8,13 +8,18 @@
 use crate::db::{BatchReader, Dbs, FinalizedReader, Merkleized};
 use crate::index::{Index, Tip};
 use crate::mempool::Mempool;
+use crate::seeds::Seeds;
 use aigov_state::{BlockContext, BlockOutput, Mode};
 use aigov_types::block::{Ctx, MAX_BLOCK_TX_BYTES, MAX_BLOCK_TXS, txs_root};
 use aigov_types::genesis::Genesis;
-use aigov_types::proof::{Scheme, StateValue, state_key};
+use aigov_types::proof::{Scheme, StateValue, state_key, verify_header_seed};
 use aigov_types::{Block, Hash, Header, SignedTx};
 use bytes::Bytes;
-use commonware_consensus::{Heightable as _, marshal::ancestry::Ancestry, types::Height};
+use commonware_consensus::{
+    Heightable as _,
+    marshal::ancestry::Ancestry,
+    types::{Height, Round, View},
+};
 use commonware_cryptography::Digestible as _;
 use commonware_glue::stateful::{
     Application, Finality, Input, Proposed,
@@ -65,6 +70,10 @@ pub struct App {
     pub index: Index,
     /// Block timing.
     pub timing: Timing,
+    /// The consensus's seeds by view, for the headers this validator proposes.
+    pub seeds: Seeds,
+    /// Checks headers' seeds against the group key.
+    pub verifier: Scheme,
     /// Fault injection for simulations: makes this validator a Byzantine leader.
     #[cfg(feature = "sim")]
     pub tamper: Option<Tamper>,
@@ -79,6 +88,10 @@ pub enum TamperKind {
     /// The block carries a transaction whose signature does not verify (header commitments
     /// recomputed, so only execution can tell).
     BadTx,
+    /// The header carries a seed of the group, but of the wrong round: the parent's parent's
+    /// (or none, when that is not known), with the state executed from its randomness, so only
+    /// the seed check can tell.
+    BadSeed,
 }
 
 /// A Byzantine leader: every block this validator proposes is made invalid in the way of
@@ -104,6 +117,8 @@ impl Tamper {
                 fixed.copy_from_slice(&root);
                 block.header.state_root = fixed.into();
             }
+            // Spoiled before execution, in `propose`.
+            TamperKind::BadSeed => {}
             TamperKind::BadTx => {
                 // A well-formed transaction from this block's height, its signature broken.
                 let raw = block
@@ -124,6 +139,9 @@ impl Tamper {
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     }
 }
+
+/// How long a leader waits for its parent's seed to be reported before giving up its turn.
+const SEED_PATIENCE: Duration = Duration::from_millis(500);
 
 fn ms_since_epoch(t: SystemTime) -> u64 {
     t.duration_since(UNIX_EPOCH)
@@ -220,6 +238,34 @@ where
             runtime.sleep_until(batch_at).await;
         }
 
+        // The parent's seed: the randomness this block draws from. Certificates are reported as
+        // the engine moves to the next view, so it is normally here already.
+        let epoch = context.round.epoch();
+        let seed_round = Round::new(epoch, context.parent.0);
+        let seed = if context.parent.0 == View::zero() {
+            None
+        } else {
+            let wanted = seed_round;
+            #[cfg(feature = "sim")]
+            let wanted = match &self.tamper {
+                Some(t) if t.kind == TamperKind::BadSeed => {
+                    t.spoiled.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    Round::new(epoch, parent.inner().header.context.parent.0)
+                }
+                _ => wanted,
+            };
+            match self.seeds.wait(&runtime, wanted, SEED_PATIENCE).await {
+                Some(seed) => Some(seed),
+                None if wanted != seed_round => None,
+                None => {
+                    // Restarted since the parent's certificate: let the view time out.
+                    warn!(height, round = %seed_round, "parent's seed unknown; not proposing");
+                    return None;
+                }
+            }
+        };
+        let randomness = Header::randomness_of(seed.as_ref());
+
         let time_ms = ms_since_epoch(runtime.current()).max(parent_time + 1);
         let mut candidates = mempool.peek(MAX_BLOCK_TXS);
         // Attested transactions are larger: keep the block within its byte bound too.
@@ -232,7 +278,11 @@ where
             })
             .count();
         candidates.truncate(fits);
-        let ctx = BlockContext { height, time_ms };
+        let ctx = BlockContext {
+            height,
+            time_ms,
+            seed: randomness,
+        };
         let (merkleized, out) =
             match execute::<E>(batches, &self.genesis, ctx, &candidates, Mode::Propose).await {
                 Ok(r) => r,
@@ -282,6 +332,7 @@ where
             state_root: merkleized.root(),
             ops_root: merkleized.ops_root(),
             range: non_empty_range!(merkleized.sync_boundary(), merkleized.bounds().tip.size),
+            seed,
         };
         #[allow(unused_mut)]
         let mut block = Block {
@@ -304,6 +355,14 @@ where
     ) -> Option<<Dbs<E> as DatabaseSet<E>>::Merkleized> {
         let block = ancestry.peek()?.inner().clone();
         let h = block.header.height.get();
+        // The seed decides this block's draws: a wrong one is refused before anything runs. A
+        // finalized block's was checked by the quorum that certified it.
+        if finality == Finality::Candidate
+            && let Err(e) = verify_header_seed(&self.verifier, &block.header)
+        {
+            warn!(height = h, error = %e, "block seed refused");
+            return None;
+        }
         let parent_time = match parent_time::<E>(&batches, &self.genesis).await {
             Ok(t) => t,
             Err(e) => {
@@ -337,6 +396,7 @@ where
         let ctx = BlockContext {
             height: h,
             time_ms: block.header.time_ms,
+            seed: block.header.randomness(),
         };
         let (merkleized, _) =
             match execute::<E>(batches, &self.genesis, ctx, &block.txs, Mode::Verify).await {

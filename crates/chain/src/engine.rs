@@ -302,12 +302,15 @@ where
 
     let mempool = Mempool::default();
     let index = Index::new();
+    let seeds = crate::seeds::Seeds::default();
     let application = App {
         genesis_block: genesis_block.clone(),
         genesis: cfg.genesis.clone(),
         mempool: mempool.clone(),
         index: index.clone(),
         timing: cfg.timing,
+        seeds: seeds.clone(),
+        verifier: Scheme::certificate_verifier(CONSENSUS_NAMESPACE, *cfg.polynomial.public()),
         #[cfg(feature = "sim")]
         tamper,
     };
@@ -362,7 +365,8 @@ where
             blocker,
             automaton: deferred.clone(),
             relay: deferred.clone(),
-            reporter: deferred,
+            // Records each certificate's seed for the next proposal, then on to marshal.
+            reporter: crate::seeds::SeedReporter::new(deferred, seeds),
             strategy: Sequential,
             partition: format!("{prefix}-simplex"),
             mailbox_size: NZUsize!(1024),

@@ -11,6 +11,7 @@ pub mod index;
 pub mod mempool;
 pub mod node;
 pub mod run;
+pub mod seeds;
 pub mod setup;
 #[cfg(feature = "sim")]
 pub mod sim;

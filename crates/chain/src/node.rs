@@ -148,6 +148,8 @@ pub fn header_json(block: &Block) -> BlockHeaderJson {
         txs_root: h.txs_root,
         tx_count: h.tx_count,
         state_root: Hash::from_digest(&h.state_root),
+        seed: h.seed.as_ref().map(|s| hex::encode(s.encode())),
+        randomness: h.randomness(),
     }
 }
 

@@ -462,10 +462,7 @@ mod tests {
                 .collect();
             self.height += 1;
             self.time_ms += dt_ms;
-            let ctx = BlockContext {
-                height: self.height,
-                time_ms: self.time_ms,
-            };
+            let ctx = BlockContext::unseeded(self.height, self.time_ms);
             let out = futures::executor::block_on(execute_block(
                 &self.store,
                 &self.genesis,

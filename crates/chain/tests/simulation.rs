@@ -682,6 +682,15 @@ fn blocks_with_an_invalid_transaction_are_refused() {
     assert!(r.faults.spoiled_proposals > 0);
 }
 
+/// A leader whose every proposal carries the group's seed of the wrong round (and state drawn
+/// from it): refused before execution, never finalized; every finalized block's seed is the
+/// group's for its parent's round (checked by every scenario).
+#[test]
+fn blocks_with_a_wrong_seed_are_refused() {
+    let r = scenario("byz-bad-seed", 25);
+    assert!(r.faults.spoiled_proposals > 0);
+}
+
 /// A validator gossiping never-valid transactions is blocked by every honest one, and the
 /// chain stays live.
 #[test]

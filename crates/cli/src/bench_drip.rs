@@ -104,10 +104,7 @@ pub fn bench_drip(devices: usize) -> anyhow::Result<DripFigures> {
     let mut apply = |store: &mut MemStore, txs: &[Bytes], mode: Mode| -> anyhow::Result<usize> {
         height += 1;
         time += BLOCK_MS;
-        let ctx = BlockContext {
-            height,
-            time_ms: time,
-        };
+        let ctx = BlockContext::unseeded(height, time);
         let out = block_on(execute_block(&*store, &genesis, ctx, txs, mode))?;
         store.apply(&out.writes);
         Ok(out

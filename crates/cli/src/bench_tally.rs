@@ -108,10 +108,7 @@ pub fn bench_tally(people: usize, runs: usize) -> anyhow::Result<TallyFigures> {
     let mut time = GENESIS_MS;
     let mut apply = |txs: &[Bytes], at: u64| -> anyhow::Result<()> {
         height += 1;
-        let ctx = BlockContext {
-            height,
-            time_ms: at,
-        };
+        let ctx = BlockContext::unseeded(height, at);
         let out = block_on(execute_block(&store, &genesis, ctx, txs, Mode::Propose))?;
         anyhow::ensure!(
             out.included.len() == txs.len(),

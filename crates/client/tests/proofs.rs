@@ -12,9 +12,10 @@ use aigov_types::api::StateResponse;
 use aigov_types::block::{Header, txs_root};
 use aigov_types::codec::{BoundedBytes, Encode};
 use aigov_types::proof::{
-    BlockFinalization, CHUNK_BYTES, CONSENSUS_NAMESPACE, Scheme, StateKey, StateProof, StateValue,
-    state_key,
+    BlockFinalization, CHUNK_BYTES, CONSENSUS_NAMESPACE, Scheme, SeedError, StateKey, StateProof,
+    StateValue, state_key, verify_header_seed,
 };
+use commonware_consensus::simplex::scheme::bls12381_threshold::vrf::Seedable as _;
 use commonware_consensus::simplex::types::{
     Context, Finalization, Finalize, Notarization, Notarize, Proposal,
 };
@@ -221,6 +222,13 @@ fn build_fixture() -> Fixture {
 
     let (group, other) = (group(1), group(2));
     let leader = ed25519::PrivateKey::from_seed(100).public_key();
+    // The parent's round (view 7) was certified: its certificate carries the round's seed.
+    let parent_round = Round::new(Epoch::zero(), View::new(7));
+    let parent_cert = finalize(
+        &group,
+        &Proposal::new(parent_round, View::new(5), Sha256::hash(&[b"block 2"])),
+        &[0, 1, 2],
+    );
     let header = Header {
         context: Context {
             round: Round::new(Epoch::zero(), View::new(9)),
@@ -235,7 +243,17 @@ fn build_fixture() -> Fixture {
         state_root: root,
         ops_root,
         range,
+        seed: Some(parent_cert.seed().signature),
     };
+    // The header's seed is the group's, for the parent's round, and no other group's.
+    verify_header_seed(&group.signers[0], &header).unwrap();
+    assert!(verify_header_seed(&other.signers[0], &header).is_err());
+    let mut wrong_round = header.clone();
+    wrong_round.context.parent.0 = View::new(6);
+    assert_eq!(
+        verify_header_seed(&group.signers[0], &wrong_round),
+        Err(SeedError::Invalid(Round::new(Epoch::zero(), View::new(6))))
+    );
     let fin = finalize(&group, &proposal_of(&header), &[0, 1, 3]);
     let proof = |key: &[u8], value: Option<Vec<u8>>, qmdb: Vec<u8>| StateProof {
         key: BoundedBytes::new(key.to_vec()).unwrap(),

@@ -59,24 +59,41 @@ pub struct BlockContext {
     pub height: u64,
     /// The block's time, ms since the Unix epoch.
     pub time_ms: u64,
+    /// The consensus's randomness for this block: the hash of the threshold-VRF seed its
+    /// header carries (the group's BLS signature over the parent's round, checked against the
+    /// group key by `aigov-chain` before execution), or zero when there is none (the first
+    /// block, and tests that drive the state machine without consensus).
+    pub seed: Hash,
 }
 
-/// The block's randomness: SHA-256 of a domain tag, the activity log's root as the parent
-/// left it, and the height. It sizes OTK rations (and, later, picks integrity challenges).
+impl BlockContext {
+    /// A context without consensus randomness (tests, benchmarks, and tools that execute
+    /// blocks outside consensus): [block_randomness] then rests on state alone.
+    pub fn unseeded(height: u64, time_ms: u64) -> Self {
+        Self {
+            height,
+            time_ms,
+            seed: Hash::default(),
+        }
+    }
+}
+
+/// The block's randomness: SHA-256 of a domain tag, the consensus seed ([BlockContext::seed]),
+/// the activity log's root as the parent left it, and the height. It sizes OTK rations and
+/// picks which hardware an integrity challenge goes to, and when.
 ///
-/// Every validator computes it from state alone, so [BlockContext] needs no new field. The log
-/// root commits to every event up to the parent, hence to the parent's transactions and block
-/// time; it is unpredictable before the parent is built, but the parent's **proposer** can
-/// grind it (reorder or drop its transactions, nudge its time) to steer a ration. That is
-/// acceptable for now: rations only shape the drip inside `[ration_min, ration_max]` and
-/// never the budgets, which cap every permit whatever the draw. The stronger source is the
-/// threshold-VRF seed of the consensus (a BLS threshold signature over the view, which no
-/// single validator can bias or predict); wiring it in means passing it through
-/// [BlockContext] from `aigov-chain`, and it should replace this before challenges choose
-/// which hardware to attest.
-pub fn block_randomness(parent_log_root: &Hash, height: u64) -> Hash {
+/// The seed is what makes it unbiasable: a BLS threshold signature over the parent's round,
+/// unique for that round, which no coalition below the threshold can compute, so nobody knows
+/// it before the parent is notarized, by which time the parent's contents are fixed. The log
+/// root (which commits to every event up to the parent) keeps draws distinct when there is no
+/// seed; alone, it could be ground by the parent's proposer (reordering its transactions,
+/// nudging its time). What remains: once the parent is notarized, everyone can compute this
+/// block's draws (one block ahead, well inside any challenge deadline), and a leader could
+/// decline to propose, costing it its turn, to skip one draw.
+pub fn block_randomness(seed: &Hash, parent_log_root: &Hash, height: u64) -> Hash {
     Hash::digest(&[
-        b"aigov/block-randomness/v1",
+        b"aigov/block-randomness/v2",
+        &seed.0,
         &parent_log_root.0,
         &height.to_be_bytes(),
     ])
@@ -510,7 +527,7 @@ pub async fn execute_block<S: StateRead>(
 ) -> Result<BlockOutput, ExecError> {
     let mut block = Overlay::new(base);
     let mut log = LogWriter::load(&block).await?;
-    let randomness = block_randomness(&log.root(), ctx.height);
+    let randomness = block_randomness(&ctx.seed, &log.root(), ctx.height);
     let parent_height = chain::height(&block).await?;
     if ctx.height != parent_height + 1 {
         return Err(ExecError::Internal {

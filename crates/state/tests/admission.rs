@@ -260,10 +260,7 @@ fn a_proposer_does_not_recheck_signatures_its_mempool_checked() {
     let out = block_on(aigov_state::execute_block(
         &c.store,
         &c.genesis,
-        aigov_state::BlockContext {
-            height: c.height + 1,
-            time_ms: 1 << 40,
-        },
+        aigov_state::BlockContext::unseeded(c.height + 1, 1 << 40),
         std::slice::from_ref(&forged),
         Mode::Propose,
     ))
@@ -289,10 +286,7 @@ fn a_rejected_block_leaves_the_chain_able_to_execute_a_valid_block_at_the_same_h
 fn a_block_at_the_wrong_height_is_an_internal_error() {
     let c = Chain::started();
     for height in [0, 1, 3, u64::MAX] {
-        let ctx = aigov_state::BlockContext {
-            height,
-            time_ms: GENESIS_TIME_MS,
-        };
+        let ctx = aigov_state::BlockContext::unseeded(height, GENESIS_TIME_MS);
         let err = block_on(aigov_state::execute_block(
             &c.store,
             &c.genesis,

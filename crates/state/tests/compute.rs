@@ -878,6 +878,53 @@ proptest! {
     }
 }
 
+/// Rations are drawn from the block's consensus seed: the same block on the same state gives
+/// the same permits under one seed, and other seeds cut other rations (always within bounds).
+#[test]
+fn the_drip_draws_its_rations_from_the_consensus_seed() {
+    let mut c = compute_chain(|_| {});
+    let h = active_hardware(&mut c, "dev-1", budgets(1_000_000, 0, 0));
+    let m = approved_model(&mut c, "base", budgets(1_000_000, 0, 0));
+    c.ok(
+        "lena",
+        Call::Workload(WorkloadCall::Create(CreateWorkload {
+            model: m,
+            phase: Phase::PreTrain,
+            budget: 500_000,
+        })),
+    );
+    let w = block_on(workloads::count(&c.store)).unwrap();
+    // The block that starts the run issues its first permits.
+    let start = c.signed(
+        "lena",
+        Call::Workload(WorkloadCall::StartRun(StartRun {
+            workload: w,
+            hardware: h,
+            budget: 500_000,
+            stages: 1,
+        })),
+    );
+    let rations = |c: &mut Chain, seed: u8| -> Vec<u64> {
+        c.seed = aigov_types::Hash([seed; 32]);
+        let out = c
+            .execute(std::slice::from_ref(&start), aigov_state::Mode::Verify)
+            .unwrap();
+        let permits = issued(&out.events);
+        assert!(!permits.is_empty(), "the run's first block issues a permit");
+        permits.iter().map(|p| p.ration).collect()
+    };
+    assert_eq!(rations(&mut c, 1), rations(&mut c, 1), "one seed, one draw");
+    let draws: std::collections::BTreeSet<Vec<u64>> = (1..=8).map(|s| rations(&mut c, s)).collect();
+    assert!(
+        draws.len() > 1,
+        "eight seeds cut the same rations: {draws:?}"
+    );
+    let params = ComputeParams::default();
+    for r in draws.iter().flatten() {
+        assert!((params.ration_min..=params.ration_max).contains(r), "{r}");
+    }
+}
+
 #[test]
 fn rations_never_exceed_the_smallest_remaining_budget_and_the_drip_pauses_when_it_is_spent() {
     let mut c = compute_chain(|_| {});

@@ -666,7 +666,13 @@ proptest! {
             b[i] ^= xor;
             txs.push(Bytes::from(b));
         }
-        let ctx = BlockContext { height, time_ms };
+        // A seed as consensus would give: a distinct value per block.
+        let seed = aigov_types::Hash::digest(&[b"test seed", &height.to_be_bytes()]);
+        let ctx = BlockContext {
+            height,
+            time_ms,
+            seed,
+        };
         for mode in [Mode::Propose, Mode::Verify] {
             if let Ok(out) = block_on(execute_block(&c.store, &c.genesis, ctx, &txs, mode)) {
                 prop_assert_eq!(ctx.height, c.height + 1);

@@ -77,6 +77,12 @@ pub struct BlockHeaderJson {
     pub tx_count: u32,
     /// State root after the block.
     pub state_root: Hash,
+    /// The threshold-VRF seed the block carries (hex of the group's BLS signature over its
+    /// parent's round); absent for the first block.
+    pub seed: Option<String>,
+    /// What the block's draws (OTK rations, integrity challenges) start from: the seed's
+    /// hash, zero without a seed.
+    pub randomness: Hash,
 }
 
 /// `GET /v1/blocks/latest` and `GET /v1/blocks/{height}`.

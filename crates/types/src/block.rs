@@ -13,7 +13,12 @@ use commonware_consensus::{
     simplex::types::Context,
     types::{Epoch, Height, Round, View},
 };
-use commonware_cryptography::{Digest as _, Digestible, Hasher, Sha256, ed25519, sha256::Digest};
+use commonware_cryptography::{
+    Digest as _, Digestible, Hasher, Sha256,
+    bls12381::primitives::variant::{MinSig, Variant},
+    ed25519,
+    sha256::Digest,
+};
 use commonware_storage::mmr::Location;
 use commonware_utils::range::NonEmptyRange;
 
@@ -52,6 +57,12 @@ pub struct Header {
     pub ops_root: Digest,
     /// QMDB operation range `[sync boundary, tip)`.
     pub range: NonEmptyRange<Location>,
+    /// The consensus's threshold-VRF seed of the parent's round ([Header::seed_round]): the
+    /// group's BLS signature over that round, recovered from the parent's certificate. No
+    /// validator can bias or predict it before the parent is notarized, and every verifier
+    /// checks it against the group key before executing. `None` only when the parent is the
+    /// genesis block (view zero has no certificate).
+    pub seed: Option<SeedSignature>,
 }
 
 impl Write for Header {
@@ -65,6 +76,7 @@ impl Write for Header {
         self.state_root.write(buf);
         self.ops_root.write(buf);
         self.range.write(buf);
+        self.seed.write(buf);
     }
 }
 impl EncodeSize for Header {
@@ -78,6 +90,7 @@ impl EncodeSize for Header {
             + self.state_root.encode_size()
             + self.ops_root.encode_size()
             + self.range.encode_size()
+            + self.seed.encode_size()
     }
 }
 impl Read for Header {
@@ -93,6 +106,7 @@ impl Read for Header {
             state_root: Digest::read(buf)?,
             ops_root: Digest::read(buf)?,
             range: NonEmptyRange::read(buf)?,
+            seed: Option::<SeedSignature>::read(buf)?,
         })
     }
 }
@@ -104,7 +118,9 @@ impl MaxEncodeSize for Header {
         + 32
         + 4
         + 2 * Digest::SIZE
-        + NonEmptyRange::<Location>::MAX_ENCODE_SIZE;
+        + NonEmptyRange::<Location>::MAX_ENCODE_SIZE
+        + 1
+        + SeedSignature::SIZE;
 }
 
 impl Header {
@@ -112,7 +128,32 @@ impl Header {
     pub fn digest(&self) -> Digest {
         Sha256::hash(&[&self.encode()])
     }
+
+    /// The round whose seed [Header::seed] must be: the parent's view in this block's epoch,
+    /// or `None` when the parent is genesis (view zero).
+    pub fn seed_round(&self) -> Option<Round> {
+        let parent_view = self.context.parent.0;
+        (parent_view != View::zero()).then(|| Round::new(self.context.round.epoch(), parent_view))
+    }
+
+    /// The block's consensus randomness: SHA-256 of a domain tag and the seed signature, or
+    /// zero when the block carries no seed. What the state machine draws from
+    /// (`aigov_state::BlockContext::seed`).
+    pub fn randomness(&self) -> Hash {
+        Self::randomness_of(self.seed.as_ref())
+    }
+
+    /// [Header::randomness] of a header carrying `seed`.
+    pub fn randomness_of(seed: Option<&SeedSignature>) -> Hash {
+        match seed {
+            Some(sig) => Hash::digest(&[b"aigov/consensus-seed/v1", &sig.encode()]),
+            None => Hash::default(),
+        }
+    }
 }
+
+/// A threshold-VRF seed: the group's BLS12-381 (MinSig, G1) signature over a round.
+pub type SeedSignature = <MinSig as Variant>::Signature;
 
 /// A block: header plus the encoded signed transactions it orders.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -213,6 +254,7 @@ impl Block {
             state_root: Digest::EMPTY,
             ops_root,
             range,
+            seed: None,
         };
         Self {
             header,

@@ -9,6 +9,7 @@ use crate::block::Header;
 use crate::codec::{BoundedBytes, Hash};
 use crate::codec_struct;
 use commonware_consensus::simplex::{scheme::bls12381_threshold::vrf, types::Finalization};
+use commonware_consensus::types::Round;
 use commonware_cryptography::{
     bls12381::primitives::{
         sharing::{ModeVersion, Sharing},
@@ -104,5 +105,38 @@ impl StateProof {
     pub fn decode_header(&self) -> Result<Header, commonware_codec::Error> {
         use commonware_codec::DecodeExt as _;
         Header::decode(self.header.as_slice().to_vec())
+    }
+}
+
+/// Why a header's consensus seed is refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SeedError {
+    /// The parent is not genesis, so its certificate carries a seed the header must repeat.
+    #[error("the header carries no seed, but its parent (view {0}) has one")]
+    Missing(u64),
+    /// The parent is genesis, whose view has no certificate and so no seed.
+    #[error("the header carries a seed, but its parent is genesis")]
+    Unexpected,
+    /// The signature is not the group's over the parent's round.
+    #[error("the header's seed is not the group's signature over round {0}")]
+    Invalid(Round),
+}
+
+/// Checks a header's threshold-VRF seed ([Header::seed]) against the group key: present
+/// exactly when the parent is not genesis, and then the group's signature over the parent's
+/// round. The signature is unique per round (BLS), so a proposer has no choice of seed: what
+/// it carries is what the parent's certificate recovered.
+pub fn verify_header_seed(scheme: &Scheme, header: &Header) -> Result<(), SeedError> {
+    match (header.seed_round(), &header.seed) {
+        (None, None) => Ok(()),
+        (None, Some(_)) => Err(SeedError::Unexpected),
+        (Some(round), None) => Err(SeedError::Missing(round.view().get())),
+        (Some(round), Some(sig)) => {
+            if vrf::Seed::new(round, *sig).verify(scheme) {
+                Ok(())
+            } else {
+                Err(SeedError::Invalid(round))
+            }
+        }
     }
 }

@@ -276,7 +276,7 @@ impl TestBackend {
             )
         };
         let txs: Vec<Bytes> = pending.iter().map(|p| p.raw.clone()).collect();
-        let ctx = aigov_state::BlockContext { height, time_ms };
+        let ctx = aigov_state::BlockContext::unseeded(height, time_ms);
         let out = execute_block(&store, &self.0.genesis, ctx, &txs, Mode::Propose)
             .await
             .unwrap();
@@ -308,6 +308,8 @@ impl TestBackend {
                     txs_root: aigov_types::block::txs_root(&txs),
                     tx_count: tx_hashes.len() as u32,
                     state_root: Hash::digest(&[b"state", &height.to_be_bytes()]),
+                    seed: None,
+                    randomness: Hash::default(),
                 },
                 header_hex: String::new(),
                 txs: tx_hashes,

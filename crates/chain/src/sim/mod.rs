@@ -131,6 +131,9 @@ pub enum ByzantineKind {
     BadStateRoot,
     /// An honest engine whose proposals carry a badly signed transaction.
     BadTx,
+    /// An honest engine whose proposals carry the group's seed of the wrong round (its
+    /// parent's parent's), executed with that seed's randomness.
+    BadSeed,
     /// An honest engine that also gossips never-valid transactions.
     TxSpam,
 }
@@ -293,6 +296,7 @@ impl Scenario {
             Self::byzantine("byz-equivocator", ByzantineKind::Equivocator),
             Self::byzantine("byz-bad-state-root", ByzantineKind::BadStateRoot),
             Self::byzantine("byz-bad-tx", ByzantineKind::BadTx),
+            Self::byzantine("byz-bad-seed", ByzantineKind::BadSeed),
             Self::byzantine("byz-tx-spam", ByzantineKind::TxSpam),
             // f = 2: two nullers among seven. (Two conflicters answer each other's votes
             // with more votes: a message storm that costs minutes of real time per run.)
@@ -489,6 +493,12 @@ pub enum Failure {
     StateRoot {
         /// The validator.
         validator: usize,
+        /// The height.
+        height: u64,
+    },
+    /// A finalized block's header does not carry the group's seed of its parent's round.
+    #[error("the finalized block at height {height} carries a wrong seed")]
+    BadSeed {
         /// The height.
         height: u64,
     },
@@ -1005,6 +1015,7 @@ async fn start_byzantine(
     let tamper = match kind {
         ByzantineKind::BadStateRoot => Some(TamperKind::BadStateRoot),
         ByzantineKind::BadTx => Some(TamperKind::BadTx),
+        ByzantineKind::BadSeed => Some(TamperKind::BadSeed),
         _ => None,
     }
     .map(|kind| Tamper {
@@ -1118,6 +1129,8 @@ async fn check_end(
         .unwrap_or(0);
 
     // Same blocks everywhere, each extending its parent, and what was known before kept.
+    let seed_verifier =
+        Scheme::certificate_verifier(CONSENSUS_NAMESPACE, *setup.polynomial.public());
     let mut reference: Vec<Digest> = Vec::new();
     for (k, v) in live.iter().enumerate() {
         let mut parent = None;
@@ -1137,6 +1150,10 @@ async fn check_end(
             let d = b.digest();
             parent = Some(d);
             if k == 0 {
+                // Each block drew from its parent round's seed, as the group signed it.
+                if aigov_types::proof::verify_header_seed(&seed_verifier, &b.header).is_err() {
+                    return Err(Failure::BadSeed { height: h });
+                }
                 reference.push(d);
             } else if reference[h as usize - 1] != d {
                 return Err(Failure::Conflict {
@@ -1178,7 +1195,10 @@ async fn check_end(
 
     // A leader that spoils every proposal never has one finalized.
     if let Some(b) = scenario.faults.byzantine
-        && matches!(b.kind, ByzantineKind::BadStateRoot | ByzantineKind::BadTx)
+        && matches!(
+            b.kind,
+            ByzantineKind::BadStateRoot | ByzantineKind::BadTx | ByzantineKind::BadSeed
+        )
         && let Some(v) = live.first()
     {
         let spoilers: Vec<_> = (scenario.validators - b.count..scenario.validators)
@@ -1228,7 +1248,7 @@ async fn check_end(
     }
     if let Some(b) = scenario.faults.byzantine {
         match b.kind {
-            ByzantineKind::BadStateRoot | ByzantineKind::BadTx => {
+            ByzantineKind::BadStateRoot | ByzantineKind::BadTx | ByzantineKind::BadSeed => {
                 if stats.spoiled_proposals == 0 {
                     return not("no spoiled proposal was made");
                 }

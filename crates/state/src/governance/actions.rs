@@ -292,10 +292,7 @@ pub(crate) async fn run<S: StateRead>(
             Ok(())
         }
         Action::ApproveHardware(a) => {
-            let ctx = crate::app::BlockContext {
-                height: origin.height,
-                time_ms: now,
-            };
+            let ctx = crate::app::BlockContext::unseeded(origin.height, now);
             hardware::approve(o, events, a, ctx).await
         }
         Action::RevokeHardware(a) => hardware::revoke(o, events, a, origin.height).await,

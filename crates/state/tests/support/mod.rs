@@ -312,6 +312,8 @@ pub struct Chain {
     pub height: u64,
     /// Block time added to every later block by [Chain::skip] (a gap in the chain).
     pub skipped_ms: u64,
+    /// The consensus randomness every later block is executed with (zero: none).
+    pub seed: Hash,
 }
 
 impl Default for Chain {
@@ -333,6 +335,7 @@ impl Chain {
             store: MemStore::default(),
             height: 0,
             skipped_ms: 0,
+            seed: Hash::default(),
         }
     }
 
@@ -349,6 +352,7 @@ impl Chain {
         BlockContext {
             height,
             time_ms: GENESIS_TIME_MS + height * BLOCK_MS + self.skipped_ms,
+            seed: self.seed,
         }
     }
 
