@@ -70,7 +70,7 @@ pub struct App {
     pub index: Index,
     /// Block timing.
     pub timing: Timing,
-    /// The consensus's seeds by view, for the headers this validator proposes.
+    /// The consensus's seeds by round, for the headers this validator proposes.
     pub seeds: Seeds,
     /// Checks headers' seeds against the group key.
     pub verifier: Scheme,
