@@ -35,5 +35,5 @@ pub use http::{Client, ClientError, DEFAULT_NODE_URL};
 pub use tx::build_tx;
 pub use verify::{
     GroupIdentity, IdentityError, ProofError, VerifiedState, verify_state_proof,
-    verify_state_proof_with_rng, verify_state_response,
+    verify_state_response,
 };

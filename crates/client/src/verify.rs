@@ -30,7 +30,6 @@ use commonware_cryptography::{
         variant::{MinSig, Variant},
     },
 };
-use rand::CryptoRng;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::fmt;
 
@@ -260,21 +259,7 @@ pub enum ProofError {
 }
 
 /// Verifies `proof` against the trusted group key `identity` and returns what it proves.
-///
-/// Uses the thread's cryptographic random generator for the certificate's batch verification;
-/// see [verify_state_proof_with_rng] to supply one.
 pub fn verify_state_proof(
-    proof: &StateProof,
-    identity: &GroupIdentity,
-) -> Result<VerifiedState, ProofError> {
-    verify_state_proof_with_rng(&mut rand::rng(), proof, identity)
-}
-
-/// [verify_state_proof] with a caller-supplied random generator. The generator randomises the
-/// batch check of the certificate's two signatures; it must be unpredictable to whoever made
-/// the proof, so use a cryptographic generator seeded from the operating system.
-pub fn verify_state_proof_with_rng(
-    rng: &mut impl CryptoRng,
     proof: &StateProof,
     identity: &GroupIdentity,
 ) -> Result<VerifiedState, ProofError> {
@@ -303,9 +288,7 @@ pub fn verify_state_proof_with_rng(
     // 3. The group must have signed the finalize vote for this proposal. The certificate also
     //    carries the round's seed signature (the VRF randomness); a state proof does not use
     //    the seed, so only the vote signature is checked: one pairing check and one
-    //    hash-to-curve instead of a randomised batch of two (`verify_state_proof_with_rng`
-    //    keeps its rng parameter for callers, unused).
-    let _ = rng;
+    //    hash-to-curve instead of a randomised batch of two.
     let namespace = SimplexNamespace::new(CONSENSUS_NAMESPACE);
     let signed = ops::verify_message::<MinSig>(
         &identity.0,
