@@ -234,7 +234,8 @@ pub fn run_node(_global: &Global, args: &NodeArgs) -> anyhow::Result<ExitCode> {
         genesis,
         polynomial,
         signer,
-        share,
+        share: Some(share),
+        full_nodes: Vec::new(),
         p2p_listen: cfg.p2p_listen,
         api_listener,
         timing: Timing {
