@@ -1,19 +1,23 @@
 #!/usr/bin/env bash
-# Four validators, each in its own network namespace joined by veth links to a bridge that
-# lives in a fifth ("hub") namespace: only addresses inside those namespaces are used.
-#   transactions flow -> kill -9 one validator -> the other three continue -> restart it ->
-#   it catches up -> (where tc netem works) 80 ms of added latency slows finality but the
-#   chain never forks (same block digest at every common height).
+# Four validators and a full node, each in its own network namespace joined by veth links to a
+# bridge that lives in another ("hub") namespace: only addresses inside those namespaces are used.
+#   transactions flow -> a full node (no key share) starts late, backfills, serves the API with
+#   the validators' state root, and a transaction submitted to it is finalized -> kill -9 one
+#   validator -> the other three continue -> restart it -> it catches up -> (where tc netem
+#   works) 80 ms of added latency slows finality but the chain never forks (same block digest at
+#   every common height, the full node's included).
 # Needs root and iproute2. Usage: scripts/e2e-netns.sh [path/to/aigov]
 set -euo pipefail
 
 BIN=$(realpath "${1:-target/release/aigov}")
 WORK=$(mktemp -d)
 TAG="ag$$"                       # short unique prefix for namespaces and links
-NS=("${TAG}n0" "${TAG}n1" "${TAG}n2" "${TAG}n3")
+# Nodes 0-3 are the validators, node 4 the full node.
+NS=("${TAG}n0" "${TAG}n1" "${TAG}n2" "${TAG}n3" "${TAG}n4")
 HUB="${TAG}hub"
-IP=(10.77.0.10 10.77.0.11 10.77.0.12 10.77.0.13)
-PIDS=("" "" "" "")
+IP=(10.77.0.10 10.77.0.11 10.77.0.12 10.77.0.13 10.77.0.20)
+PIDS=("" "" "" "" "")
+NODES=(0 1 2 3 4)
 
 cleanup() {
   for p in "${PIDS[@]}"; do [ -n "$p" ] && kill -9 "$p" 2>/dev/null || true; done
@@ -21,7 +25,7 @@ cleanup() {
   rm -rf "$WORK"
 }
 trap cleanup EXIT
-fail() { echo "e2e-netns: FAIL: $*" >&2; for i in 0 1 2 3; do echo "--- node $i" >&2; tail -15 "$WORK/n$i.log" >&2 2>/dev/null || true; done; exit 1; }
+fail() { echo "e2e-netns: FAIL: $*" >&2; for i in "${NODES[@]}"; do echo "--- node $i" >&2; tail -15 "$WORK/n$i.log" >&2 2>/dev/null || true; done; exit 1; }
 step() { echo "== $*"; }
 
 step "namespaces, bridge and veth links"
@@ -29,7 +33,7 @@ ip netns add "$HUB"
 ip -n "$HUB" link add br0 type bridge
 ip -n "$HUB" link set br0 up
 ip -n "$HUB" link set lo up
-for i in 0 1 2 3; do
+for i in "${NODES[@]}"; do
   ip netns add "${NS[$i]}"
   ip link add "${TAG}v$i" type veth peer name "${TAG}p$i"
   ip link set "${TAG}v$i" netns "${NS[$i]}"
@@ -50,14 +54,16 @@ health() { in_ns 0 curl -fsS --max-time 2 "$(api "$1")/v1/health" 2>/dev/null | 
 digest_at() { in_ns 0 curl -fsS --max-time 2 "$(api "$1")/v1/blocks/$2" | python3 -c 'import json,sys; print(json.load(sys.stdin)["header"]["digest"])'; }
 
 step "testnet init (one host per namespace)"
-"$BIN" testnet init --validators 4 --dir "$WORK/tn" --hosts "$(IFS=,; echo "${IP[*]}")" \
-  --p2p-base-port 30400 --api-base-port 8700 --chain-id aigov-netns 2>&1 | tail -2
+"$BIN" testnet init --validators 4 --full-nodes 1 --dir "$WORK/tn" \
+  --hosts "$(IFS=,; echo "${IP[*]:0:4}")" --full-node-hosts "${IP[4]}" \
+  --p2p-base-port 30400 --api-base-port 8700 --chain-id aigov-netns 2>&1 | tail -3
+config_of() { if [ "$1" = 4 ]; then echo "$WORK/tn/fullnode0/config.json"; else echo "$WORK/tn/node$1/config.json"; fi; }
 
 start() {
   local i=$1
   # `ip netns exec` execs the node, so $! is the validator itself (a shell function run in the
   # background would be a subshell, and killing it would leave the validator running).
-  ip netns exec "${NS[$i]}" "$BIN" node run --config "$WORK/tn/node$i/config.json" >>"$WORK/n$i.log" 2>&1 &
+  ip netns exec "${NS[$i]}" "$BIN" node run --config "$(config_of "$i")" >>"$WORK/n$i.log" 2>&1 &
   PIDS[$i]=$!
   disown "${PIDS[$i]}" 2>/dev/null || true
 }
@@ -70,6 +76,9 @@ submit() { # node, key name
   in_ns "$1" "$BIN" --home "$WORK/tn" --node "$(api "$1")" --key "$2" --json \
     tx personnel register --member fr --role safety --tier 3 --name "$2" --timeout 60 \
     | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["status"]=="finalized", d; print(d["receipt"]["height"])'
+}
+field_at() { # node, height, header field
+  in_ns 0 curl -fsS --max-time 2 "$(api "$1")/v1/blocks/$2" | python3 -c "import json,sys; print(json.load(sys.stdin)['header']['$3'])"
 }
 same_chain() { # compare block digests at height h on every running node
   local h=$1 ref="" d
@@ -88,6 +97,21 @@ for i in 0 1 2 3; do wait_height "$i" 3 60; done
 step "transactions flow (submitted to different validators)"
 for i in 0 1 2 3; do echo "tx via node $i finalized at height $(submit "$i" "flow$i")"; done
 
+step "a full node starts late: it backfills, follows and serves the validators' state"
+H=$(health 0)
+start 4
+wait_height 4 "$H" 120
+# A proven read succeeds only if the full node's own database has the state root of its block
+# at that height; that block must be the validators'.
+FH=$(in_ns 0 curl -fsS --max-time 5 "$(api 4)/v1/state/pool?prove=true" \
+  | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d.get("proof"), d; print(d["height"])') \
+  || fail "the full node did not prove a read"
+[ "$(field_at 4 "$FH" state_root)" = "$(field_at 0 "$FH" state_root)" ] \
+  || fail "the full node's state root at height $FH differs from validator 0's"
+echo "full node at height $FH: state root $(field_at 4 "$FH" state_root) (same as validator 0)"
+echo "tx via the full node finalized at height $(submit 4 "viafull")"
+same_chain "$(health 4)" 0 1 2 3 4
+
 step "kill -9 validator 3: the other three continue"
 kill -9 "${PIDS[3]}"; while kill -0 "${PIDS[3]}" 2>/dev/null; do sleep 0.05; done; PIDS[3]=""
 pgrep -f "node3/config.json" >/dev/null && fail "validator 3 is still running after kill -9"
@@ -101,17 +125,18 @@ start 3
 wait_height 3 1 60
 TARGET=$(health 0)
 wait_height 3 "$TARGET" 120
-same_chain "$TARGET" 0 1 2 3
+wait_height 4 "$TARGET" 60
+same_chain "$TARGET" 0 1 2 3 4
 echo "node 3 caught up to height $TARGET with the same block"
 
 if ip netns exec "$HUB" tc qdisc add dev "${TAG}p0" root netem delay 80ms 2>/dev/null; then
   step "add 80 ms latency on every link: slower, never forked"
-  for i in 1 2 3; do ip netns exec "$HUB" tc qdisc add dev "${TAG}p$i" root netem delay 80ms; done
+  for i in 1 2 3 4; do ip netns exec "$HUB" tc qdisc add dev "${TAG}p$i" root netem delay 80ms; done
   T0=$(date +%s%N)
   echo "tx under latency finalized at height $(submit 2 "slow2")"
   echo "finality under latency: $(( ($(date +%s%N) - T0) / 1000000 )) ms (including CLI start-up)"
-  H=$(health 0); wait_height 3 "$H" 60
-  same_chain "$H" 0 1 2 3
+  H=$(health 0); wait_height 3 "$H" 60; wait_height 4 "$H" 60
+  same_chain "$H" 0 1 2 3 4
 else
   echo "== tc netem not available here: skipping the latency check"
 fi

@@ -86,8 +86,9 @@ pub struct EngineConfig {
     pub participants: Vec<ed25519::PublicKey>,
     /// The group's public polynomial.
     pub polynomial: GroupPolynomial,
-    /// This validator's key share.
-    pub share: Share,
+    /// This validator's key share; `None` runs a full node, which follows consensus as an
+    /// observer (verifies certificates, never proposes or votes) and executes every block.
+    pub share: Option<Share>,
     /// The genesis document.
     pub genesis: Arc<Genesis>,
     /// Block timing.
@@ -203,13 +204,35 @@ where
     let NoTamper = tamper;
     let me = commonware_cryptography::Signer::public_key(&cfg.signer);
     let participants = Set::from_iter_dedup(cfg.participants.iter().cloned());
-    let scheme = Scheme::signer(
-        CONSENSUS_NAMESPACE,
-        participants.clone(),
-        cfg.polynomial.clone(),
-        cfg.share.clone(),
-    )
-    .ok_or("this validator's key share does not match the group polynomial")?;
+    // Commonware panics on a polynomial dealt to another set; refuse it instead.
+    let quorum = commonware_utils::ordered::Quorum::quorum::<commonware_utils::N3f1>(&participants);
+    if cfg.polynomial.total().get() as usize != participants.len()
+        || cfg.polynomial.required() != quorum
+    {
+        return Err(format!(
+            "the group polynomial ({} shares, threshold {}) is not dealt to these {} validators",
+            cfg.polynomial.total(),
+            cfg.polynomial.required(),
+            participants.len()
+        ));
+    }
+    let scheme = match cfg.share.clone() {
+        Some(share) => Scheme::signer(
+            CONSENSUS_NAMESPACE,
+            participants.clone(),
+            cfg.polynomial.clone(),
+            share,
+        )
+        .ok_or("this validator's key share does not match the group polynomial")?,
+        // A full node: simplex with a verifier scheme checks and relays certificates and
+        // reports finalizations to marshal, but has nothing to sign with and never leads.
+        None => Scheme::verifier(
+            CONSENSUS_NAMESPACE,
+            participants.clone(),
+            cfg.polynomial.clone(),
+        ),
+    };
+    let full_node = cfg.share.is_none();
     let provider = ConstantProvider::new(scheme.clone());
     let prefix = cfg.prefix.clone();
 
@@ -347,7 +370,7 @@ where
     let dbs = stateful_mailbox.subscribe_databases().await;
     crate::node::load_index(&dbs, &index).await?;
 
-    let gossip = crate::gossip::start(
+    let mut gossip = crate::gossip::start(
         context.child("tx_gossip"),
         channels.txs,
         blocker.clone(),
@@ -356,6 +379,17 @@ where
         index.clone(),
         cfg.genesis.clone(),
     );
+    if full_node {
+        // A full node never proposes: it resends what was submitted to it until a block
+        // includes it, so a transaction sent before the validators were reachable still
+        // arrives.
+        crate::gossip::rebroadcast(
+            context.child("tx_rebroadcast"),
+            &mut gossip,
+            mempool.clone(),
+            crate::gossip::REBROADCAST_EVERY,
+        );
+    }
 
     let engine = simplex::Engine::new(
         context.child("simplex"),

@@ -1,5 +1,11 @@
-//! Runs one validator as a process: the tokio runtime, authenticated p2p (`lookup`, encrypted
-//! and authenticated by each validator's Ed25519 key), the engine, and the HTTP API.
+//! Runs one node as a process: the tokio runtime, authenticated p2p (`lookup`, encrypted
+//! and authenticated by each node's Ed25519 key), the engine, and the HTTP API.
+//!
+//! A validator holds a key share; a full node holds none and follows the chain. Every node
+//! tracks the same peer set: the validators as primary peers (they drive consensus and are
+//! dialed) and the full nodes as secondary peers (they only follow: validators accept their
+//! connections, answer their backfill requests and send them certificates and blocks, but
+//! never dial them).
 
 use crate::app::Timing;
 use crate::engine::{self, Channels, EngineConfig};
@@ -8,7 +14,9 @@ use aigov_types::genesis::Genesis;
 use aigov_types::proof::GroupPolynomial;
 use aigov_types::{PrivateKey, PublicKey};
 use commonware_cryptography::{ChaCha20Poly1305, bls12381::primitives::group::Share};
-use commonware_p2p::{Address, AddressableManager as _, authenticated::lookup};
+use commonware_p2p::{
+    Address, AddressableManager as _, AddressableTrackedPeers, authenticated::lookup,
+};
 use commonware_runtime::{Metrics as _, Quota, Runner as _, Spawner as _, Supervisor as _, tokio};
 use commonware_stream::{
     cups::{self, Cups},
@@ -36,7 +44,7 @@ pub struct Ready {
     pub group_key: String,
 }
 
-/// Everything needed to run a validator process.
+/// Everything needed to run a node process (a validator or a full node).
 pub struct RunConfig {
     /// Where the runtime keeps its storage.
     pub storage_dir: PathBuf,
@@ -44,12 +52,14 @@ pub struct RunConfig {
     pub genesis: Genesis,
     /// The group polynomial from genesis.
     pub polynomial: GroupPolynomial,
-    /// This validator's identity key.
+    /// This node's identity key.
     pub signer: PrivateKey,
-    /// This validator's key share.
-    pub share: Share,
+    /// This validator's key share; `None` runs a full node.
+    pub share: Option<Share>,
     /// Every validator's identity and p2p address.
     pub peers: Vec<(PublicKey, SocketAddr)>,
+    /// Every full node's identity and p2p address (secondary peers).
+    pub full_nodes: Vec<(PublicKey, SocketAddr)>,
     /// Where p2p listens.
     pub p2p_listen: SocketAddr,
     /// The API listener, bound by the caller (so a port in use is reported before anything
@@ -63,7 +73,7 @@ pub struct RunConfig {
     pub on_ready: Box<dyn FnOnce(Ready) + Send>,
 }
 
-/// Runs the validator until the process is stopped. Returns an error only if it cannot start.
+/// Runs the node until the process is stopped. Returns an error only if it cannot start.
 pub fn run(cfg: RunConfig) -> Result<(), String> {
     let runtime_cfg = tokio::Config::new()
         .with_storage_directory(&cfg.storage_dir)
@@ -84,22 +94,22 @@ pub fn run(cfg: RunConfig) -> Result<(), String> {
             ),
             P2P_NAMESPACE,
             cfg.p2p_listen,
-            NZUsize!(cfg.peers.len().max(1)),
+            NZUsize!((cfg.peers.len() + cfg.full_nodes.len()).max(1)),
             engine::max_message_size(n),
             NZUsize!(1024),
         );
         let (mut network, mut oracle) = lookup::Network::new(context.child("network"), p2p_cfg);
-        let peers: Map<_, Address> = match cfg
-            .peers
-            .iter()
-            .map(|(k, a)| (k.0.clone(), Address::from(*a)))
-            .collect::<Vec<_>>()
-            .try_into()
-        {
-            Ok(m) => m,
-            Err(_) => return Err("duplicate validator keys in genesis".to_string()),
+        let to_map = |list: &[(PublicKey, SocketAddr)], what: &str| {
+            Map::<_, Address>::try_from(
+                list.iter()
+                    .map(|(k, a)| (k.0.clone(), Address::from(*a)))
+                    .collect::<Vec<_>>(),
+            )
+            .map_err(|_| format!("duplicate {what} keys"))
         };
-        let _ = oracle.track(0, peers);
+        let primary = to_map(&cfg.peers, "validator")?;
+        let secondary = to_map(&cfg.full_nodes, "full node")?;
+        let _ = oracle.track(0, AddressableTrackedPeers::new(primary, secondary));
         // Per-peer message rates. Receivers size their queues from these (burst x peers), so
         // they bound memory as well as abuse: consensus sends a few messages per view, blocks
         // and backfill one per block, transactions many.

@@ -56,6 +56,99 @@ fn invalid(path: &Path, reason: impl std::fmt::Display) -> SetupError {
     }
 }
 
+/// A validator's threshold key share (what [read_share] returns).
+pub type KeyShare = Share;
+
+/// Why a node's key material does not fit the genesis it runs with.
+#[derive(Debug, PartialEq, Eq, thiserror::Error)]
+pub enum KeyMismatch {
+    /// The group polynomial is not dealt to the genesis' validator set.
+    #[error(
+        "the group polynomial has {shares} shares and threshold {threshold} for {validators} validators (expected threshold {quorum})"
+    )]
+    Polynomial {
+        /// Shares the polynomial has.
+        shares: u32,
+        /// Its threshold.
+        threshold: u32,
+        /// Validators in genesis.
+        validators: usize,
+        /// The threshold they need (2f+1).
+        quorum: u32,
+    },
+    /// A share was given but the key is not a validator's.
+    #[error("{key} is not a validator of this genesis, so it holds no key share")]
+    NotAValidator {
+        /// The node's identity (hex; a key is too large to carry in an error).
+        key: String,
+    },
+    /// No share was given but the key is a validator's.
+    #[error("{key} is validator {index} of this genesis but has no key share")]
+    MissingShare {
+        /// The node's identity (hex).
+        key: String,
+        /// Its position among the validators.
+        index: u32,
+    },
+    /// The share is another validator's (indices differ).
+    #[error("the key share has index {share}, but this validator is number {index}")]
+    WrongIndex {
+        /// The share's index.
+        share: u32,
+        /// The validator's position (sorted by key).
+        index: u32,
+    },
+    /// The share's public key is not the polynomial's at its index.
+    #[error("the key share does not match the group polynomial (another deal?)")]
+    WrongShare,
+}
+
+/// Checks that a node with identity `key` and `share` (`None` for a full node) fits the
+/// validators of genesis and their `polynomial`: a validator has its own share, which lies on
+/// the polynomial; a full node is not a validator. Consensus would otherwise panic or sign as
+/// someone else.
+pub fn check_keys(
+    polynomial: &GroupPolynomial,
+    validators: &[PublicKey],
+    key: &PublicKey,
+    share: Option<&Share>,
+) -> Result<(), KeyMismatch> {
+    use commonware_utils::ordered::Quorum as _;
+    let set = Set::from_iter_dedup(validators.iter().map(|v| v.0.clone()));
+    let quorum = set.quorum::<N3f1>();
+    if polynomial.total().get() as usize != set.len() || polynomial.required() != quorum {
+        return Err(KeyMismatch::Polynomial {
+            shares: polynomial.total().get(),
+            threshold: polynomial.required(),
+            validators: set.len(),
+            quorum,
+        });
+    }
+    let index = set.index(&key.0);
+    match (index, share) {
+        (None, None) => Ok(()),
+        (None, Some(_)) => Err(KeyMismatch::NotAValidator {
+            key: key.to_string(),
+        }),
+        (Some(index), None) => Err(KeyMismatch::MissingShare {
+            key: key.to_string(),
+            index: index.get(),
+        }),
+        (Some(index), Some(share)) => {
+            if share.index != index {
+                return Err(KeyMismatch::WrongIndex {
+                    share: share.index.get(),
+                    index: index.get(),
+                });
+            }
+            match polynomial.partial_public(share.index) {
+                Ok(public) if public == share.public::<MinSig>() => Ok(()),
+                _ => Err(KeyMismatch::WrongShare),
+            }
+        }
+    }
+}
+
 /// A threshold key dealt to a validator set by a trusted dealer.
 pub struct Dealt {
     /// The public polynomial (its constant term is the group key).
@@ -401,6 +494,47 @@ mod tests {
     use aigov_types::personnel::{PersonnelCall, PersonnelStatus, RegisterPersonnel};
     use aigov_types::{Call, Tx};
     use bytes::Bytes;
+
+    /// Each kind of key mismatch is told apart, and a validator's own share or a full node
+    /// without one passes.
+    #[test]
+    fn check_keys_tells_validators_full_nodes_and_mismatches_apart() {
+        let keys: Vec<PrivateKey> = (0..4).map(|_| PrivateKey::generate()).collect();
+        let publics: Vec<PublicKey> = keys.iter().map(|k| k.public_key()).collect();
+        let dealt = deal(&publics).expect("deal");
+        let other = deal(&publics).expect("deal");
+        let share = |d: &Dealt, k: &PublicKey| d.shares[&k.0].clone();
+        let full = PrivateKey::generate().public_key();
+        let p = &dealt.polynomial;
+        for k in &publics {
+            assert_eq!(check_keys(p, &publics, k, Some(&share(&dealt, k))), Ok(()));
+        }
+        assert_eq!(check_keys(p, &publics, &full, None), Ok(()));
+        assert!(matches!(
+            check_keys(p, &publics, &full, Some(&share(&dealt, &publics[0]))),
+            Err(KeyMismatch::NotAValidator { .. })
+        ));
+        assert!(matches!(
+            check_keys(p, &publics, &publics[0], None),
+            Err(KeyMismatch::MissingShare { .. })
+        ));
+        // Another validator's share, and a share of another deal at the right index.
+        let (a, b) = (&publics[0], &publics[1]);
+        assert!(matches!(
+            check_keys(p, &publics, a, Some(&share(&dealt, b))),
+            Err(KeyMismatch::WrongIndex { .. })
+        ));
+        assert_eq!(
+            check_keys(p, &publics, a, Some(&share(&other, a))),
+            Err(KeyMismatch::WrongShare)
+        );
+        // A polynomial dealt to three of the four.
+        let three = deal(&publics[..3]).expect("deal");
+        assert!(matches!(
+            check_keys(&three.polynomial, &publics, &full, None),
+            Err(KeyMismatch::Polynomial { .. })
+        ));
+    }
 
     /// The demo genesis on a `MemStore`, driven block by block at chosen block times.
     struct Demo {

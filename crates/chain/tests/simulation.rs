@@ -687,7 +687,7 @@ fn blocks_with_an_invalid_transaction_are_refused() {
 /// group's for its parent's round (checked by every scenario).
 #[test]
 fn blocks_with_a_wrong_seed_are_refused() {
-    let r = scenario("byz-bad-seed", 25);
+    let r = scenario("byz-bad-seed", 27);
     assert!(r.faults.spoiled_proposals > 0);
 }
 
@@ -715,6 +715,88 @@ fn mixed_faults_within_f_of_seven() {
     assert_eq!((r.faults.partitions, r.faults.heals), (1, 1));
     assert_eq!((r.faults.crashes, r.faults.restarts), (1, 1));
     assert!(r.faults.byzantine_messages > 0);
+}
+
+/// A full node (no key share) started once the validators finalized 8 blocks: it backfills
+/// them, follows the tip with the same blocks, state roots and receipts as the validators, and
+/// the transactions submitted to it reach the validators by its gossip and are finalized.
+#[test]
+fn a_late_full_node_backfills_follows_and_relays_transactions() {
+    let r = scenario("full-node-late", 25);
+    assert!(r.faults.full_node_behind >= 8, "{:?}", r.faults);
+    assert!(r.faults.full_node_txs >= 2, "{:?}", r.faults);
+}
+
+/// A full node re-executes every block rather than trusting headers: with the validators'
+/// genesis it follows them to height 12 with their blocks and its own database at their state
+/// root; given a genesis whose accounts differ by one credit, it computes another state root
+/// for block 1 and halts (glue::stateful panics rather than commit a finalized block it cannot
+/// reproduce) instead of following.
+#[test]
+fn a_full_node_checks_state_roots_by_executing() {
+    runner(26, Duration::from_secs(120))
+        .start(|context| async move { full_node_follows(context, false).await });
+    let panic = std::panic::catch_unwind(|| {
+        runner(26, Duration::from_secs(120))
+            .start(|context| async move { full_node_follows(context, true).await })
+    })
+    .expect_err("a full node with another genesis must not follow the chain");
+    let message = panic
+        .downcast_ref::<String>()
+        .cloned()
+        .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+        .unwrap_or_default();
+    assert!(
+        message.contains("finalize reconstruction must process the block"),
+        "halted for another reason: {message}"
+    );
+}
+
+/// Four validators reach height 3, then a full node starts (with a genesis differing in one
+/// account's credits if `forged`) and must follow them to height 12.
+async fn full_node_follows(context: Ctx, forged: bool) {
+    let setup = Setup::new(4, 26).with_full_nodes(1);
+    let all = setup.all_nodes();
+    let oracle = empty_network_with(&context, &setup.participants(), &setup.full_node_keys()).await;
+    for a in &all {
+        for b in &all {
+            if a != b {
+                oracle
+                    .add_link(a.clone(), b.clone(), link(20, 5, 100))
+                    .await
+                    .expect("link");
+            }
+        }
+    }
+    let mut validators = Vec::new();
+    for i in 0..4 {
+        validators.push(start_validator(&context, &oracle, &setup, i).await);
+    }
+    wait_height(&context, &validators, 3).await;
+
+    let mut its = setup.clone();
+    if forged {
+        let mut genesis = (*its.genesis).clone();
+        let mut accounts = genesis.accounts.as_slice().to_vec();
+        accounts[0].gas += 1;
+        genesis.accounts = aigov_types::codec::BoundedVec::new(accounts).expect("accounts");
+        its.genesis = std::sync::Arc::new(genesis);
+    }
+    let full = try_start_full_node(&context, &oracle, &its, 0)
+        .await
+        .expect("full node starts");
+    wait_height(&context, &validators, 12).await;
+    wait_until(&context, || async { full.engine.index.tip().height >= 12 }).await;
+    let (h, root) = committed(&full.engine.dbs).await;
+    let b = block(&validators[0], h).await.expect("validator block");
+    assert_eq!(
+        b.header.state_root, root,
+        "the full node's own state root at {h}"
+    );
+    assert_eq!(
+        check_chain(&full, &setup, 12).await,
+        check_chain(&validators[0], &setup, 12).await
+    );
 }
 
 /// A run is reproducible: the same seed gives the same report (tip digest, heights, timings).
@@ -749,7 +831,8 @@ fn the_checks_report_failures() {
 
 /// Every fault scenario over a range of seeds:
 /// `AIGOV_SIM_SEEDS=0..20 cargo test -p aigov-chain --test simulation -- --ignored fault_sweep`
-/// (`aigov bench sim --seeds N` does the same from the binary).
+/// (`aigov bench sim --seeds N` does the same from the binary; `AIGOV_SIM_SCENARIO=NAME` runs
+/// one scenario only).
 #[test]
 #[ignore = "seed sweep: run on demand"]
 fn fault_sweep() {
@@ -758,8 +841,12 @@ fn fault_sweep() {
         .split_once("..")
         .expect("AIGOV_SIM_SEEDS=<from>..<to>");
     let (from, to): (u64, u64) = (from.parse().expect("from"), to.parse().expect("to"));
+    let only = std::env::var("AIGOV_SIM_SCENARIO").ok();
     let mut failed = Vec::new();
     for s in Scenario::all() {
+        if only.as_deref().is_some_and(|name| name != s.name) {
+            continue;
+        }
         for seed in from..to {
             if let Err(f) = sim::run(seed, &s) {
                 eprintln!("{} seed {seed}: {f}", s.name);

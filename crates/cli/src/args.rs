@@ -66,7 +66,8 @@ pub enum Command {
     Verify(VerifyArgs),
     /// Create the keys, genesis and configuration files of a multi-validator network.
     Testnet(TestnetArgs),
-    /// Run one validator of a network.
+    /// Run one node of a network: a validator, or a full node that follows the chain and
+    /// serves the API without a key share.
     Node(NodeArgs),
     /// Measure performance against this machine's limit; prints a table, `--out` writes JSON.
     ///
@@ -1305,12 +1306,19 @@ pub struct TestnetArgs {
 /// Testnet commands.
 #[derive(Subcommand, Debug)]
 pub enum TestnetCommand {
-    /// Deal the threshold key, write genesis, one folder per validator (key, share,
-    /// config.json) and the demo accounts' keystore.
+    /// Deal the threshold key, write genesis, one folder per validator (`nodeI`: key, share,
+    /// config.json), one per full node (`fullnodeJ`: key and config.json, no share) and the
+    /// demo accounts' keystore. Every config.json lists the full nodes, so the validators
+    /// accept their connections.
     Init {
         /// Number of validators.
         #[arg(long, default_value_t = 4)]
         validators: usize,
+        /// Number of full nodes: they hold no key share, never propose or vote, re-execute
+        /// every finalized block and serve the API. With one --host, full node J uses the base
+        /// ports + validators + J.
+        #[arg(long, default_value_t = 0)]
+        full_nodes: usize,
         /// Output folder.
         #[arg(long, default_value = "./testnet")]
         dir: PathBuf,
@@ -1321,6 +1329,10 @@ pub enum TestnetCommand {
         /// uses the base ports. Overrides --host.
         #[arg(long, value_delimiter = ',')]
         hosts: Vec<String>,
+        /// One host per full node, comma-separated; required with --hosts and --full-nodes.
+        /// Each uses the base ports.
+        #[arg(long, value_delimiter = ',')]
+        full_node_hosts: Vec<String>,
         /// p2p port of validator 0 (validator i uses base + i).
         #[arg(long, default_value_t = 30400)]
         p2p_base_port: u16,
@@ -1343,7 +1355,12 @@ pub struct NodeArgs {
 /// Node commands.
 #[derive(Subcommand, Debug)]
 pub enum NodeCommand {
-    /// Run a validator from its configuration file (written by `aigov testnet init`).
+    /// Run a node from its configuration file (written by `aigov testnet init`): a validator
+    /// if the file names a key share, otherwise a full node. A full node holds no share: it
+    /// follows consensus as an observer, backfills finalized blocks from the validators,
+    /// re-executes each one (checking its state root), serves the same API as a validator and
+    /// gossips the transactions submitted to it to the validators. Its key must be listed in
+    /// the validators' config.json (`full_nodes`), or they refuse its connections.
     Run {
         /// The node's config.json.
         #[arg(long)]

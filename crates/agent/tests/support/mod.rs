@@ -123,7 +123,8 @@ fn start() -> Chain {
         genesis,
         polynomial: dealt.polynomial,
         signer: validator,
-        share,
+        share: Some(share),
+        full_nodes: Vec::new(),
         p2p_listen: p2p,
         api_listener,
         timing: Timing {

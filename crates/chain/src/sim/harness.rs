@@ -1,8 +1,8 @@
 //! Building blocks of simulations on Commonware's deterministic runtime: seeded identities and
 //! threshold key, a genesis both derive from, the simulated network with latency and jitter,
-//! validators started with [crate::engine::start] (each under its own supervising task, so it
-//! can be stopped abruptly and started again on the same storage) and wrapped in
-//! [crate::node::Node], and helpers that read finalized blocks and state.
+//! validators and full nodes (no key share) started with [crate::engine::start] (each under its
+//! own supervising task, so it can be stopped abruptly and started again on the same storage)
+//! and wrapped in [crate::node::Node], and helpers that read finalized blocks and state.
 //!
 //! Everything random comes from the seed: validator keys and transaction senders derive from
 //! names, the threshold key from a `StdRng` seeded with the run's seed, network delays and task
@@ -88,6 +88,8 @@ pub struct Setup {
     pub shares: BTreeMap<ed25519::PublicKey, Share>,
     /// The genesis document.
     pub genesis: Arc<Genesis>,
+    /// Identity keys of full nodes (no share; not in genesis), in full-node order.
+    pub full_nodes: Vec<PrivateKey>,
 }
 
 impl Setup {
@@ -109,7 +111,27 @@ impl Setup {
             polynomial,
             shares,
             genesis: Arc::new(genesis),
+            full_nodes: Vec::new(),
         }
+    }
+
+    /// The same validators, and `k` full nodes whose keys derive from their names.
+    pub fn with_full_nodes(mut self, k: usize) -> Self {
+        self.full_nodes = (0..k).map(|j| key(&format!("full-node-{j}"))).collect();
+        self
+    }
+
+    /// Every full node's identity.
+    pub fn full_node_keys(&self) -> Vec<ed25519::PublicKey> {
+        self.full_nodes.iter().map(|k| k.public_key().0).collect()
+    }
+
+    /// Every node's identity: the validators, then the full nodes (full node `j` is node
+    /// `n + j`, the index [Validator::index] gives it).
+    pub fn all_nodes(&self) -> Vec<ed25519::PublicKey> {
+        let mut all = self.participants();
+        all.extend(self.full_node_keys());
+        all
     }
 
     /// Every validator's identity.
@@ -198,16 +220,27 @@ pub async fn network(
 
 /// Starts the simulated network for `participants`, without any link yet.
 pub async fn empty_network(context: &Ctx, participants: &[ed25519::PublicKey]) -> NetOracle {
+    empty_network_with(context, participants, &[]).await
+}
+
+/// Starts the simulated network for `participants` (primary peers) and `full_nodes`
+/// (secondary peers, as `run` tracks them), without any link yet.
+pub async fn empty_network_with(
+    context: &Ctx,
+    participants: &[ed25519::PublicKey],
+    full_nodes: &[ed25519::PublicKey],
+) -> NetOracle {
     let n = participants.len();
-    let (network, oracle) = Network::new_with_peers(
+    let (network, oracle) = Network::new_with_split_peers(
         context.child("network"),
         simulated::Config {
             max_size: engine::max_message_size(n as u32),
-            max_peers_per_set: NZUsize!(n),
+            max_peers_per_set: NZUsize!(n + full_nodes.len()),
             disconnect_on_block: true,
             tracked_peer_sets: NZUsize!(1),
         },
         participants.iter().cloned(),
+        full_nodes.iter().cloned(),
     )
     .await;
     network.start();
@@ -246,7 +279,8 @@ pub async fn reconnect(oracle: &NetOracle, participants: &[ed25519::PublicKey], 
     }
 }
 
-/// A running validator.
+/// A running validator, or a full node (then `index` is `n + j` for full node `j` of `n`
+/// validators).
 pub struct Validator {
     /// Its index.
     pub index: usize,
@@ -310,7 +344,7 @@ pub fn engine_config(setup: &Setup, i: usize) -> EngineConfig {
         signer: setup.keys[i].inner().clone(),
         participants: setup.participants(),
         polynomial: setup.polynomial.clone(),
-        share: setup.shares[&me].clone(),
+        share: Some(setup.shares[&me].clone()),
         genesis: setup.genesis.clone(),
         timing: TIMING,
         leader_timeout: LEADER_TIMEOUT,
@@ -331,6 +365,40 @@ pub async fn try_start_validator(
     start_on(context, oracle, setup, i, channels, tamper).await
 }
 
+/// The engine configuration of full node `j` of `setup`: no share, storage under `f{j}`.
+pub fn full_node_config(setup: &Setup, j: usize) -> EngineConfig {
+    EngineConfig {
+        prefix: format!("f{j}"),
+        signer: setup.full_nodes[j].inner().clone(),
+        share: None,
+        ..engine_config(setup, 0)
+    }
+}
+
+/// Starts full node `j` of `setup` on the simulated network (registered as a secondary peer by
+/// [empty_network_with]), its storage under `f{j}`. Its [Validator::index] is `n + j`.
+pub async fn try_start_full_node(
+    context: &Ctx,
+    oracle: &NetOracle,
+    setup: &Setup,
+    j: usize,
+) -> Result<Validator, String> {
+    let key = setup.full_nodes[j].clone();
+    let channels = register_channels(oracle, &key.public_key().0).await?;
+    let cfg = full_node_config(setup, j);
+    start_engine(
+        context,
+        oracle,
+        setup,
+        setup.keys.len() + j,
+        key,
+        cfg,
+        channels,
+        None,
+    )
+    .await
+}
+
 /// Starts validator `i` of `setup` on `channels` (already registered for it).
 pub async fn start_on(
     context: &Ctx,
@@ -340,8 +408,24 @@ pub async fn start_on(
     channels: SimChannels,
     tamper: Option<crate::app::Tamper>,
 ) -> Result<Validator, String> {
-    let me = setup.keys[i].public_key().0;
     let cfg = engine_config(setup, i);
+    let key = setup.keys[i].clone();
+    start_engine(context, oracle, setup, i, key, cfg, channels, tamper).await
+}
+
+/// Starts node `i` (identity `key`) with `cfg` on `channels`, under its own supervising task.
+#[allow(clippy::too_many_arguments)]
+async fn start_engine(
+    context: &Ctx,
+    oracle: &NetOracle,
+    setup: &Setup,
+    i: usize,
+    key: PrivateKey,
+    cfg: EngineConfig,
+    channels: SimChannels,
+    tamper: Option<crate::app::Tamper>,
+) -> Result<Validator, String> {
+    let me = key.public_key().0;
     let control = oracle.control(me);
     let manager = oracle.manager();
     let (started, on_start) = futures::channel::oneshot::channel();
@@ -373,11 +457,11 @@ pub async fn start_on(
             });
     let engine = on_start
         .await
-        .map_err(|_| format!("validator {i} stopped while starting"))??;
+        .map_err(|_| format!("node {i} stopped while starting"))??;
     let node = Node::new(
         &engine,
         setup.genesis.clone(),
-        setup.keys[i].clone(),
+        key,
         crate::setup::group_key_hex(&setup.polynomial),
         Box::new(String::new),
     );

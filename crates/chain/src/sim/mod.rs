@@ -17,7 +17,11 @@
 //! - liveness returns: once the last fault has ended, the honest validators finalize
 //!   [LIVENESS_BLOCKS] more blocks and every transaction within [LIVENESS_MS] of simulated time;
 //! - the faults happened: partitions applied and healed, validators stopped and restarted,
-//!   Byzantine messages sent, spoiled proposals made and refused, spammers blocked.
+//!   Byzantine messages sent, spoiled proposals made and refused, spammers blocked;
+//! - a full node (no key share) started late backfills and follows: it ends with the same
+//!   blocks and receipts as the validators, its own database produced the state root of its
+//!   committed block, transactions submitted to it were finalized and left its mempool, and no
+//!   validator blocked it.
 //!
 //! Same seed, same run: every random choice comes from the seed (see [harness]).
 
@@ -175,6 +179,15 @@ impl Faults {
     }
 }
 
+/// A full node (no key share, a secondary peer of the validators) that starts late: it must
+/// backfill the blocks finalized before it started, then follow the tip. Once it runs, every
+/// second transaction is submitted to it (and resubmitted only to it), so it must gossip them.
+#[derive(Clone, Copy, Debug, Serialize)]
+pub struct LateFullNode {
+    /// Started when the validators' highest finalized tip reaches this height.
+    pub at_height: u64,
+}
+
 /// A named simulation: validators, faults, and the transactions a client submits meanwhile.
 #[derive(Clone, Debug, Serialize)]
 pub struct Scenario {
@@ -190,6 +203,8 @@ pub struct Scenario {
     pub tx_every_ms: u64,
     /// Height every honest validator must reach at least.
     pub min_height: u64,
+    /// A full node that joins late.
+    pub full_node: Option<LateFullNode>,
 }
 
 impl Scenario {
@@ -201,6 +216,7 @@ impl Scenario {
             txs: 12,
             tx_every_ms: 250,
             min_height: 20,
+            full_node: None,
         }
     }
 
@@ -291,6 +307,13 @@ impl Scenario {
                     ..Faults::none()
                 },
             ),
+            // A full node joins at height 8: backfills, follows, and relays transactions.
+            Self {
+                txs: 16,
+                tx_every_ms: 400,
+                full_node: Some(LateFullNode { at_height: 8 }),
+                ..Self::base("full-node-late", Faults::none())
+            },
             Self::byzantine("byz-nuller", ByzantineKind::Nuller),
             Self::byzantine("byz-conflicter", ByzantineKind::Conflicter),
             Self::byzantine("byz-equivocator", ByzantineKind::Equivocator),
@@ -387,6 +410,9 @@ impl Scenario {
                 }
             }
         }
+        if self.full_node.is_some() && self.faults.shutdown.is_some() {
+            return invalid("a full node beside an unclean shutdown".into());
+        }
         if self.faults.links.delivered_percent == 0 || self.faults.links.delivered_percent > 100 {
             return invalid("delivered_percent must be 1..=100".into());
         }
@@ -413,6 +439,10 @@ pub struct FaultStats {
     pub spoiled_proposals: u64,
     /// Honest validators that blocked a Byzantine peer.
     pub blocked_by: u32,
+    /// Blocks finalized before the full node started (it had to backfill them).
+    pub full_node_behind: u64,
+    /// Transactions submitted to the full node.
+    pub full_node_txs: u32,
 }
 
 /// What a passing run reports.
@@ -502,6 +532,22 @@ pub enum Failure {
         /// The height.
         height: u64,
     },
+    /// A finalized transaction is still pending in a node's mempool.
+    #[error("node {node}: finalized transaction {tx} still in the mempool")]
+    StaleMempool {
+        /// The node.
+        node: usize,
+        /// Transaction hash.
+        tx: String,
+    },
+    /// A node blocked another that did nothing wrong (the full node).
+    #[error("node {by} blocked node {who}")]
+    Blocked {
+        /// The blocking node.
+        by: String,
+        /// The blocked node.
+        who: usize,
+    },
     /// A block proposed by a Byzantine leader that spoils every proposal was finalized.
     #[error("a spoiled block of a Byzantine leader was finalized at height {height}")]
     InvalidBlockFinalized {
@@ -554,6 +600,8 @@ pub fn run(seed: u64, scenario: &Scenario) -> Outcome {
 #[derive(Clone)]
 struct TxRecord {
     raw: Vec<u8>,
+    /// Submitted (and resubmitted) to the full node only.
+    via_full_node: bool,
     hash: TxHash,
     first_ms: u64,
     last_ms: u64,
@@ -702,12 +750,15 @@ async fn life(
     life: usize,
 ) -> Result<LifeEnd, Failure> {
     let n = scenario.validators;
-    let setup = Setup::new(n, seed);
+    let setup = Setup::new(n, seed).with_full_nodes(usize::from(scenario.full_node.is_some()));
     let participants = setup.participants();
     let byz = scenario.faults.byzantine;
     let byz_count = byz.map_or(0, |b| b.count);
     let honest: Vec<usize> = (0..n - byz_count).collect();
-    let oracle = harness::empty_network(&context, &participants).await;
+    let oracle =
+        harness::empty_network_with(&context, &participants, &setup.full_node_keys()).await;
+    let mut full: Option<Validator> = None;
+    let mut full_last_tip = 0u64;
     add_links(
         &context,
         &oracle,
@@ -816,6 +867,49 @@ async fn life(
             bottom = bottom.min(tip.height);
         }
 
+        // The full node: started late, on links to every validator; then its tip is sampled
+        // like a validator's (never back, the same state root at a height).
+        if let Some(f) = scenario.full_node {
+            if full.is_none() && top >= f.at_height {
+                add_links(
+                    &context,
+                    &oracle,
+                    &setup.all_nodes(),
+                    &scenario.faults.links,
+                    (0..n).flat_map(|i| [(i, n), (n, i)]),
+                )
+                .await;
+                let v = harness::try_start_full_node(&context, &oracle, &setup, 0)
+                    .await
+                    .map_err(|reason| Failure::Start {
+                        validator: n,
+                        reason,
+                    })?;
+                ledger.stats.full_node_behind = top.saturating_sub(v.engine.index.tip().height);
+                full = Some(v);
+            }
+            if let Some(v) = &full {
+                let tip = v.engine.index.tip();
+                if tip.height < full_last_tip {
+                    return Err(Failure::TipWentBack {
+                        validator: n,
+                        from: full_last_tip,
+                        to: tip.height,
+                    });
+                }
+                full_last_tip = tip.height;
+                if let Some((root, by)) = ledger.roots.get(&tip.height)
+                    && *root != tip.state_root
+                {
+                    return Err(Failure::Conflict {
+                        height: tip.height,
+                        a: *by,
+                        b: n,
+                    });
+                }
+            }
+        }
+
         // Partition and heal.
         if let Some(p) = &scenario.faults.partition {
             if partition_applied_ms.is_none() && !partition_done && top >= p.at_height {
@@ -922,7 +1016,16 @@ async fn life(
             }
             ledger.stats.shutdowns += 1;
             let ms = context.child("shutdown").random_range(0..400);
-            submit_due(&context, scenario, &running, &honest, &mut ledger, now).await;
+            submit_due(
+                &context,
+                scenario,
+                &running,
+                &honest,
+                None,
+                &mut ledger,
+                now,
+            )
+            .await;
             context.sleep(Duration::from_millis(ms)).await;
             return Ok(LifeEnd::Shutdown(ledger));
         }
@@ -935,7 +1038,16 @@ async fn life(
 
         // Transactions: submit on schedule once block 1 exists, resubmit what is slow.
         if bottom >= 1 || top >= 1 {
-            submit_due(&context, scenario, &running, &honest, &mut ledger, now).await;
+            submit_due(
+                &context,
+                scenario,
+                &running,
+                &honest,
+                full.as_ref(),
+                &mut ledger,
+                now,
+            )
+            .await;
         }
         if tick.is_multiple_of(2) {
             poll_receipts(&running, &honest, &mut ledger, now).await;
@@ -947,7 +1059,9 @@ async fn life(
         let needed = ledger.calm.map_or(u64::MAX, |(_, h)| {
             (h + LIVENESS_BLOCKS).max(scenario.min_height)
         });
-        if all_submitted && pending == 0 && bottom != u64::MAX && bottom >= needed {
+        // A full node must have followed to the same height.
+        let full_done = scenario.full_node.is_none() || full_last_tip >= bottom;
+        if all_submitted && pending == 0 && bottom != u64::MAX && bottom >= needed && full_done {
             break;
         }
         let waited = match ledger.calm {
@@ -971,7 +1085,17 @@ async fn life(
 
     let end_ms = now_ms(&context);
     check_end(
-        &context, scenario, seed, &setup, &oracle, &running, &honest, &counters, ledger, end_ms,
+        &context,
+        scenario,
+        seed,
+        &setup,
+        &oracle,
+        &running,
+        &honest,
+        full.as_ref(),
+        &counters,
+        ledger,
+        end_ms,
     )
     .await
     .map(|r| LifeEnd::Done(Box::new(r)))
@@ -1037,12 +1161,15 @@ async fn start_byzantine(
 }
 
 /// Submits the transactions due by `now` and resubmits those not final after [RESUBMIT_MS],
-/// each to a running honest validator chosen round-robin (a refusal is retried later).
+/// each to a running honest validator chosen round-robin (a refusal is retried later). Once a
+/// full node runs, every second new transaction goes to it instead, and is resubmitted only to
+/// it: reaching the validators is its gossip's job.
 async fn submit_due(
     _context: &Ctx,
     scenario: &Scenario,
     running: &[Option<Validator>],
     honest: &[usize],
+    full: Option<&Validator>,
     ledger: &mut Ledger,
     now: u64,
 ) {
@@ -1059,13 +1186,21 @@ async fn submit_due(
     while ledger.txs.len() < due {
         let j = ledger.txs.len();
         let (raw, hash) = harness::registration(&format!("sim-{j}"), 0);
-        let v = live[j % live.len()];
+        let via_full_node = full.is_some() && j % 2 == 1;
+        let v = match full {
+            Some(f) if via_full_node => f,
+            _ => live[j % live.len()],
+        };
         if v.node.submit(raw.clone()).await.is_err() {
             // Not admitted (e.g. before block 1): try again next tick.
             return;
         }
+        if via_full_node {
+            ledger.stats.full_node_txs += 1;
+        }
         ledger.txs.push(TxRecord {
             raw,
+            via_full_node,
             hash,
             first_ms: now,
             last_ms: now,
@@ -1074,7 +1209,10 @@ async fn submit_due(
     }
     for (j, t) in ledger.txs.iter_mut().enumerate() {
         if t.final_ms.is_none() && now >= t.last_ms + RESUBMIT_MS {
-            let v = live[(j + (now / RESUBMIT_MS) as usize) % live.len()];
+            let v = match full {
+                Some(f) if t.via_full_node => f,
+                _ => live[(j + (now / RESUBMIT_MS) as usize) % live.len()],
+            };
             let _ = v.node.submit(t.raw.clone()).await;
             t.last_ms = now;
         }
@@ -1117,11 +1255,18 @@ async fn check_end(
     oracle: &NetOracle,
     running: &[Option<Validator>],
     honest: &[usize],
+    full: Option<&Validator>,
     counters: &Counters,
     mut ledger: Ledger,
     end_ms: u64,
 ) -> Outcome {
-    let live: Vec<&Validator> = honest.iter().filter_map(|i| running[*i].as_ref()).collect();
+    // A full node is held to every check an honest validator is (same blocks, its own state
+    // root, same receipts); it comes last, so `live[0]` is a validator.
+    let live: Vec<&Validator> = honest
+        .iter()
+        .filter_map(|i| running[*i].as_ref())
+        .chain(full)
+        .collect();
     let height = live
         .iter()
         .map(|v| v.engine.index.tip().height)
@@ -1190,6 +1335,42 @@ async fn check_end(
                     height: h,
                 });
             }
+        }
+    }
+
+    // The full node: it really started behind, transactions went through it, its mempool
+    // let go of every finalized one, and no validator blocked it.
+    if scenario.full_node.is_some() {
+        let Some(f) = full else {
+            return Err(Failure::FaultNotApplied(
+                "the full node never started".into(),
+            ));
+        };
+        if ledger.stats.full_node_behind == 0 {
+            return Err(Failure::FaultNotApplied(
+                "the full node started with nothing to backfill".into(),
+            ));
+        }
+        if ledger.stats.full_node_txs == 0 {
+            return Err(Failure::FaultNotApplied(
+                "no transaction was submitted to the full node".into(),
+            ));
+        }
+        for t in &ledger.txs {
+            if f.node.mempool_status(&t.hash) != aigov_api::backend::MempoolStatus::Absent {
+                return Err(Failure::StaleMempool {
+                    node: f.index,
+                    tx: t.hash.to_string(),
+                });
+            }
+        }
+        let me = setup.full_nodes[0].public_key().0;
+        let blocked = oracle.blocked().await.unwrap_or_default();
+        if let Some((by, _)) = blocked.iter().find(|(_, who)| *who == me) {
+            return Err(Failure::Blocked {
+                by: by.to_string(),
+                who: f.index,
+            });
         }
     }
 
