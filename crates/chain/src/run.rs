@@ -73,6 +73,45 @@ pub struct RunConfig {
     pub on_ready: Box<dyn FnOnce(Ready) + Send>,
 }
 
+/// Longest a restarted node waits to re-execute the blocks it had finalized before it serves.
+const REPLAY_PATIENCE: Duration = Duration::from_secs(30);
+
+/// Waits until the node's state reaches the newest block it had finalized before a restart
+/// (marshal stores finalized blocks before the state that executes them is durable, and
+/// replays them at start), so it never answers from older state than it answered before it
+/// stopped: a client holding its last checkpoint gets a consistency proof, not a shorter log.
+/// Gives up after [REPLAY_PATIENCE] (a block it must fetch from peers), and serves anyway.
+async fn replay_before_serving<E>(context: &E, engine: &engine::Engine<E>)
+where
+    E: commonware_runtime::Clock + commonware_runtime::Spawner + commonware_storage::Context,
+{
+    use commonware_consensus::marshal::Identifier;
+    let Some((latest, _)) = engine.marshal.get_info(Identifier::Latest).await else {
+        return;
+    };
+    let latest = latest.get();
+    if engine.index.tip().height >= latest {
+        return;
+    }
+    tracing::info!(
+        from = engine.index.tip().height,
+        to = latest,
+        "re-executing finalized blocks before serving"
+    );
+    let give_up = context.current() + REPLAY_PATIENCE;
+    while engine.index.tip().height < latest {
+        if context.current() >= give_up {
+            tracing::warn!(
+                at = engine.index.tip().height,
+                latest,
+                "serving before the replay finished"
+            );
+            return;
+        }
+        context.sleep(Duration::from_millis(20)).await;
+    }
+}
+
 /// Runs the node until the process is stopped. Returns an error only if it cannot start.
 pub fn run(cfg: RunConfig) -> Result<(), String> {
     let runtime_cfg = tokio::Config::new()
@@ -146,6 +185,7 @@ pub fn run(cfg: RunConfig) -> Result<(), String> {
             oracle,
         )
         .await?;
+        replay_before_serving(&context, &engine).await;
         let metrics_ctx = context.child("metrics");
         let node = Node::new(
             &engine,
