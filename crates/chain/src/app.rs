@@ -10,7 +10,7 @@ use crate::index::{Index, Tip};
 use crate::mempool::Mempool;
 use crate::seeds::Seeds;
 use aigov_state::{BlockContext, BlockOutput, Mode};
-use aigov_types::block::{Ctx, MAX_BLOCK_TX_BYTES, MAX_BLOCK_TXS, txs_root};
+use aigov_types::block::{Ctx, MAX_BLOCK_TX_BYTES, MAX_BLOCK_TXS, seed_round, txs_root};
 use aigov_types::genesis::Genesis;
 use aigov_types::proof::{Scheme, StateValue, state_key, verify_header_seed};
 use aigov_types::{Block, Hash, Header, SignedTx};
@@ -18,7 +18,7 @@ use bytes::Bytes;
 use commonware_consensus::{
     Heightable as _,
     marshal::ancestry::Ancestry,
-    types::{Height, Round, View},
+    types::{Height, Round},
 };
 use commonware_cryptography::Digestible as _;
 use commonware_glue::stateful::{
@@ -240,17 +240,13 @@ where
 
         // The parent's seed: the randomness this block draws from. Certificates are reported as
         // the engine moves to the next view, so it is normally here already.
-        let epoch = context.round.epoch();
-        let seed_round = Round::new(epoch, context.parent.0);
-        let seed = if context.parent.0 == View::zero() {
-            None
-        } else {
+        let seed = if let Some(seed_round) = seed_round(&context) {
             let wanted = seed_round;
             #[cfg(feature = "sim")]
             let wanted = match &self.tamper {
                 Some(t) if t.kind == TamperKind::BadSeed => {
                     t.spoiled.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                    Round::new(epoch, parent.inner().header.context.parent.0)
+                    Round::new(seed_round.epoch(), parent.inner().header.context.parent.0)
                 }
                 _ => wanted,
             };
@@ -263,6 +259,8 @@ where
                     return None;
                 }
             }
+        } else {
+            None
         };
         let randomness = Header::randomness_of(seed.as_ref());
 

@@ -19,10 +19,10 @@ use aigov_types::proof::Scheme;
 use commonware_actor::Feedback;
 use commonware_consensus::{
     Reporter,
-    simplex::types::{Activity, Notarization},
+    simplex::{scheme::bls12381_threshold::vrf::Certificate, types::Activity},
     types::Round,
 };
-use commonware_cryptography::sha256::Digest;
+use commonware_cryptography::{bls12381::primitives::variant::MinSig, sha256::Digest};
 use commonware_runtime::Clock;
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
@@ -93,11 +93,11 @@ impl<R> SeedReporter<R> {
         Self { inner, seeds }
     }
 
-    fn record(&self, certificate: &Notarization<Scheme, Digest>) {
-        // The engine reports verified certificates only, whose signatures decode.
-        if let Some(sig) = certificate.certificate.get() {
-            self.seeds
-                .record(certificate.proposal.round, sig.seed_signature);
+    /// Records the seed of a certificate for `round`. The engine reports verified
+    /// certificates only, whose signatures decode.
+    fn record(&self, round: Round, certificate: &Certificate<MinSig>) {
+        if let Some(sig) = certificate.get() {
+            self.seeds.record(round, sig.seed_signature);
         }
     }
 }
@@ -110,12 +110,10 @@ where
 
     fn report(&mut self, activity: Self::Activity) -> Feedback {
         match &activity {
-            Activity::Notarization(n) | Activity::Certification(n) => self.record(n),
-            Activity::Finalization(f) => {
-                if let Some(sig) = f.certificate.get() {
-                    self.seeds.record(f.proposal.round, sig.seed_signature);
-                }
+            Activity::Notarization(n) | Activity::Certification(n) => {
+                self.record(n.proposal.round, &n.certificate)
             }
+            Activity::Finalization(f) => self.record(f.proposal.round, &f.certificate),
             _ => {}
         }
         self.inner.report(activity)

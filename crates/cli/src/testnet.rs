@@ -186,20 +186,12 @@ pub fn init(plan: &InitPlan<'_>) -> anyhow::Result<()> {
     for (j, key) in full_keys.iter().enumerate() {
         let node_dir = dir.join(format!("fullnode{j}"));
         setup::write_key(&node_dir.join("node.pem"), key)?;
-        let cfg = NodeConfig {
-            data_dir: PathBuf::from("data"),
-            genesis: PathBuf::from("../genesis.json"),
-            identity_key: PathBuf::from("node.pem"),
-            share: None,
-            p2p_listen: full_addr(j, p2p_port).parse()?,
-            api_listen: full_addr(j, api_port).parse()?,
-            full_nodes: full_peers.clone(),
-            idle_block_ms: default_idle(),
-            min_block_ms: default_min(),
-        };
-        setup::write_atomic(
-            &node_dir.join("config.json"),
-            &serde_json::to_vec_pretty(&cfg)?,
+        write_config(
+            &node_dir,
+            "node.pem",
+            None,
+            (full_addr(j, p2p_port), full_addr(j, api_port)),
+            &full_peers,
         )?;
     }
     for (i, key) in keys.iter().enumerate() {
@@ -210,20 +202,12 @@ pub fn init(plan: &InitPlan<'_>) -> anyhow::Result<()> {
             .get(&key.public_key().0)
             .context("missing share")?;
         setup::write_share(&node_dir.join("validator.share"), share)?;
-        let cfg = NodeConfig {
-            data_dir: PathBuf::from("data"),
-            genesis: PathBuf::from("../genesis.json"),
-            identity_key: PathBuf::from("validator.pem"),
-            share: Some(PathBuf::from("validator.share")),
-            p2p_listen: addr(i, p2p_port).parse()?,
-            api_listen: addr(i, api_port).parse()?,
-            full_nodes: full_peers.clone(),
-            idle_block_ms: default_idle(),
-            min_block_ms: default_min(),
-        };
-        setup::write_atomic(
-            &node_dir.join("config.json"),
-            &serde_json::to_vec_pretty(&cfg)?,
+        write_config(
+            &node_dir,
+            "validator.pem",
+            Some("validator.share"),
+            (addr(i, p2p_port), addr(i, api_port)),
+            &full_peers,
         )?;
     }
     for a in &accounts {
@@ -258,6 +242,33 @@ pub fn init(plan: &InitPlan<'_>) -> anyhow::Result<()> {
         dir.join("keystore").display(),
         dir.display()
     );
+    Ok(())
+}
+
+/// Writes one node's `config.json` in `node_dir` (paths relative to it): its identity key,
+/// its key share (validators only), its (p2p, API) listen addresses, and the full nodes.
+fn write_config(
+    node_dir: &Path,
+    identity_key: &str,
+    share: Option<&str>,
+    (p2p, api): (String, String),
+    full_nodes: &[FullNodePeer],
+) -> anyhow::Result<()> {
+    let cfg = NodeConfig {
+        data_dir: PathBuf::from("data"),
+        genesis: PathBuf::from("../genesis.json"),
+        identity_key: PathBuf::from(identity_key),
+        share: share.map(PathBuf::from),
+        p2p_listen: p2p.parse()?,
+        api_listen: api.parse()?,
+        full_nodes: full_nodes.to_vec(),
+        idle_block_ms: default_idle(),
+        min_block_ms: default_min(),
+    };
+    setup::write_atomic(
+        &node_dir.join("config.json"),
+        &serde_json::to_vec_pretty(&cfg)?,
+    )?;
     Ok(())
 }
 

@@ -89,19 +89,7 @@ impl Network {
     }
 
     fn cli(&self, node: usize, args: &[&str]) -> Output {
-        Command::new(BIN)
-            .arg("--home")
-            .arg(&self.dir)
-            .arg("--node")
-            .arg(format!("http://{}", self.api[node]))
-            .args(args)
-            .env_remove("AIGOV_NODE")
-            .env_remove("AIGOV_KEY")
-            .env_remove("AIGOV_HOME")
-            .env("AIGOV_LOG", "warn")
-            .stdin(Stdio::null())
-            .output()
-            .expect("running aigov")
+        common::cli_at(&self.dir, &format!("http://{}", self.api[node]), args, None)
     }
 }
 

@@ -132,8 +132,7 @@ impl Header {
     /// The round whose seed [Header::seed] must be: the parent's view in this block's epoch,
     /// or `None` when the parent is genesis (view zero).
     pub fn seed_round(&self) -> Option<Round> {
-        let parent_view = self.context.parent.0;
-        (parent_view != View::zero()).then(|| Round::new(self.context.round.epoch(), parent_view))
+        seed_round(&self.context)
     }
 
     /// The block's consensus randomness: SHA-256 of a domain tag and the seed signature, or
@@ -150,6 +149,13 @@ impl Header {
             None => Hash::default(),
         }
     }
+}
+
+/// The round whose seed a block proposed in `context` carries: its parent's view in its own
+/// epoch, or `None` when the parent is genesis (view zero, no certificate).
+pub fn seed_round(context: &Ctx) -> Option<Round> {
+    let parent_view = context.parent.0;
+    (parent_view != View::zero()).then(|| Round::new(context.round.epoch(), parent_view))
 }
 
 /// A threshold-VRF seed: the group's BLS12-381 (MinSig, G1) signature over a round.

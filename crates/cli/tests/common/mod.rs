@@ -217,20 +217,7 @@ impl Node {
     /// Runs the CLI against this node: `aigov --home DATA --node URL ARGS...`, in the scratch
     /// folder, with no `AIGOV_*` variable from the environment.
     pub fn cli(&self, args: &[&str]) -> Output {
-        Command::new(BIN)
-            .arg("--home")
-            .arg(self.data_dir())
-            .arg("--node")
-            .arg(&self.url)
-            .args(args)
-            .current_dir(self.scratch())
-            .env_remove("AIGOV_NODE")
-            .env_remove("AIGOV_KEY")
-            .env_remove("AIGOV_HOME")
-            .env("AIGOV_LOG", "warn")
-            .stdin(Stdio::null())
-            .output()
-            .expect("running aigov")
+        cli_at(&self.data_dir(), &self.url, args, Some(&self.scratch()))
     }
 
     /// Waits until nothing is pending in the mempool.
@@ -279,6 +266,27 @@ impl Drop for Node {
 }
 
 /// A port that was free a moment ago (bound on 127.0.0.1:0, then released).
+/// Runs `aigov --home HOME --node URL ARGS...` (in `cwd`, if given) with no `AIGOV_*` variable
+/// from the environment and quiet logs.
+pub fn cli_at(home: &Path, url: &str, args: &[&str], cwd: Option<&Path>) -> Output {
+    let mut cmd = Command::new(BIN);
+    cmd.arg("--home")
+        .arg(home)
+        .arg("--node")
+        .arg(url)
+        .args(args);
+    if let Some(dir) = cwd {
+        cmd.current_dir(dir);
+    }
+    cmd.env_remove("AIGOV_NODE")
+        .env_remove("AIGOV_KEY")
+        .env_remove("AIGOV_HOME")
+        .env("AIGOV_LOG", "warn")
+        .stdin(Stdio::null())
+        .output()
+        .expect("running aigov")
+}
+
 fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
