@@ -24,7 +24,12 @@ PORT=$((20000 + RANDOM % 20000))
 NODE="http://127.0.0.1:$PORT"
 export AIGOV_NODE=$NODE AIGOV_HOME=$WORK/data
 PID=""
-cleanup() { [ -n "$PID" ] && kill -9 "$PID" 2>/dev/null || true; rm -rf "$WORK"; }
+LMPID=""
+cleanup() {
+  [ -n "$PID" ] && kill -9 "$PID" 2>/dev/null || true
+  [ -n "$LMPID" ] && kill -9 "$LMPID" 2>/dev/null || true
+  rm -rf "$WORK"
+}
 trap cleanup EXIT
 
 fail() { echo "e2e-dev: FAIL: $*" >&2; [ -f "$WORK/node.log" ] && tail -40 "$WORK/node.log" >&2; exit 1; }
@@ -325,7 +330,23 @@ JSON
 IPROP=$(propose system "Frequent integrity challenges for the demo" "set-compute-params:$WORK/compute-params.json")
 vote_yes "$IPROP" alice dave
 wait_executed "$IPROP"
-step "integrity: bob proposes a Hardware template with device-key reference values; a Safety vote approves it"
+step "integrity: a member runs a landmark (a timing server that signs round trips to devices)"
+"$BIN" keys new landmark-helsinki | tail -1
+"$BIN" --key landmark-helsinki landmark --listen 127.0.0.1:0 >"$WORK/landmark.log" 2>&1 &
+LMPID=$!
+disown "$LMPID" 2>/dev/null || true
+for _ in $(seq 1 50); do grep -q "listening on" "$WORK/landmark.log" && break; sleep 0.1; done
+read -r LMKEY LMADDR < <(sed -n 's/^landmark \([0-9a-f]*\) listening on \(.*\)$/\1 \2/p' "$WORK/landmark.log")
+[ -n "$LMADDR" ] || fail "the landmark did not start: $(cat "$WORK/landmark.log")"
+echo "landmark $LMKEY at $LMADDR"
+step "integrity: bob proposes a Hardware template with device-key reference values, intact seals and a location within 50 km of Helsinki; a Safety vote approves it"
+cat >"$WORK/physical.json" <<JSON
+{"seals": true,
+ "region": {"centre": {"lat_udeg": 60169856, "lon_udeg": 24938379}, "radius_m": 50000},
+ "landmarks": [{"name": "helsinki-1", "key": "$LMKEY",
+                "at": {"lat_udeg": 60169856, "lon_udeg": 24938379}}],
+ "min_landmarks": 1}
+JSON
 GOOD=$(python3 -c 'import hashlib; print(hashlib.sha256(b"rack-node-image-v3").hexdigest())')
 BAD=$(python3 -c 'import hashlib; print(hashlib.sha256(b"rack-node-image-v3-patched").hexdigest())')
 echo "{\"device_key\": {\"measurements\": {\"values\": [\"$GOOD\"]}}}" >"$WORK/reference.json"
@@ -335,7 +356,7 @@ cat >"$WORK/hw.cedar" <<'CEDAR'
 forbid (principal, action == Aigov::Action::"run_workload", resource) when { !context.hardware.tee };
 CEDAR
 "$BIN" --key bob tx template propose --kind hardware --name rack-node-v3 --spec "$WORK/hw-spec.md" \
-  --policy "$WORK/hw.cedar" --reference "$WORK/reference.json" | tail -1
+  --policy "$WORK/hw.cedar" --reference "$WORK/reference.json" --physical "$WORK/physical.json" | tail -1
 HWT=$("$BIN" --json query templates | python3 -c '
 import json, sys
 print(next(t["id"] for t in json.load(sys.stdin)["templates"] if t["name"] == "rack-node-v3"))')
@@ -388,8 +409,20 @@ echo "a second answer is refused: $(cat "$WORK/late.txt")"
 step "integrity: a Review vote reinstates device-2; the drip resumes"
 review_vote "Reinstate device-2 after review of challenge $CH" "approve-hardware:$HW2:1000000:0:0"
 [ "$(hw2 status)" = active ] || fail "device-2 is $(hw2 status) after the vote"
-step "integrity: the hardware agent verifies device-2's permits, computes, and answers the next challenge with the approved image"
-"$BIN" --key device-2 agent run --measurement "$GOOD" --max-challenges 1 --duration 90 --rate 5000 \
+step "integrity: an answer with the approved image but without its seal and location evidence fails too"
+wait_challenge
+"$BIN" --key device-2 --json tx hardware answer-challenge --challenge "$CH" --measurement "$GOOD" >"$WORK/answer.json"
+python3 -c '
+import json, sys
+s = json.load(open(sys.argv[1]))
+c = next(e["event"] for e in s["events"] if e["event"]["type"] == "challenge_closed")
+assert c["status"] == "failed" and "seal-0043" in c["reason"], c
+print("challenge #%s failed: %s" % (c["challenge"], c["reason"]))' "$WORK/answer.json" || fail "an answer without seals did not fail: $(cat "$WORK/answer.json")"
+review_vote "Reinstate device-2 after its unsealed answer to challenge $CH" "approve-hardware:$HW2:1000000:0:0"
+[ "$(hw2 status)" = active ] || fail "device-2 is $(hw2 status) after the second vote"
+step "integrity: the hardware agent verifies device-2's permits, computes, and answers the next challenge with the approved image, its intact seal and the landmark's signed round trip"
+"$BIN" --key device-2 agent run --measurement "$GOOD" --seal seal-0043 --landmark "$LMADDR" \
+  --max-challenges 1 --duration 90 --rate 5000 \
   --genesis "$WORK/data/genesis.json" | tee "$WORK/agent2.txt" | grep -vE "^computed" | tail -8
 grep -qE "answered integrity challenge [0-9]+: Passed" "$WORK/agent2.txt" \
   || fail "the agent did not pass a challenge: $(tail -5 "$WORK/agent2.txt")"
@@ -399,7 +432,8 @@ PASSED=0
 for _ in $(seq 1 240); do
   CH=$(hw2 challenge)
   if [ "$CH" != 0 ]; then
-    "$BIN" --key device-2 --json tx hardware answer-challenge --challenge "$CH" --measurement "$GOOD" >"$WORK/answer.json"
+    "$BIN" --key device-2 --json tx hardware answer-challenge --challenge "$CH" --measurement "$GOOD" \
+      --seal seal-0043 --landmark "$LMADDR" >"$WORK/answer.json" 2>"$WORK/answer.err"
     python3 -c '
 import json, sys
 s = json.load(open(sys.argv[1]))

@@ -48,6 +48,11 @@ pub struct DeviceConfig {
     pub listing_limit: u64,
     /// How it answers integrity challenges.
     pub attestation: crate::Attestation,
+    /// Landmarks (`host:port`) asked to time a round trip for each challenge answer, as the
+    /// Hardware template's location policy needs.
+    pub landmarks: Vec<String>,
+    /// Ids of the seals the device reads as intact, reported with each answer.
+    pub seals: Vec<String>,
 }
 
 impl Default for DeviceConfig {
@@ -60,6 +65,8 @@ impl Default for DeviceConfig {
             state_path: None,
             listing_limit: 16,
             attestation: crate::Attestation::None,
+            landmarks: Vec::new(),
+            seals: Vec::new(),
         }
     }
 }
@@ -585,6 +592,33 @@ impl Device {
         Ok(())
     }
 
+    /// The seals it reports and the landmarks' signed round trips for a challenge with
+    /// `nonce`. A landmark that fails is reported and left out: the chain decides whether
+    /// the rest suffice.
+    fn physical_evidence(
+        &self,
+        nonce: &aigov_types::Hash,
+        events: &mut Vec<AgentEvent>,
+    ) -> aigov_types::physical::PhysicalEvidence {
+        let seals = self
+            .config
+            .seals
+            .iter()
+            .filter_map(|s| aigov_types::BoundedString::new(s.clone()))
+            .collect();
+        let mut round_trips = Vec::new();
+        for addr in &self.config.landmarks {
+            match crate::landmark::measure(addr, &self.key, nonce) {
+                Ok(rt) => round_trips.push(rt),
+                Err(e) => events.push(AgentEvent::NodeError(e.to_string())),
+            }
+        }
+        aigov_types::physical::PhysicalEvidence {
+            seals: aigov_types::BoundedVec::truncating(seals),
+            round_trips: aigov_types::BoundedVec::truncating(round_trips),
+        }
+    }
+
     /// Answers challenge `open`, open on the device's hardware (at most once each).
     fn answer_challenge(&mut self, open: u64, events: &mut Vec<AgentEvent>) {
         use aigov_types::integrity::{AnswerChallenge, ChallengeStatus};
@@ -610,10 +644,12 @@ impl Device {
                 });
             }
         };
+        let physical = self.physical_evidence(&c.nonce, events);
         let call = Call::Hardware(aigov_types::hardware::HardwareCall::AnswerChallenge(
             AnswerChallenge {
                 challenge: c.id,
                 evidence,
+                physical,
             },
         ));
         match self.submit(call) {

@@ -22,6 +22,7 @@
 
 pub mod challenge;
 pub mod device;
+pub mod landmark;
 pub mod meter;
 pub mod permit;
 pub mod provision;

@@ -544,6 +544,7 @@ fn the_agent_answers_integrity_challenges_and_a_wrong_image_suspends_its_hardwar
                         .unwrap(),
                 },
             })),
+            physical: None,
         })),
     );
     let template = events

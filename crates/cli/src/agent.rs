@@ -45,7 +45,7 @@ fn device(
     key: PrivateKey,
     t: &AgentTuning,
     state: PathBuf,
-    attestation: Attestation,
+    answers: Answers,
 ) -> anyhow::Result<Device> {
     let mut verifier = Verifier::new(*identity, key.public_key());
     verifier.max_proof_age_ms = t.max_proof_age_ms;
@@ -54,10 +54,20 @@ fn device(
         key,
         verifier,
         DeviceConfig {
-            attestation,
+            attestation: answers.attestation,
+            landmarks: answers.landmarks,
+            seals: answers.seals,
             ..config(t, Some(state))?
         },
     )?)
+}
+
+/// What a device answers integrity challenges with.
+#[derive(Default)]
+struct Answers {
+    attestation: Attestation,
+    landmarks: Vec<String>,
+    seals: Vec<String>,
 }
 
 /// How `agent run` answers integrity challenges.
@@ -84,17 +94,7 @@ fn attestation(a: &AgentRunArgs) -> anyhow::Result<Attestation> {
 }
 
 fn run_one(global: &Global, a: &AgentRunArgs) -> anyhow::Result<ExitCode> {
-    let (key, name) = match (&a.key_file, &global.key) {
-        (Some(path), _) => (
-            aigov_chain::setup::read_key(path)
-                .with_context(|| format!("the device key file {}", path.display()))?,
-            None,
-        ),
-        (None, Some(name)) => (crate::keys::load(&global.home, name)?, Some(name.clone())),
-        (None, None) => {
-            bail!("the agent needs its device key: pass --key NAME (keystore) or --key-file FILE")
-        }
-    };
+    let (key, name) = crate::keys::file_or_named(global, a.key_file.as_deref(), "the device key")?;
     let identity = crate::verify::trusted_identity(
         global,
         a.trust.group_key.as_deref(),
@@ -121,14 +121,12 @@ fn run_one(global: &Global, a: &AgentRunArgs) -> anyhow::Result<ExitCode> {
             hw.id, hw.template
         );
     }
-    let mut d = device(
-        global,
-        &identity,
-        key,
-        &a.tuning,
-        state.clone(),
+    let answers = Answers {
         attestation,
-    )?;
+        landmarks: a.landmark.clone(),
+        seals: a.seal.clone(),
+    };
+    let mut d = device(global, &identity, key, &a.tuning, state.clone(), answers)?;
     let limits = Limits {
         max_reports: if a.once { Some(1) } else { a.max_permits },
         max_duration: a.duration.map(Duration::from_secs),
@@ -243,7 +241,7 @@ fn run_many(global: &Global, a: &AgentSimulateArgs) -> anyhow::Result<ExitCode> 
                 &a.tuning,
                 state_dir.join(format!("{name}.json")),
                 // Provisioned devices are not bound to a Hardware template.
-                Attestation::None,
+                Answers::default(),
             )
         })
         .collect::<anyhow::Result<Vec<_>>>()?;

@@ -86,6 +86,24 @@ pub enum Command {
     /// unexpired, in-order permit, and reports usage and telemetry.
     #[command(subcommand)]
     Agent(AgentCmd),
+    /// Run a landmark: a timing server that signs round-trip times to devices, the location
+    /// evidence of integrity challenges. A device connects with its challenge's nonce, signs
+    /// the landmark's fresh probes with its device key, and gets back the fastest round trip
+    /// signed by the landmark's key (--key NAME or --key-file FILE). List that key and the
+    /// landmark's coordinates in a Hardware template's physical policy (`aigov tx template
+    /// propose --physical`). Needs no chain access.
+    Landmark(LandmarkArgs),
+}
+
+/// `aigov landmark`.
+#[derive(Args, Debug)]
+pub struct LandmarkArgs {
+    /// The landmark's signing key as a PKCS#8 PEM file (instead of the global --key NAME).
+    #[arg(long)]
+    pub key_file: Option<PathBuf>,
+    /// Where to listen.
+    #[arg(long, default_value = "0.0.0.0:7400")]
+    pub listen: String,
 }
 
 /// `aigov agent`.
@@ -172,6 +190,16 @@ pub struct AgentRunArgs {
     /// Without any of the three, challenges go unanswered and fail at their deadlines.
     #[arg(long, value_name = "COMMAND")]
     pub evidence_command: Option<String>,
+    /// A landmark (`HOST:PORT`, see `aigov landmark`) to time a round trip to for each
+    /// challenge answer, when the hardware's template asks for location evidence. Repeat for
+    /// several; one that fails is reported and left out.
+    #[arg(long, value_name = "HOST:PORT")]
+    pub landmark: Vec<String>,
+    /// The id of a seal the device reads as intact, reported with each challenge answer (the
+    /// template may require exactly the seals its last passing inspection recorded). Repeat
+    /// for each seal.
+    #[arg(long, value_name = "ID")]
+    pub seal: Vec<String>,
     #[command(flatten)]
     pub tuning: AgentTuning,
     /// Whose key to trust.
@@ -434,6 +462,14 @@ pub enum TemplateTx {
         /// `{"tdx": {"allowed_tcb": ["up_to_date"], "mrtd": {"values": ["<96 hex>"]}, …}}`.
         #[arg(long, value_name = "FILE")]
         reference: Option<PathBuf>,
+        /// Hardware templates: a JSON file of the physical policy every challenge answer must
+        /// meet: seals as the last passing inspection recorded them, and the device within a
+        /// region as landmarks' signed round trips bound it, e.g. `{"seals": true, "region":
+        /// {"centre": {"lat_udeg": 52520000, "lon_udeg": 13405000}, "radius_m": 50000},
+        /// "landmarks": [{"name": "berlin-1", "key": "<64 hex>", "at": {"lat_udeg": …,
+        /// "lon_udeg": …}}], "min_landmarks": 1}`. Coordinates are micro-degrees.
+        #[arg(long, value_name = "FILE")]
+        physical: Option<PathBuf>,
     },
 }
 
@@ -576,6 +612,14 @@ pub enum HardwareTx {
         /// Vendor evidence as JSON (see above).
         #[arg(long, value_name = "FILE")]
         evidence: Option<PathBuf>,
+        /// The id of a seal the device reads as intact (repeat for each), if the hardware's
+        /// template asks for seal state.
+        #[arg(long, value_name = "ID")]
+        seal: Vec<String>,
+        /// A landmark (`HOST:PORT`, see `aigov landmark`) to time a round trip to, signed by
+        /// --key as the device, if the template asks for location evidence (repeat for each).
+        #[arg(long, value_name = "HOST:PORT")]
+        landmark: Vec<String>,
     },
 }
 

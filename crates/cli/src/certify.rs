@@ -55,6 +55,7 @@ pub fn template_call(cmd: &TemplateTx) -> anyhow::Result<Call> {
         spec,
         policy,
         reference,
+        physical,
     } = cmd;
     let kind: TemplateKind = kind.parse().map_err(|e: String| anyhow!(e))?;
     let text = std::fs::read_to_string(policy)
@@ -89,6 +90,23 @@ pub fn template_call(cmd: &TemplateTx) -> anyhow::Result<Call> {
                 r.validate()
                     .map_err(|e| anyhow!("{}: {e}", path.display()))?;
                 Some(r)
+            }
+        },
+        physical: match physical {
+            None => None,
+            Some(path) => {
+                let text = std::fs::read_to_string(path)
+                    .with_context(|| format!("reading the physical policy {}", path.display()))?;
+                let p: aigov_types::physical::PhysicalPolicy = serde_json::from_str(&text)
+                    .with_context(|| {
+                        format!(
+                            "{} is not a physical policy (seals, region, landmarks, min_landmarks)",
+                            path.display()
+                        )
+                    })?;
+                p.validate()
+                    .map_err(|e| anyhow!("{}: {e}", path.display()))?;
+                Some(p)
             }
         },
     })))

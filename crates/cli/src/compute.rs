@@ -185,24 +185,27 @@ pub fn hardware_call(global: &Global, cmd: &HardwareTx) -> anyhow::Result<Option
             challenge,
             measurement,
             evidence,
+            seal,
+            landmark,
         } => Ok(Some(answer_call(
             global,
             &client,
             *challenge,
-            measurement,
-            evidence,
+            (measurement, evidence),
+            (seal, landmark),
         )?)),
     }
 }
 
 /// The call of `aigov tx hardware answer-challenge`: the evidence from a file, or the device
-/// key's signature over the challenge's nonce and `measurement`.
+/// key's signature over the challenge's nonce and `measurement`; with the seals given and
+/// the landmarks' round trips, measured now with the device key.
 fn answer_call(
     global: &Global,
     client: &Client,
     challenge: u64,
-    measurement: &Option<String>,
-    evidence: &Option<std::path::PathBuf>,
+    (measurement, evidence): (&Option<String>, &Option<std::path::PathBuf>),
+    (seals, landmarks): (&[String], &[String]),
 ) -> anyhow::Result<Call> {
     use aigov_types::integrity::{AnswerChallenge, ChallengeStatus};
     let c = client
@@ -221,10 +224,33 @@ fn answer_call(
         ),
         (None, None) => bail!("give --measurement or --evidence"),
     };
+    let seals = seals
+        .iter()
+        .map(|s| {
+            BoundedString::new(s.clone()).ok_or_else(|| anyhow!("seal id {s:?} is over 64 bytes"))
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let mut round_trips = Vec::new();
+    if !landmarks.is_empty() {
+        let device = crate::keys::signer(global)?;
+        for addr in landmarks {
+            let rt = aigov_agent::landmark::measure(addr, &device, &c.nonce)?;
+            eprintln!(
+                "landmark {addr}: round trip {} µs, signed by {}",
+                rt.rtt_us, rt.landmark
+            );
+            round_trips.push(rt);
+        }
+    }
     Ok(Call::Hardware(HardwareCall::AnswerChallenge(
         AnswerChallenge {
             challenge,
             evidence,
+            physical: aigov_types::physical::PhysicalEvidence {
+                seals: BoundedVec::new(seals).ok_or_else(|| anyhow!("at most 64 seals"))?,
+                round_trips: BoundedVec::new(round_trips)
+                    .ok_or_else(|| anyhow!("at most 16 landmarks"))?,
+            },
         },
     )))
 }

@@ -55,6 +55,24 @@ pub fn signer(global: &Global) -> anyhow::Result<PrivateKey> {
     load(&global.home, name)
 }
 
+/// The key of a long-running role (a device, a landmark): `--key-file FILE` if given, else
+/// the keystore's `--key NAME` (then also returned). `what` names it in errors.
+pub fn file_or_named(
+    global: &Global,
+    file: Option<&Path>,
+    what: &str,
+) -> anyhow::Result<(PrivateKey, Option<String>)> {
+    match (file, &global.key) {
+        (Some(path), _) => Ok((
+            aigov_chain::setup::read_key(path)
+                .with_context(|| format!("{what} file {}", path.display()))?,
+            None,
+        )),
+        (None, Some(name)) => Ok((load(&global.home, name)?, Some(name.clone()))),
+        (None, None) => bail!("{what} is needed: pass --key NAME (keystore) or --key-file FILE"),
+    }
+}
+
 /// Saves a key under `name`, refusing to overwrite.
 pub fn save(home: &Path, name: &str, key: &PrivateKey) -> anyhow::Result<PathBuf> {
     check_name(name)?;

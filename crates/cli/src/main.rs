@@ -14,6 +14,7 @@ mod dev;
 mod economy;
 mod gov;
 mod keys;
+mod landmark;
 mod model;
 mod output;
 mod query;
@@ -54,6 +55,7 @@ fn main() -> ExitCode {
         Command::Model(a) => model::run(&cli.global, a),
         Command::Whistle(a) => whistle::run(&cli.global, a),
         Command::Agent(a) => agent::run(&cli.global, a),
+        Command::Landmark(a) => landmark::run(&cli.global, a),
     };
     match result {
         Ok(code) => code,

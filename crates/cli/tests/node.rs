@@ -1174,6 +1174,7 @@ fn an_attested_answer_larger_than_an_ordinary_transaction_travels_through_a_bloc
             quote: fixture("tdx_quote"),
             collateral: fixture("tdx_quote_collateral.json"),
         }),
+        physical: Default::default(),
     }));
     let nonce = client
         .account(&key.public_key(), false)

@@ -127,6 +127,7 @@ fn propose_template(kind: TemplateKind, name: &str, policy: &str) -> Call {
         spec_digest: Hash::digest(&[name.as_bytes()]),
         policy_text: BoundedString::new(policy).unwrap(),
         reference: None,
+        physical: None,
     }))
 }
 

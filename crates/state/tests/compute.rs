@@ -676,6 +676,7 @@ fn safeguard_chain() -> (Chain, u64, u64, u64) {
                 spec_digest: Hash::digest(&[name.as_bytes()]),
                 policy_text: BoundedString::new(policy).unwrap(),
                 reference: None,
+                physical: None,
             })),
         );
         let id = block_on(aigov_state::templates::count(&c.store)).unwrap();
@@ -1391,29 +1392,22 @@ fn hostile_bytes_in_compute_calls_decode_to_errors_not_panics() {
 /// Proposes and approves (Safety) a Hardware template whose device-key reference values allow
 /// `measurement`; returns its id.
 fn device_key_template(c: &mut Chain, measurement: Hash) -> u64 {
-    use aigov_types::integrity::{Allow, DeviceKeyReference, HardwareReference};
-    use aigov_types::template::{ProposeTemplate, TemplateCall, TemplateKind, TemplateRef};
-    let reference = HardwareReference::DeviceKey(DeviceKeyReference {
-        measurements: Allow {
-            any: false,
-            values: BoundedVec::new(vec![
-                aigov_types::BoundedBytes::new(measurement.0.to_vec()).unwrap(),
-            ])
-            .unwrap(),
-        },
-    });
+    physical_template(c, measurement, None)
+}
+
+/// As [device_key_template], with a physical policy.
+fn physical_template(
+    c: &mut Chain,
+    measurement: Hash,
+    physical: Option<aigov_types::physical::PhysicalPolicy>,
+) -> u64 {
+    use aigov_types::template::{TemplateCall, TemplateRef};
     c.ok(
         "fabien",
-        Call::Template(TemplateCall::Propose(ProposeTemplate {
-            kind: TemplateKind::Hardware,
-            name: text("rack-node"),
-            spec_digest: Hash::digest(&[b"rack-node spec"]),
-            policy_text: BoundedString::new(
-                r#"@id("data.cbrn") forbid (principal, action, resource) when { resource.data_domains.contains("cbrn") };"#,
-            )
-            .unwrap(),
-            reference: Some(reference),
-        })),
+        Call::Template(TemplateCall::Propose(hardware_template(
+            measurement,
+            physical,
+        ))),
     );
     let id = block_on(aigov_state::templates::count(&c.store)).unwrap();
     enact(
@@ -1424,7 +1418,46 @@ fn device_key_template(c: &mut Chain, measurement: Hash) -> u64 {
     id
 }
 
+fn hardware_template(
+    measurement: Hash,
+    physical: Option<aigov_types::physical::PhysicalPolicy>,
+) -> aigov_types::template::ProposeTemplate {
+    use aigov_types::integrity::{Allow, DeviceKeyReference, HardwareReference};
+    use aigov_types::template::{ProposeTemplate, TemplateKind};
+    let reference = HardwareReference::DeviceKey(DeviceKeyReference {
+        measurements: Allow {
+            any: false,
+            values: BoundedVec::new(vec![
+                aigov_types::BoundedBytes::new(measurement.0.to_vec()).unwrap(),
+            ])
+            .unwrap(),
+        },
+    });
+    ProposeTemplate {
+        kind: TemplateKind::Hardware,
+        name: text("rack-node"),
+        spec_digest: Hash::digest(&[b"rack-node spec"]),
+        policy_text: BoundedString::new(
+            r#"@id("data.cbrn") forbid (principal, action, resource) when { resource.data_domains.contains("cbrn") };"#,
+        )
+        .unwrap(),
+        reference: Some(reference),
+        physical,
+    }
+}
+
 fn answer_call(c: &Chain, challenge: u64, signer: &str, measurement: Hash) -> Call {
+    physical_answer(c, challenge, signer, measurement, |_| Default::default())
+}
+
+/// An answer whose physical evidence `physical` makes from the challenge's nonce.
+fn physical_answer(
+    c: &Chain,
+    challenge: u64,
+    signer: &str,
+    measurement: Hash,
+    physical: impl FnOnce(&Hash) -> aigov_types::physical::PhysicalEvidence,
+) -> Call {
     use aigov_types::integrity::{AnswerChallenge, ChallengeEvidence};
     let nonce = block_on(aigov_state::integrity::challenge(&c.store, challenge))
         .unwrap()
@@ -1433,6 +1466,7 @@ fn answer_call(c: &Chain, challenge: u64, signer: &str, measurement: Hash) -> Ca
     Call::Hardware(HardwareCall::AnswerChallenge(AnswerChallenge {
         challenge,
         evidence: ChallengeEvidence::device_key(&key(signer), &nonce, measurement),
+        physical: physical(&nonce),
     }))
 }
 
@@ -1556,6 +1590,121 @@ fn integrity_challenges_suspend_on_failure_reinstate_by_vote_and_revoke_at_the_l
     // Too late to answer now.
     let call = answer_call(&c, ch3, "dev-1", good);
     assert_eq!(code_of(&mut c, "dev-1", call), "challenge_closed");
+}
+
+#[test]
+fn a_template_s_physical_policy_makes_every_answer_show_its_seals_and_location() {
+    use aigov_types::integrity::{ChallengeStatus, IntegrityParams};
+    use aigov_types::physical::{
+        GeoPoint, GeoRegion, LANDMARK_NAMESPACE, Landmark, PhysicalEvidence, PhysicalPolicy,
+        RoundTrip, round_trip_message,
+    };
+    use aigov_types::template::{TemplateCall, TemplateKind};
+    let mut c = compute_chain(|_| {});
+    let params = ComputeParams {
+        integrity: IntegrityParams {
+            interval_ms: 10 * 60_000,
+            mean_wait_ms: 30 * 60_000,
+            deadline_ms: 5 * 60_000,
+            failures_to_revoke: 3,
+        },
+        ..ComputeParams::default()
+    };
+    enact(&mut c, System, vec![Action::SetComputeParams(params)]);
+    let berlin = GeoPoint {
+        lat_udeg: 52_520_008,
+        lon_udeg: 13_404_954,
+    };
+    let policy = PhysicalPolicy {
+        seals: true,
+        region: Some(GeoRegion {
+            centre: berlin,
+            radius_m: 50_000,
+        }),
+        landmarks: BoundedVec::new(vec![Landmark {
+            name: text("berlin-1"),
+            key: pk("landmark-1"),
+            at: berlin,
+        }])
+        .unwrap(),
+        min_landmarks: 1,
+    };
+    let good = Hash::digest(&[b"approved stack"]);
+
+    // Malformed policies, or one on a template of another kind, are refused at proposal.
+    let mut bad = policy.clone();
+    bad.min_landmarks = 2;
+    let call = Call::Template(TemplateCall::Propose(hardware_template(good, Some(bad))));
+    assert_eq!(code_of(&mut c, "fabien", call), "invalid_physical_policy");
+    let mut other_kind = hardware_template(good, Some(policy.clone()));
+    other_kind.kind = TemplateKind::Workload;
+    other_kind.reference = None;
+    let call = Call::Template(TemplateCall::Propose(other_kind));
+    assert_eq!(code_of(&mut c, "fabien", call), "invalid_physical_policy");
+
+    let t = physical_template(&mut c, good, Some(policy));
+    let h = bound_hardware(&mut c, "dev-1", budgets(10_000_000, 0, 0), t);
+    let m = approved_model(&mut c, "physical-model", budgets(10_000_000, 0, 0));
+    started_run(&mut c, m, h, 10_000_000, 1);
+    // The landmark timed 0.2 ms (≤ 20 km from Berlin) for this challenge and device.
+    let timed = |nonce: &Hash, rtt_us: u64, seals: &[&str]| PhysicalEvidence {
+        seals: BoundedVec::new(seals.iter().map(|s| text(s)).collect()).unwrap(),
+        round_trips: BoundedVec::new(vec![RoundTrip {
+            landmark: pk("landmark-1"),
+            rtt_us,
+            signature: key("landmark-1").sign(
+                LANDMARK_NAMESPACE,
+                &round_trip_message(nonce, &pk("dev-1"), rtt_us),
+            ),
+        }])
+        .unwrap(),
+    };
+
+    // 1. Platform evidence alone is not enough: no seals, no landmark.
+    let (ch, _) = await_challenge(&mut c, h);
+    let call = answer_call(&c, ch, "dev-1", good);
+    let shut = closed(&c.ok("dev-1", call).events);
+    assert_eq!(shut[0].status, ChallengeStatus::Failed);
+    assert!(
+        shut[0].reason.as_str().contains("seal-0042"),
+        "{}",
+        shut[0].reason.as_str()
+    );
+    assert_eq!(hw(&c, h).status, HardwareStatus::Suspended);
+    enact(
+        &mut c,
+        Review,
+        vec![Action::ApproveHardware(ApproveHardware {
+            hardware: h,
+            budgets: budgets(10_000_000, 0, 0),
+            template: 0,
+        })],
+    );
+
+    // 2. The inspection's seal intact and the landmark's round trip: Passed.
+    let (ch, _) = await_challenge(&mut c, h);
+    let call = physical_answer(&c, ch, "dev-1", good, |n| timed(n, 200, &["seal-0042"]));
+    let shut = closed(&c.ok("dev-1", call).events);
+    assert_eq!(
+        shut[0].status,
+        ChallengeStatus::Passed,
+        "{}",
+        shut[0].reason.as_str()
+    );
+    assert_eq!(hw(&c, h).status, HardwareStatus::Active);
+
+    // 3. A round trip too slow to place it in the region (6 ms: up to 600 km): Failed.
+    let (ch, _) = await_challenge(&mut c, h);
+    let call = physical_answer(&c, ch, "dev-1", good, |n| timed(n, 6_000, &["seal-0042"]));
+    let shut = closed(&c.ok("dev-1", call).events);
+    assert_eq!(shut[0].status, ChallengeStatus::Failed);
+    assert!(
+        shut[0].reason.as_str().starts_with("location"),
+        "{}",
+        shut[0].reason.as_str()
+    );
+    assert_eq!(hw(&c, h).status, HardwareStatus::Suspended);
+    assert_eq!(hw(&c, h).integrity_failures, 2);
 }
 
 /// Declares model `m` under `arch` (narrow facts, code data).

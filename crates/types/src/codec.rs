@@ -228,9 +228,26 @@ impl<'de, const MAX: usize> Deserialize<'de> for BoundedString<MAX> {
 }
 
 /// A list of at most `MAX` items.
-#[derive(Clone, PartialEq, Eq, Hash, Default, Debug, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, Serialize)]
 #[serde(transparent)]
 pub struct BoundedVec<T, const MAX: usize>(Vec<T>);
+
+// By hand: an empty list needs no `T: Default`.
+impl<T, const MAX: usize> Default for BoundedVec<T, MAX> {
+    fn default() -> Self {
+        Self(Vec::new())
+    }
+}
+
+// By hand: JSON input (CLI files, API bodies) must respect the bound as the codec does.
+impl<'de, T: Deserialize<'de>, const MAX: usize> Deserialize<'de> for BoundedVec<T, MAX> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let items = Vec::<T>::deserialize(d)?;
+        let n = items.len();
+        Self::new(items)
+            .ok_or_else(|| serde::de::Error::custom(format!("{n} items, at most {MAX} allowed")))
+    }
+}
 
 impl<T, const MAX: usize> BoundedVec<T, MAX> {
     /// Wraps `items`, or returns `None` if there are more than `MAX`.

@@ -454,10 +454,14 @@ pub struct AnswerChallenge {
     pub challenge: u64,
     /// The evidence.
     pub evidence: ChallengeEvidence,
+    /// Seal state and landmarks' round trips, as the template's physical policy asks.
+    #[serde(default)]
+    pub physical: crate::physical::PhysicalEvidence,
 }
 codec_struct!(AnswerChallenge {
     challenge,
-    evidence
+    evidence,
+    physical
 });
 
 /// Parameters of integrity challenges (part of [crate::hardware::ComputeParams]).
@@ -529,6 +533,7 @@ mod tests {
             AnswerChallenge {
                 challenge: 3,
                 evidence: ChallengeEvidence::device_key(&device, &Hash([1; 32]), Hash([2; 32])),
+                physical: Default::default(),
             },
             AnswerChallenge {
                 challenge: u64::MAX,
@@ -536,6 +541,7 @@ mod tests {
                     quote: BoundedBytes::new(vec![0xab; 300]).unwrap(),
                     collateral: BoundedBytes::new(b"{}".to_vec()).unwrap(),
                 }),
+                physical: Default::default(),
             },
             AnswerChallenge {
                 challenge: 1,
@@ -543,6 +549,7 @@ mod tests {
                     report: BoundedBytes::new(vec![1; 1184]).unwrap(),
                     vcek: BoundedBytes::new(vec![2; 10]).unwrap(),
                 }),
+                physical: Default::default(),
             },
         ];
         for answer in &answers {

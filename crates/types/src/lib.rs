@@ -26,6 +26,7 @@ pub mod model;
 pub mod otk;
 pub mod personnel;
 pub mod phase;
+pub mod physical;
 pub mod proof;
 pub mod receipt;
 pub mod selection;

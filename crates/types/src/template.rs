@@ -135,6 +135,9 @@ pub struct Template {
     /// Hardware templates: the reference values integrity evidence must match.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference: Option<crate::integrity::HardwareReference>,
+    /// Hardware templates: the seal and location evidence every challenge answer must carry.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub physical: Option<crate::physical::PhysicalPolicy>,
 }
 codec_struct!(Template {
     id,
@@ -148,7 +151,8 @@ codec_struct!(Template {
     proposed_by,
     proposed_height,
     approved_by,
-    reference
+    reference,
+    physical
 });
 
 /// `template.propose`: Active Safety personnel propose a template. The policy is compiled at
@@ -166,13 +170,17 @@ pub struct ProposeTemplate {
     /// Reference values (Hardware templates only, which integrity challenges need).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference: Option<crate::integrity::HardwareReference>,
+    /// Seal and location policy (Hardware templates only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub physical: Option<crate::physical::PhysicalPolicy>,
 }
 codec_struct!(ProposeTemplate {
     kind,
     name,
     spec_digest,
     policy_text,
-    reference
+    reference,
+    physical
 });
 
 /// Calls of the template registry.

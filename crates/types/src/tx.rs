@@ -193,6 +193,7 @@ mod tests {
                         quote: crate::BoundedBytes::new(vec![7; part]).unwrap(),
                         collateral: crate::BoundedBytes::new(vec![8; part]).unwrap(),
                     }),
+                    physical: Default::default(),
                 },
             )),
         }
@@ -227,6 +228,7 @@ mod tests {
                 spec_digest: Hash::default(),
                 policy_text: BoundedString::new("a".repeat(4096)).unwrap(),
                 reference: None,
+                physical: None,
             },
         ));
         let stx = stx.tx.sign(&k);

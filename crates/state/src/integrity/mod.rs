@@ -32,16 +32,20 @@ use crate::due::{DueKeys, pop_due, schedule};
 use crate::error::CallError;
 use crate::store::{Overlay, StateRead, StoreError, get_typed};
 use crate::{chain, hardware, templates};
-use aigov_attest::{AllowList, Evidence, Freshness, ReferenceValues};
-use aigov_types::codec::BoundedString;
+use aigov_attest::{AllowList, Evidence, Freshness, ReferenceValues, location};
+use aigov_types::codec::{BoundedString, BoundedVec};
 use aigov_types::event::{ChallengeClosed, ChallengeIssued, Event};
-use aigov_types::hardware::{Hardware, HardwareStatus};
+use aigov_types::hardware::{Hardware, HardwareStatus, InspectionResult, SEALS_MAX};
 use aigov_types::integrity::{
     Allow, AnswerChallenge, Challenge, ChallengeEvidence, ChallengeStatus,
     DEVICE_EVIDENCE_NAMESPACE, HardwareReference, IntelTcbStatus, challenge_nonce,
     device_evidence_message,
 };
+use aigov_types::physical::{
+    GeoPoint, LANDMARK_NAMESPACE, MAX_RTT_US, PhysicalEvidence, PhysicalPolicy, round_trip_message,
+};
 use aigov_types::{Hash, PublicKey};
+use std::collections::BTreeSet;
 
 /// Most challenges one block issues (a backlog after a long pause spreads over blocks).
 const ISSUED_PER_BLOCK_MAX: u64 = 256;
@@ -155,14 +159,31 @@ pub(crate) async fn answer<S: StateRead>(
         .into());
     }
     let mut h = hardware::get(o, id).await?;
-    let reference = templates::template(o, c.template)
-        .await?
-        .and_then(|t| t.reference);
+    let template = templates::template(o, c.template).await?;
     c.closed_height = height;
     c.evidence_digest = evidence_digest(&call.evidence);
-    let verdict = match &reference {
+    let verdict = match template.as_ref().and_then(|t| t.reference.as_ref()) {
         Some(r) => verify(&h.device_key, &c.nonce, r, &call.evidence, now),
         None => Err(format!("template {} has no reference values", c.template)),
+    };
+    let verdict = match (verdict, template.and_then(|t| t.physical)) {
+        (Ok(()), Some(policy)) => {
+            let seals = match h.last_inspection {
+                Some(i) => hardware::inspection(o, i)
+                    .await?
+                    .filter(|i| i.report.result == InspectionResult::Pass)
+                    .map(|i| i.report.seals),
+                None => None,
+            };
+            verify_physical(
+                &policy,
+                &h.device_key,
+                &c.nonce,
+                seals.as_ref(),
+                &call.physical,
+            )
+        }
+        (verdict, _) => verdict,
     };
     h.challenge = 0;
     match verdict {
@@ -284,6 +305,90 @@ pub fn verify(
     )
     .map(|_| ())
     .map_err(|e| e.to_string())
+}
+
+/// Verifies the physical part of an answer (seal state, landmarks' round trips) for a
+/// challenge with `nonce` against the template's `policy`. `inspected` holds the seals of the
+/// hardware's last inspection if it passed. Pure, integer-only: every validator agrees.
+pub fn verify_physical(
+    policy: &PhysicalPolicy,
+    device: &PublicKey,
+    nonce: &Hash,
+    inspected: Option<&BoundedVec<BoundedString<64>, SEALS_MAX>>,
+    evidence: &PhysicalEvidence,
+) -> Result<(), String> {
+    if policy.seals {
+        let Some(inspected) = inspected else {
+            return Err("no passing inspection has recorded this hardware's seals".into());
+        };
+        let reported: BTreeSet<&str> = evidence.seals.iter().map(|s| s.as_str()).collect();
+        let recorded: BTreeSet<&str> = inspected.iter().map(|s| s.as_str()).collect();
+        if let Some(s) = recorded.difference(&reported).next() {
+            return Err(format!("seal {s} is not reported intact"));
+        }
+        if let Some(s) = reported.difference(&recorded).next() {
+            return Err(format!("seal {s} is not one the last inspection recorded"));
+        }
+    }
+    let Some(region) = &policy.region else {
+        return Ok(());
+    };
+    let mut landmarks = Vec::with_capacity(evidence.round_trips.len());
+    let mut trips = Vec::with_capacity(evidence.round_trips.len());
+    for rt in evidence.round_trips.iter() {
+        let Some(l) = policy.landmark(&rt.landmark) else {
+            return Err(format!(
+                "landmark {} is not listed by the template",
+                rt.landmark
+            ));
+        };
+        let name = l.name.as_str();
+        if trips
+            .iter()
+            .any(|t: &location::RoundTrip| t.landmark == name)
+        {
+            return Err(format!("landmark {name} measured twice"));
+        }
+        if rt.rtt_us > MAX_RTT_US {
+            return Err(format!(
+                "landmark {name}'s round trip of {} µs is too long",
+                rt.rtt_us
+            ));
+        }
+        let msg = round_trip_message(nonce, device, rt.rtt_us);
+        if !rt.landmark.verify(LANDMARK_NAMESPACE, &msg, &rt.signature) {
+            return Err(format!("landmark {name}'s signature does not verify"));
+        }
+        landmarks.push(location::Landmark {
+            name: name.to_string(),
+            at: coordinate(l.at),
+        });
+        trips.push(location::RoundTrip {
+            landmark: name.to_string(),
+            rtt_us: rt.rtt_us,
+        });
+    }
+    if trips.len() < usize::from(policy.min_landmarks) {
+        return Err(format!(
+            "{} landmark(s) vouch for the location; the template asks {}",
+            trips.len(),
+            policy.min_landmarks
+        ));
+    }
+    let region = location::Region {
+        centre: coordinate(region.centre),
+        radius_m: region.radius_m,
+    };
+    location::proves_within(&region, &landmarks, &trips)
+        .map(|_| ())
+        .map_err(|e| format!("location: {e}"))
+}
+
+fn coordinate(p: GeoPoint) -> location::Coordinate {
+    location::Coordinate {
+        lat_udeg: p.lat_udeg,
+        lon_udeg: p.lon_udeg,
+    }
 }
 
 fn allow<const N: usize>(name: &str, a: &Allow) -> Result<AllowList<[u8; N]>, String> {
@@ -651,5 +756,193 @@ mod tests {
         });
         let err = verify(&device(), &nonce, &snp_ref, &snp, NOW_MS).unwrap_err();
         assert!(err.to_lowercase().contains("report data"), "{err}");
+    }
+}
+
+#[cfg(test)]
+mod physical_tests {
+    //! The seal and location checks of an answer: every way to fail, and what passes.
+    use super::*;
+    use aigov_types::PrivateKey;
+    use aigov_types::physical::{GeoRegion, Landmark, RoundTrip};
+
+    // Frankfurt, and Paris about 480 km away.
+    const FRANKFURT: GeoPoint = GeoPoint {
+        lat_udeg: 50_110_922,
+        lon_udeg: 8_682_127,
+    };
+    const PARIS: GeoPoint = GeoPoint {
+        lat_udeg: 48_856_613,
+        lon_udeg: 2_352_222,
+    };
+
+    fn key(seed: u8) -> PrivateKey {
+        PrivateKey::from_seed_bytes([seed; 32])
+    }
+    fn text(s: &str) -> BoundedString<64> {
+        BoundedString::new(s.to_string()).unwrap()
+    }
+    fn policy() -> PhysicalPolicy {
+        let landmark = |name: &str, seed, at| Landmark {
+            name: text(name),
+            key: key(seed).public_key(),
+            at,
+        };
+        PhysicalPolicy {
+            seals: true,
+            region: Some(GeoRegion {
+                centre: FRANKFURT,
+                radius_m: 100_000,
+            }),
+            landmarks: BoundedVec::new(vec![
+                landmark("frankfurt", 10, FRANKFURT),
+                landmark("paris", 11, PARIS),
+            ])
+            .unwrap(),
+            min_landmarks: 2,
+        }
+    }
+    fn nonce() -> Hash {
+        Hash([7; 32])
+    }
+    fn device() -> PrivateKey {
+        key(1)
+    }
+    /// Landmark `seed`'s signed round trip of `rtt_us` to `device` for `nonce`.
+    fn trip(seed: u8, rtt_us: u64, nonce: &Hash, device: &PublicKey) -> RoundTrip {
+        RoundTrip {
+            landmark: key(seed).public_key(),
+            rtt_us,
+            signature: key(seed).sign(
+                LANDMARK_NAMESPACE,
+                &round_trip_message(nonce, device, rtt_us),
+            ),
+        }
+    }
+    fn seals(ids: &[&str]) -> BoundedVec<BoundedString<64>, SEALS_MAX> {
+        BoundedVec::new(ids.iter().map(|s| text(s)).collect()).unwrap()
+    }
+    fn evidence(s: &[&str], trips: Vec<RoundTrip>) -> PhysicalEvidence {
+        PhysicalEvidence {
+            seals: seals(s),
+            round_trips: BoundedVec::new(trips).unwrap(),
+        }
+    }
+    /// 0.5 ms from Frankfurt (≤ 50 km), 5 ms from Paris (≤ 500 km): inside the region.
+    fn good_trips() -> Vec<RoundTrip> {
+        let d = device().public_key();
+        vec![trip(10, 500, &nonce(), &d), trip(11, 5_000, &nonce(), &d)]
+    }
+    fn check(e: &PhysicalEvidence) -> Result<(), String> {
+        let inspected = seals(&["S-1", "S-2"]);
+        verify_physical(
+            &policy(),
+            &device().public_key(),
+            &nonce(),
+            Some(&inspected),
+            e,
+        )
+    }
+    fn fails_with(e: &PhysicalEvidence, why: &str) {
+        let err = check(e).unwrap_err();
+        assert!(err.contains(why), "{err:?} lacks {why:?}");
+    }
+
+    #[test]
+    fn intact_seals_and_round_trips_within_the_region_pass() {
+        check(&evidence(&["S-2", "S-1"], good_trips())).unwrap();
+        // A seals-only policy ignores round trips; a location-only one ignores seals.
+        let mut p = policy();
+        p.region = None;
+        p.landmarks = BoundedVec::default();
+        p.min_landmarks = 0;
+        let inspected = seals(&["S-1"]);
+        let d = device().public_key();
+        verify_physical(
+            &p,
+            &d,
+            &nonce(),
+            Some(&inspected),
+            &evidence(&["S-1"], vec![]),
+        )
+        .unwrap();
+        let mut p = policy();
+        p.seals = false;
+        verify_physical(&p, &d, &nonce(), None, &evidence(&[], good_trips())).unwrap();
+    }
+
+    #[test]
+    fn a_broken_extra_or_unrecorded_seal_fails() {
+        fails_with(
+            &evidence(&["S-1"], good_trips()),
+            "seal S-2 is not reported intact",
+        );
+        fails_with(
+            &evidence(&["S-1", "S-2", "S-9"], good_trips()),
+            "seal S-9 is not one the last inspection recorded",
+        );
+        let d = device().public_key();
+        let err = verify_physical(
+            &policy(),
+            &d,
+            &nonce(),
+            None,
+            &evidence(&["S-1"], good_trips()),
+        )
+        .unwrap_err();
+        assert!(err.contains("no passing inspection"), "{err}");
+    }
+
+    #[test]
+    fn forged_foreign_replayed_or_missing_round_trips_fail() {
+        let d = device().public_key();
+        let s = ["S-1", "S-2"];
+        // A landmark the template does not list.
+        let mut trips = good_trips();
+        trips[1] = trip(12, 5_000, &nonce(), &d);
+        fails_with(&evidence(&s, trips), "not listed");
+        // The same landmark twice.
+        let trips = vec![trip(10, 500, &nonce(), &d), trip(10, 600, &nonce(), &d)];
+        fails_with(&evidence(&s, trips), "measured twice");
+        // A time edited after signing.
+        let mut trips = good_trips();
+        trips[0].rtt_us = 100;
+        fails_with(&evidence(&s, trips), "signature does not verify");
+        // Measured for another challenge (replayed), or for another device.
+        let mut trips = good_trips();
+        trips[0] = trip(10, 500, &Hash([8; 32]), &d);
+        fails_with(
+            &evidence(&s, trips),
+            "frankfurt's signature does not verify",
+        );
+        let mut trips = good_trips();
+        trips[0] = trip(10, 500, &nonce(), &key(2).public_key());
+        fails_with(&evidence(&s, trips), "signature does not verify");
+        // Too long to mean anything.
+        let mut trips = good_trips();
+        trips[1] = trip(11, MAX_RTT_US + 1, &nonce(), &d);
+        fails_with(&evidence(&s, trips), "too long");
+        // Fewer landmarks than the template asks.
+        fails_with(
+            &evidence(&s, good_trips()[..1].to_vec()),
+            "1 landmark(s) vouch",
+        );
+        fails_with(&evidence(&s, vec![]), "0 landmark(s) vouch");
+    }
+
+    #[test]
+    fn round_trips_that_contradict_or_do_not_prove_the_region_fail() {
+        let d = device().public_key();
+        let s = ["S-1", "S-2"];
+        // 1 ms from Paris (≤ 100 km from Paris) cannot be within 100 km of Frankfurt.
+        let trips = vec![trip(10, 500, &nonce(), &d), trip(11, 1_000, &nonce(), &d)];
+        fails_with(&evidence(&s, trips), "location: landmark \"paris\" is");
+        // 2 ms from Frankfurt (≤ 200 km) and 5 ms from Paris: consistent, but nothing puts
+        // the device inside a 100 km region. Adding delay cannot help a device.
+        let trips = vec![trip(10, 2_000, &nonce(), &d), trip(11, 5_000, &nonce(), &d)];
+        fails_with(
+            &evidence(&s, trips),
+            "location: no landmark's bound lies inside",
+        );
     }
 }

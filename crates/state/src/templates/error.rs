@@ -40,6 +40,9 @@ pub enum TemplateError {
     /// Reference values given to a template that is not a Hardware one, or malformed ones.
     #[error("invalid reference values: {0}")]
     InvalidReference(String),
+    /// A physical policy given to a template that is not a Hardware one, or a malformed one.
+    #[error("invalid physical policy: {0}")]
+    InvalidPhysical(String),
     /// The template is required by the standard in force: a new version must drop it first.
     #[error("template {0} is required by the standard in force; set a standard without it first")]
     InStandard(u64),
@@ -57,6 +60,7 @@ impl TemplateError {
             TemplateError::WrongKind { .. } => "wrong_template_kind",
             TemplateError::InStandard(_) => "template_in_standard",
             TemplateError::InvalidReference(_) => "invalid_reference",
+            TemplateError::InvalidPhysical(_) => "invalid_physical_policy",
         }
     }
 }

@@ -120,6 +120,16 @@ pub(crate) async fn propose<S: StateRead>(
         }
         r.validate().map_err(TemplateError::InvalidReference)?;
     }
+    if let Some(p) = &call.physical {
+        if call.kind != TemplateKind::Hardware {
+            return Err(TemplateError::InvalidPhysical(format!(
+                "only Hardware templates carry a physical policy, not {}",
+                call.kind.name()
+            ))
+            .into());
+        }
+        p.validate().map_err(TemplateError::InvalidPhysical)?;
+    }
     let policy = TemplatePolicy::compile(call.policy_text.as_str())
         .map_err(|e| TemplateError::InvalidPolicy(e.to_string()))?;
     let red_lines = policy
@@ -141,6 +151,7 @@ pub(crate) async fn propose<S: StateRead>(
         proposed_height: cx.block.height,
         approved_by: None,
         reference: call.reference.clone(),
+        physical: call.physical.clone(),
     };
     o.put_typed(keys::template(id), &t);
     o.put_typed(keys::count(), &id);
