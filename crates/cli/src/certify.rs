@@ -75,41 +75,41 @@ pub fn template_call(cmd: &TemplateTx) -> anyhow::Result<Call> {
             .ok_or_else(|| anyhow!("--name is longer than 128 bytes"))?,
         spec_digest: file_digest(spec, "the spec")?,
         policy_text,
-        reference: match reference {
-            None => None,
-            Some(path) => {
-                let text = std::fs::read_to_string(path)
-                    .with_context(|| format!("reading the reference values {}", path.display()))?;
-                let r: aigov_types::integrity::HardwareReference = serde_json::from_str(&text)
-                    .with_context(|| {
-                        format!(
-                            "{} is not reference values (one of tdx, sgx, sev_snp, nvidia_spdm, device_key)",
-                            path.display()
-                        )
-                    })?;
-                r.validate()
-                    .map_err(|e| anyhow!("{}: {e}", path.display()))?;
-                Some(r)
-            }
-        },
-        physical: match physical {
-            None => None,
-            Some(path) => {
-                let text = std::fs::read_to_string(path)
-                    .with_context(|| format!("reading the physical policy {}", path.display()))?;
-                let p: aigov_types::physical::PhysicalPolicy = serde_json::from_str(&text)
-                    .with_context(|| {
-                        format!(
-                            "{} is not a physical policy (seals, region, landmarks, min_landmarks)",
-                            path.display()
-                        )
-                    })?;
-                p.validate()
-                    .map_err(|e| anyhow!("{}: {e}", path.display()))?;
-                Some(p)
-            }
-        },
+        reference: reference
+            .as_deref()
+            .map(|path| {
+                read_checked(
+                    path,
+                    "reference values (one of tdx, sgx, sev_snp, nvidia_spdm, device_key)",
+                    aigov_types::integrity::HardwareReference::validate,
+                )
+            })
+            .transpose()?,
+        physical: physical
+            .as_deref()
+            .map(|path| {
+                read_checked(
+                    path,
+                    "a physical policy (seals, region, landmarks, min_landmarks)",
+                    aigov_types::physical::PhysicalPolicy::validate,
+                )
+            })
+            .transpose()?,
     })))
+}
+
+/// A JSON file of `what`, decoded and structurally checked with `validate`.
+fn read_checked<T: serde::de::DeserializeOwned>(
+    path: &std::path::Path,
+    what: &str,
+    validate: impl Fn(&T) -> Result<(), String>,
+) -> anyhow::Result<T> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let value: T =
+        serde_json::from_str(&text).with_context(|| format!("{} is not {what}", path.display()))?;
+    validate(&value).map_err(|e| anyhow!("{}: {e}", path.display()))?;
+    Ok(value)
 }
 
 /// The call of `aigov tx report …`.

@@ -1482,6 +1482,23 @@ fn await_challenge(c: &mut Chain, h: u64) -> (u64, Vec<EventRecord>) {
     (hw(c, h).challenge, events)
 }
 
+/// A compute chain whose System vote made challenges frequent (a mean wait of 30 minutes, 5
+/// to answer), revoking at `failures_to_revoke`.
+fn challenged_chain(failures_to_revoke: u32) -> Chain {
+    let mut c = compute_chain(|_| {});
+    let params = ComputeParams {
+        integrity: aigov_types::integrity::IntegrityParams {
+            interval_ms: 10 * 60_000,
+            mean_wait_ms: 30 * 60_000,
+            deadline_ms: 5 * 60_000,
+            failures_to_revoke,
+        },
+        ..ComputeParams::default()
+    };
+    enact(&mut c, System, vec![Action::SetComputeParams(params)]);
+    c
+}
+
 fn closed(events: &[EventRecord]) -> Vec<aigov_types::event::ChallengeClosed> {
     events
         .iter()
@@ -1494,19 +1511,9 @@ fn closed(events: &[EventRecord]) -> Vec<aigov_types::event::ChallengeClosed> {
 
 #[test]
 fn integrity_challenges_suspend_on_failure_reinstate_by_vote_and_revoke_at_the_limit() {
-    use aigov_types::integrity::{ChallengeStatus, IntegrityParams};
-    let mut c = compute_chain(|_| {});
+    use aigov_types::integrity::ChallengeStatus;
     // Frequent challenges, two failures revoke.
-    let params = ComputeParams {
-        integrity: IntegrityParams {
-            interval_ms: 10 * 60_000,
-            mean_wait_ms: 30 * 60_000,
-            deadline_ms: 5 * 60_000,
-            failures_to_revoke: 2,
-        },
-        ..ComputeParams::default()
-    };
-    enact(&mut c, System, vec![Action::SetComputeParams(params)]);
+    let mut c = challenged_chain(2);
     let good = Hash::digest(&[b"approved stack"]);
     let t = device_key_template(&mut c, good);
 
@@ -1594,23 +1601,13 @@ fn integrity_challenges_suspend_on_failure_reinstate_by_vote_and_revoke_at_the_l
 
 #[test]
 fn a_template_s_physical_policy_makes_every_answer_show_its_seals_and_location() {
-    use aigov_types::integrity::{ChallengeStatus, IntegrityParams};
+    use aigov_types::integrity::ChallengeStatus;
     use aigov_types::physical::{
         GeoPoint, GeoRegion, LANDMARK_NAMESPACE, Landmark, PhysicalEvidence, PhysicalPolicy,
         RoundTrip, round_trip_message,
     };
     use aigov_types::template::{TemplateCall, TemplateKind};
-    let mut c = compute_chain(|_| {});
-    let params = ComputeParams {
-        integrity: IntegrityParams {
-            interval_ms: 10 * 60_000,
-            mean_wait_ms: 30 * 60_000,
-            deadline_ms: 5 * 60_000,
-            failures_to_revoke: 3,
-        },
-        ..ComputeParams::default()
-    };
-    enact(&mut c, System, vec![Action::SetComputeParams(params)]);
+    let mut c = challenged_chain(3);
     let berlin = GeoPoint {
         lat_udeg: 52_520_008,
         lon_udeg: 13_404_954,
