@@ -50,7 +50,7 @@ reject-bounty:ID              reject bounty claim ID                            
 award:WHO:AMOUNT:REASON[:MEMO] treasury award; REASON is grant, round:N or whistleblower:N [system]
 cancel-proposal:N             cancel live proposal N                                   [emergency]
 ratify-emergency:N            keep executed emergency proposal N from lapsing          [safety, review, system]
-approve-hardware:ID:PRE:POST:INF[:TEMPLATE]  Pending hardware -> Active with per-phase budgets (compute units), bound to a Hardware template for integrity challenges; also reinstates Suspended hardware [review]
+approve-hardware:ID:PRE:POST:INF[:TEMPLATE]  Pending hardware -> Active with per-phase budgets (compute units), bound to a Hardware template for integrity challenges; also reinstates Suspended hardware, or gives Active hardware new budgets or a new template [review]
 revoke-hardware:ID[:REASON]   revoke hardware; its permits are revoked at once         [review, emergency]
 approve-model:ID:TIER:PRE:POST:INF Pending model -> Approved with tier and budgets      [review]
 revoke-model:ID[:REASON]      revoke a model (final); its runs halt                    [emergency]

@@ -1704,6 +1704,39 @@ fn a_template_s_physical_policy_makes_every_answer_show_its_seals_and_location()
     assert_eq!(hw(&c, h).integrity_failures, 2);
 }
 
+#[test]
+fn a_review_vote_rebinds_active_hardware_to_new_budgets_and_a_template() {
+    let mut c = challenged_chain(3);
+    let h = active_hardware(&mut c, "dev-1", budgets(1_000, 0, 0));
+    let before = hw(&c, h);
+    assert_eq!(before.template, 0);
+    let t = device_key_template(&mut c, Hash::digest(&[b"firmware v2"]));
+    let events = enact(
+        &mut c,
+        Review,
+        vec![Action::ApproveHardware(ApproveHardware {
+            hardware: h,
+            budgets: budgets(5_000, 0, 0),
+            template: t,
+        })],
+    );
+    let after = hw(&c, h);
+    assert_eq!(after.status, HardwareStatus::Active);
+    assert_eq!((after.template, after.budgets), (t, budgets(5_000, 0, 0)));
+    // Its standing is unchanged: same inspection cycle, no status change.
+    assert_eq!(after.inspection_due_ms, before.inspection_due_ms);
+    assert!(
+        !events
+            .iter()
+            .any(|e| matches!(&e.event, Event::HardwareStatusChanged(x) if x.hardware == h))
+    );
+    // Bound now, so challenged during its runs.
+    let m = approved_model(&mut c, "rebound-model", budgets(5_000, 0, 0));
+    started_run(&mut c, m, h, 5_000, 1);
+    let (ch, _) = await_challenge(&mut c, h);
+    assert!(ch > 0);
+}
+
 /// Declares model `m` under `arch` (narrow facts, code data).
 fn declare(c: &mut Chain, m: u64, arch: u64) {
     use aigov_types::template::{Access, DeclareModel, Modality, ModelFactsDecl};

@@ -348,7 +348,8 @@ codec_enum!(HardwareCall {
 /// Proposal action (Review): Pending → Active with approved per-phase budgets. Needs a passing
 /// inspection filed since the hardware's last status change, by inspectors of at least
 /// [ComputeParams::min_inspector_members] members. It also reinstates Suspended hardware (an
-/// integrity failure, not a physical one: no new inspection is needed).
+/// integrity failure, not a physical one: no new inspection is needed), and sets new budgets
+/// or binds a new template for Active hardware (no new inspection either).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct ApproveHardware {
     /// The hardware.

@@ -361,13 +361,13 @@ pub(crate) async fn check_approve(
     let h = get(s, a.hardware).await?;
     if !matches!(
         h.status,
-        HardwareStatus::Pending | HardwareStatus::Suspended
+        HardwareStatus::Pending | HardwareStatus::Suspended | HardwareStatus::Active
     ) {
         return Err(HardwareError::InvalidStatus {
             hardware: h.id,
             status: h.status,
             action: "approve_hardware",
-            expected: "Pending or Suspended",
+            expected: "Pending, Suspended or Active",
         }
         .into());
     }
@@ -393,6 +393,8 @@ pub(crate) async fn check_approve(
 /// Action `approve_hardware`: needs a passing inspection filed since the last status change,
 /// by inspectors of enough members. Suspended hardware (an integrity failure) is reinstated
 /// without one. Either way it is armed for integrity challenges if bound to a template.
+/// Active hardware keeps its standing and gets the new budgets and, if given, template (new
+/// firmware, a new physical policy): the new template applies from its next challenge.
 pub(crate) async fn approve<S: StateRead>(
     o: &mut Overlay<'_, S>,
     events: &mut Vec<Event>,
@@ -400,8 +402,24 @@ pub(crate) async fn approve<S: StateRead>(
     ctx: BlockContext,
 ) -> Result<(), CallError> {
     let mut h = check_approve(o, a).await?;
+    let was_bound = h.template != 0;
     if a.template != 0 {
         h.template = a.template;
+    }
+    if h.status == HardwareStatus::Active {
+        h.budgets = a.budgets;
+        events.push(Event::HardwareApproved(HardwareApproved {
+            hardware: h.id,
+            budgets: h.budgets,
+            inspection_due_ms: h.inspection_due_ms,
+        }));
+        put(o, &h);
+        // Bound for the first time: arm it. Bound before: it is armed, waiting to be re-armed
+        // or challenged already, and keeps its place.
+        if !was_bound && h.template != 0 {
+            crate::integrity::arm(o, h.id).await?;
+        }
+        return Ok(());
     }
     // Suspended hardware failed an integrity challenge, not its physical inspection: the
     // vote reinstates it as it stands. Pending hardware needs a passing inspection since its
