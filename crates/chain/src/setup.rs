@@ -9,7 +9,7 @@ use aigov_types::proof::{GroupPolynomial, decode_group_polynomial};
 use aigov_types::{PrivateKey, PublicKey};
 use commonware_codec::{DecodeExt as _, Encode as _};
 use commonware_cryptography::bls12381::{
-    dkg::feldman_desmedt::deal as fd_deal,
+    dkg::feldman_desmedt::{Output, deal as fd_deal},
     primitives::{group::Share, sharing::Mode, variant::MinSig},
 };
 use commonware_cryptography::ed25519;
@@ -149,12 +149,23 @@ pub fn check_keys(
     }
 }
 
+/// The output of a trusted deal: the public polynomial and the players it was dealt to.
+pub type DealtOutput = Output<MinSig, ed25519::PublicKey>;
+
 /// A threshold key dealt to a validator set by a trusted dealer.
 pub struct Dealt {
-    /// The public polynomial (its constant term is the group key).
-    pub polynomial: GroupPolynomial,
+    /// The whole dealt output, not just its polynomial: resharing (issue 8) starts from it,
+    /// and an `Output` cannot be rebuilt from a polynomial (its fields are private).
+    pub output: DealtOutput,
     /// Each validator's share.
     pub shares: BTreeMap<ed25519::PublicKey, Share>,
+}
+
+impl Dealt {
+    /// The public polynomial (its constant term is the group key).
+    pub fn polynomial(&self) -> &GroupPolynomial {
+        self.output.public()
+    }
 }
 
 /// Deals a BLS12-381 threshold key (`N3f1`: any 2f+1 of 3f+1 sign) to `validators`, with the
@@ -170,10 +181,7 @@ pub fn deal(validators: &[PublicKey]) -> Result<Dealt, SetupError> {
         .iter_pairs()
         .map(|(k, s)| (k.clone(), s.clone()))
         .collect();
-    Ok(Dealt {
-        polynomial: output.public().clone(),
-        shares,
-    })
+    Ok(Dealt { output, shares })
 }
 
 /// Hex of the group key (the polynomial's constant term): what light clients trust.
@@ -505,7 +513,10 @@ mod tests {
         let other = deal(&publics).expect("deal");
         let share = |d: &Dealt, k: &PublicKey| d.shares[&k.0].clone();
         let full = PrivateKey::generate().public_key();
-        let p = &dealt.polynomial;
+        let p = dealt.polynomial();
+        // The output is the whole deal: dealt to these validators, and its polynomial.
+        let players = Set::from_iter_dedup(publics.iter().map(|k| k.0.clone()));
+        assert_eq!(dealt.output.players(), &players);
         for k in &publics {
             assert_eq!(check_keys(p, &publics, k, Some(&share(&dealt, k))), Ok(()));
         }
@@ -531,7 +542,7 @@ mod tests {
         // A polynomial dealt to three of the four.
         let three = deal(&publics[..3]).expect("deal");
         assert!(matches!(
-            check_keys(&three.polynomial, &publics, &full, None),
+            check_keys(three.polynomial(), &publics, &full, None),
             Err(KeyMismatch::Polynomial { .. })
         ));
     }
@@ -555,7 +566,7 @@ mod tests {
                 1_700_000_000_000,
                 &validator.public_key(),
                 "127.0.0.1:0",
-                &dealt.polynomial,
+                dealt.polynomial(),
             );
             futures::executor::block_on(aigov_state::validate_genesis(&genesis)).unwrap();
             let mut keys: BTreeMap<_, _> = accounts.into_iter().map(|a| (a.name, a.key)).collect();

@@ -53,7 +53,7 @@ fn create(dir: &Path, p: &Paths) -> anyhow::Result<()> {
         now_ms,
         &validator.public_key(),
         "127.0.0.1:0",
-        &dealt.polynomial,
+        dealt.polynomial(),
     );
     // The demo's reviewing body: reports filed on the dev chain are sealed to this key, and
     // `aigov whistle open --reviewer-key DATA_DIR/whistle-reviewer.json` opens them.
