@@ -28,6 +28,7 @@ pub mod personnel;
 pub mod phase;
 pub mod proof;
 pub mod receipt;
+pub mod reshare;
 pub mod selection;
 pub mod template;
 pub mod treasury;

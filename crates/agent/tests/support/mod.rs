@@ -82,8 +82,9 @@ fn start() -> Chain {
         now_ms,
         &validator.public_key(),
         "127.0.0.1:0",
-        dealt.polynomial(),
-    );
+        &dealt.output,
+    )
+    .unwrap();
     // Votes in seconds: open at once, close after 3 s, execute right after (Review for the
     // approvals, Safety and System for the integrity test's template and parameters).
     for r in [
