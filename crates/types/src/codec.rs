@@ -228,9 +228,16 @@ impl<'de, const MAX: usize> Deserialize<'de> for BoundedString<MAX> {
 }
 
 /// A list of at most `MAX` items.
-#[derive(Clone, PartialEq, Eq, Hash, Default, Debug, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct BoundedVec<T, const MAX: usize>(Vec<T>);
+
+// By hand: the derive would require `T: Default`, which an empty list does not need.
+impl<T, const MAX: usize> Default for BoundedVec<T, MAX> {
+    fn default() -> Self {
+        Self(Vec::new())
+    }
+}
 
 impl<T, const MAX: usize> BoundedVec<T, MAX> {
     /// Wraps `items`, or returns `None` if there are more than `MAX`.

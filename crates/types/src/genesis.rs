@@ -82,7 +82,7 @@ pub struct GenesisAccount {
 codec_struct!(GenesisAccount { account, gas });
 
 /// A validator: a member's node, identified on p2p by its Ed25519 key.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Validator {
     /// The member running it.
     pub member: Slug,

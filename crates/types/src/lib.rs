@@ -33,6 +33,7 @@ pub mod selection;
 pub mod template;
 pub mod treasury;
 pub mod tx;
+pub mod validators;
 pub mod whistle;
 pub mod workload;
 

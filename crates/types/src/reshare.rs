@@ -8,6 +8,7 @@
 
 use crate::codec::{CodecError, Encode, Hash};
 use crate::genesis::Genesis;
+use crate::validators::MAX_COMMITTEE;
 use commonware_codec::Decode as _;
 use commonware_cryptography::{
     bls12381::{
@@ -25,7 +26,7 @@ use std::num::NonZeroU32;
 /// Most members of one committee (dealers, players or next players). It bounds the decoding
 /// of every reshare payload, hence every block's size (a payload for 64 participants is about
 /// 77 KB), which is why it is far below [crate::proof::MAX_VALIDATORS].
-pub const MAX_DKG_PARTICIPANTS: NonZeroU32 = match NonZeroU32::new(64) {
+pub const MAX_DKG_PARTICIPANTS: NonZeroU32 = match NonZeroU32::new(MAX_COMMITTEE as u32) {
     Some(n) => n,
     None => NonZeroU32::MIN,
 };
@@ -90,10 +91,11 @@ pub enum AddressError {
     Host(String),
 }
 
-/// The directory address of a validator's `host:port` (genesis keeps them as text). An IP
-/// socket address dials and filters by that address. A hostname dials by DNS; its egress IP is
-/// unknown, so it is recorded as unspecified and a node dialing validators by name must not
-/// filter incoming connections by IP. Pure and deterministic, so the state machine may use it.
+/// The directory address of a validator's `host:port` (genesis and `set_validators` keep them
+/// as text). An IP socket address dials and filters by that address. A hostname dials by DNS;
+/// its egress IP is unknown, so it is recorded as unspecified and a node dialing validators by
+/// name must not filter incoming connections by IP. Pure and deterministic: the state machine
+/// uses it to refuse addresses the reshare directory could not carry.
 pub fn directory_address(text: &str) -> Result<Address, AddressError> {
     if let Ok(socket) = text.parse::<SocketAddr>() {
         return Ok(Address::Symmetric(socket));
@@ -159,6 +161,14 @@ pub fn address_effective_epoch(height: u64, blocks_per_epoch: u64) -> Option<u64
         2
     };
     epoch.checked_add(step)
+}
+
+/// The first epoch whose committee (`participants`) a `set_validators` vote executed at
+/// `height` makes: the snapshot at the block before this epoch's midpoint (which runs after
+/// the block's governance) fixes the committee two epochs on, so `epoch + 2` up to that block
+/// and `epoch + 3` after it. That committee signs from the epoch after.
+pub fn committee_effective_epoch(height: u64, blocks_per_epoch: u64) -> Option<u64> {
+    address_effective_epoch(height, blocks_per_epoch)?.checked_add(1)
 }
 
 /// Why genesis' epoch-0 [EpochInfo] does not fit the rest of genesis.
