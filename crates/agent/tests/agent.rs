@@ -110,7 +110,8 @@ fn a_forged_permit_is_refused() {
     // A genuine proof checked against another chain's group key.
     let other_group = aigov_chain::setup::deal(&[PrivateKey::generate().public_key()])
         .unwrap()
-        .polynomial;
+        .polynomial()
+        .clone();
     let other = GroupIdentity::from_polynomial_bytes(&other_group.encode()).unwrap();
     let r = Verifier::new(other, p.device.clone()).check(p.otk_id, proof, now, None);
     assert!(
@@ -201,7 +202,8 @@ fn a_device_trusting_another_group_never_computes() {
     let f = fixture();
     let other_group = aigov_chain::setup::deal(&[PrivateKey::generate().public_key()])
         .unwrap()
-        .polynomial;
+        .polynomial()
+        .clone();
     let other = GroupIdentity::from_polynomial_bytes(&other_group.encode()).unwrap();
     let key = f.chain.key("device-1");
     let mut d = Device::new(

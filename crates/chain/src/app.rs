@@ -327,6 +327,8 @@ where
             time_ms,
             txs_root: txs_root(&included),
             tx_count: included.len() as u32,
+            // No reshare payload until the engine runs the reshare actor (issue 8, step 4).
+            reshare_root: None,
             state_root: merkleized.root(),
             ops_root: merkleized.ops_root(),
             range: non_empty_range!(merkleized.sync_boundary(), merkleized.bounds().tip.size),
@@ -336,6 +338,7 @@ where
         let mut block = Block {
             header,
             txs: included,
+            reshare: None,
         };
         #[cfg(feature = "sim")]
         if let Some(t) = &self.tamper {

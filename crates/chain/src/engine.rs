@@ -281,10 +281,12 @@ where
     .map_err(|e| format!("opening the blocks archive: {e}"))?;
 
     let initial = <Dbs<E> as DatabaseSet<E>>::initial_sync_targets();
+    let info0 = cfg.genesis.epoch0().map_err(|e| format!("genesis: {e}"))?;
     let genesis_block = Block::genesis(
         cfg.genesis.genesis_time_ms,
         initial.root,
         initial.range.clone(),
+        info0,
     );
     let plan = SyncPlan::init(context.child("plan"), &prefix).await;
     let _ = plan.should_sync(false);

@@ -5,6 +5,7 @@
 pub mod admission;
 pub mod app;
 pub mod db;
+pub mod dkg;
 pub mod engine;
 pub mod gossip;
 pub mod index;

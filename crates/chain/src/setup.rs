@@ -6,6 +6,7 @@ use aigov_types::genesis::{Genesis, GenesisAccount, GenesisPersonnel, Params, Va
 use aigov_types::governance::{ClassParams, GovernanceParams, HOUR_MS};
 use aigov_types::personnel::{Member, Organisation, OrganisationKind, Role, Roles};
 use aigov_types::proof::{GroupPolynomial, decode_group_polynomial};
+use aigov_types::reshare::{DkgOutput, Epoch0Error, epoch0_info};
 use aigov_types::{PrivateKey, PublicKey};
 use commonware_codec::{DecodeExt as _, Encode as _};
 use commonware_cryptography::bls12381::{
@@ -40,6 +41,9 @@ pub enum SetupError {
     /// Dealing failed.
     #[error("dealing the threshold key failed: {0}")]
     Deal(String),
+    /// The epoch-0 `EpochInfo` cannot be made (a validator address the directory refuses).
+    #[error("the epoch-0 reshare artifact: {0}")]
+    Epoch0(#[from] Epoch0Error),
 }
 
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> SetupError + '_ {
@@ -151,10 +155,18 @@ pub fn check_keys(
 
 /// A threshold key dealt to a validator set by a trusted dealer.
 pub struct Dealt {
-    /// The public polynomial (its constant term is the group key).
-    pub polynomial: GroupPolynomial,
+    /// The whole dealt output, not just its polynomial: resharing (issue 8) starts from it,
+    /// and an `Output` cannot be rebuilt from a polynomial (its fields are private).
+    pub output: DkgOutput,
     /// Each validator's share.
     pub shares: BTreeMap<ed25519::PublicKey, Share>,
+}
+
+impl Dealt {
+    /// The public polynomial (its constant term is the group key).
+    pub fn polynomial(&self) -> &GroupPolynomial {
+        self.output.public()
+    }
 }
 
 /// Deals a BLS12-381 threshold key (`N3f1`: any 2f+1 of 3f+1 sign) to `validators`, with the
@@ -170,10 +182,7 @@ pub fn deal(validators: &[PublicKey]) -> Result<Dealt, SetupError> {
         .iter_pairs()
         .map(|(k, s)| (k.clone(), s.clone()))
         .collect();
-    Ok(Dealt {
-        polynomial: output.public().clone(),
-        shares,
-    })
+    Ok(Dealt { output, shares })
 }
 
 /// Hex of the group key (the polynomial's constant term): what light clients trust.
@@ -232,14 +241,21 @@ pub fn write_genesis(path: &Path, genesis: &Genesis) -> Result<(), SetupError> {
     write_atomic(path, &json)
 }
 
-/// Reads a genesis document and checks its group polynomial decodes.
+/// Reads a genesis document and checks that its group polynomial decodes and its epoch-0
+/// `EpochInfo` fits it ([Genesis::epoch0]).
 pub fn read_genesis(path: &Path) -> Result<(Genesis, GroupPolynomial), SetupError> {
     let bytes = std::fs::read(path).map_err(io(path))?;
     let genesis: Genesis = serde_json::from_slice(&bytes).map_err(|e| invalid(path, e))?;
     let poly = decode_group_polynomial(genesis.group_polynomial.as_slice())
         .map_err(|e| invalid(path, format!("group_polynomial: {e}")))?;
+    genesis.epoch0().map_err(|e| invalid(path, e))?;
     Ok((genesis, poly))
 }
+
+/// Blocks per epoch of the demo chains (`aigov dev`, `aigov testnet init`): ten minutes at
+/// one block a second, within the 600–3600 the reshare plan suggests (shorter epochs leave
+/// the committee's leaders too few turns to include their dealer logs).
+pub const DEMO_BLOCKS_PER_EPOCH: u64 = 600;
 
 /// A demo account: its keystore name and key.
 pub struct DemoAccount {
@@ -261,19 +277,19 @@ fn text<const N: usize>(s: &str) -> BoundedString<N> {
 /// The demo genesis for `aigov dev`: five members with seats on three tiers, a lab, a
 /// datacenter and a safety institute, tiered personnel covering every role, funded accounts,
 /// a funded system pool, one validator, and the [dev_governance_params] preset (a whole vote
-/// takes about 45 seconds).
+/// takes about 45 seconds). `dealt` is the trusted deal to the validator.
 pub fn demo_genesis(
     chain_id: &str,
     genesis_time_ms: u64,
     validator: &PublicKey,
     validator_address: &str,
-    polynomial: &GroupPolynomial,
-) -> (Genesis, Vec<DemoAccount>) {
+    dealt: &DkgOutput,
+) -> Result<(Genesis, Vec<DemoAccount>), SetupError> {
     demo_genesis_with_validators(
         chain_id,
         genesis_time_ms,
         &[(validator.clone(), validator_address.to_string())],
-        polynomial,
+        dealt,
     )
 }
 
@@ -339,13 +355,17 @@ pub const DEMO_MEMBERS: [&str; 5] = ["fr", "de", "jp", "br", "eu"];
 
 /// [demo_genesis] with several validators (`key`, `host:port`), run by the demo members in
 /// turn. Used by `aigov dev` and `aigov testnet init`; its governance is the fast
-/// [dev_governance_params] preset, never the production defaults.
+/// [dev_governance_params] preset, never the production defaults. `dealt` is the trusted deal
+/// to the validators: genesis carries it whole in the epoch-0 `EpochInfo`, and its polynomial
+/// as `group_polynomial`. Fails on a validator address the reshare directory refuses.
 pub fn demo_genesis_with_validators(
     chain_id: &str,
     genesis_time_ms: u64,
     validators: &[(PublicKey, String)],
-    polynomial: &GroupPolynomial,
-) -> (Genesis, Vec<DemoAccount>) {
+    dealt: &DkgOutput,
+) -> Result<(Genesis, Vec<DemoAccount>), SetupError> {
+    let polynomial = dealt.public();
+    let epoch0 = epoch0_info(dealt.clone(), validators)?;
     let members = [
         ("fr", "French Republic"),
         ("de", "Federal Republic of Germany"),
@@ -476,10 +496,12 @@ pub fn demo_genesis_with_validators(
                 .collect(),
         ),
         group_polynomial: BoundedBytes::new(polynomial.encode().to_vec()).unwrap_or_default(),
+        blocks_per_epoch: DEMO_BLOCKS_PER_EPOCH,
+        epoch0: BoundedBytes::new(epoch0.encode().to_vec()).unwrap_or_default(),
         // The reviewing body generates its key (`aigov whistle keygen`); a System proposal sets it.
         whistleblower_key: None,
     };
-    (genesis, accounts)
+    Ok((genesis, accounts))
 }
 
 #[cfg(test)]
@@ -505,7 +527,10 @@ mod tests {
         let other = deal(&publics).expect("deal");
         let share = |d: &Dealt, k: &PublicKey| d.shares[&k.0].clone();
         let full = PrivateKey::generate().public_key();
-        let p = &dealt.polynomial;
+        let p = dealt.polynomial();
+        // The output is the whole deal: dealt to these validators, and its polynomial.
+        let players = Set::from_iter_dedup(publics.iter().map(|k| k.0.clone()));
+        assert_eq!(dealt.output.players(), &players);
         for k in &publics {
             assert_eq!(check_keys(p, &publics, k, Some(&share(&dealt, k))), Ok(()));
         }
@@ -531,8 +556,50 @@ mod tests {
         // A polynomial dealt to three of the four.
         let three = deal(&publics[..3]).expect("deal");
         assert!(matches!(
-            check_keys(&three.polynomial, &publics, &full, None),
+            check_keys(three.polynomial(), &publics, &full, None),
             Err(KeyMismatch::Polynomial { .. })
+        ));
+    }
+
+    /// The deal is kept whole: genesis carries it in an epoch-0 `EpochInfo` that fits the
+    /// validators and `group_polynomial`, and a genesis whose parts disagree is refused.
+    #[test]
+    fn genesis_carries_the_whole_deal_as_epoch_zero() {
+        let keys: Vec<PublicKey> = (0..4)
+            .map(|_| PrivateKey::generate().public_key())
+            .collect();
+        let dealt = deal(&keys).expect("deal");
+        let players = Set::from_iter_dedup(keys.iter().map(|k| k.0.clone()));
+        assert_eq!(dealt.output.players(), &players);
+        let validators: Vec<_> = keys
+            .iter()
+            .enumerate()
+            .map(|(i, k)| (k.clone(), format!("127.0.0.1:{}", 7000 + i)))
+            .collect();
+        let (genesis, _) =
+            demo_genesis_with_validators("aigov-test", 1, &validators, &dealt.output).unwrap();
+        let info = genesis.epoch0().unwrap();
+        assert_eq!(info.output, dealt.output);
+        assert_eq!((&info.players, &info.next_players), (&players, &players));
+
+        let other = deal(&keys).expect("deal");
+        let mut mixed = genesis.clone();
+        mixed.group_polynomial = BoundedBytes::new(other.polynomial().encode().to_vec()).unwrap();
+        assert_eq!(mixed.epoch0(), Err(Epoch0Error::Polynomial));
+        let mut moved = genesis.clone();
+        let mut list = moved.validators.as_slice().to_vec();
+        list[0].address = text("127.0.0.1:9999");
+        moved.validators = BoundedVec::truncating(list);
+        assert_eq!(moved.epoch0(), Err(Epoch0Error::Directory));
+        let mut short = genesis;
+        short.blocks_per_epoch = 3;
+        assert_eq!(short.epoch0(), Err(Epoch0Error::BlocksPerEpoch(3)));
+        // An address the directory cannot carry is refused when making genesis.
+        let bad = vec![(keys[0].clone(), "not an address".to_string())];
+        let one = deal(&keys[..1]).expect("deal");
+        assert!(matches!(
+            demo_genesis_with_validators("aigov-test", 1, &bad, &one.output),
+            Err(SetupError::Epoch0(Epoch0Error::Address { .. }))
         ));
     }
 
@@ -555,8 +622,9 @@ mod tests {
                 1_700_000_000_000,
                 &validator.public_key(),
                 "127.0.0.1:0",
-                &dealt.polynomial,
-            );
+                &dealt.output,
+            )
+            .unwrap();
             futures::executor::block_on(aigov_state::validate_genesis(&genesis)).unwrap();
             let mut keys: BTreeMap<_, _> = accounts.into_iter().map(|a| (a.name, a.key)).collect();
             keys.insert("ada", PrivateKey::from_seed_bytes([7; 32]));

@@ -216,7 +216,7 @@ fn start_network(n: usize, voters: usize) -> anyhow::Result<BenchNode> {
         .map(|(k, a)| (k.public_key(), a.to_string()))
         .collect();
     let (mut genesis, _) =
-        setup::demo_genesis_with_validators("aigov-bench", now_ms, &validators, &dealt.polynomial);
+        setup::demo_genesis_with_validators("aigov-bench", now_ms, &validators, &dealt.output)?;
     // The load is applications from fresh keys: let a block carry as many as it can hold.
     genesis.params.sponsored_txs_per_block_max = aigov_types::block::MAX_BLOCK_TXS as u32;
     genesis.pool_gas = u64::MAX / 4;
@@ -242,7 +242,7 @@ fn start_network(n: usize, voters: usize) -> anyhow::Result<BenchNode> {
             storage_dir: dir.join(format!("node{i}")),
             peers: peers.clone(),
             genesis: genesis.clone(),
-            polynomial: dealt.polynomial.clone(),
+            polynomial: dealt.polynomial().clone(),
             signer: key,
             share: Some(share),
             full_nodes: Vec::new(),

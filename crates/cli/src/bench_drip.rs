@@ -97,6 +97,8 @@ pub fn bench_drip(devices: usize) -> anyhow::Result<DripFigures> {
         whistleblower_key: None,
         validators: BoundedVec::truncating(Vec::new()),
         group_polynomial: Default::default(),
+        blocks_per_epoch: aigov_chain::setup::DEMO_BLOCKS_PER_EPOCH,
+        epoch0: Default::default(),
     };
     let mut store = MemStore::default();
     let mut height = 0u64;

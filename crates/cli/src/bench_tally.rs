@@ -101,6 +101,8 @@ pub fn bench_tally(people: usize, runs: usize) -> anyhow::Result<TallyFigures> {
         whistleblower_key: None,
         validators: BoundedVec::truncating(Vec::new()),
         group_polynomial: Default::default(),
+        blocks_per_epoch: aigov_chain::setup::DEMO_BLOCKS_PER_EPOCH,
+        epoch0: Default::default(),
     };
 
     let mut store = MemStore::default();

@@ -53,8 +53,8 @@ fn create(dir: &Path, p: &Paths) -> anyhow::Result<()> {
         now_ms,
         &validator.public_key(),
         "127.0.0.1:0",
-        &dealt.polynomial,
-    );
+        &dealt.output,
+    )?;
     // The demo's reviewing body: reports filed on the dev chain are sealed to this key, and
     // `aigov whistle open --reviewer-key DATA_DIR/whistle-reviewer.json` opens them.
     let reviewer = aigov_client::seal::ReviewerKey::generate()?;

@@ -23,6 +23,7 @@ use aigov_types::model::{ApproveModel, PhaseBudgets, RevokeModel};
 use aigov_types::receipt::TxOutcome;
 use aigov_types::template::{AllowRetry, SetStandard, TemplateRef, VaultCommitment};
 use aigov_types::treasury::{PayBounty, PaymentReason, RejectBounty, TreasuryAward};
+use aigov_types::validators::SetValidators;
 use aigov_types::whistle::{
     EscalateReport, ReviewOutcome, ReviewReport, SealKey, SetWhistleblowerKey,
 };
@@ -65,6 +66,9 @@ retire-template:ID            retire a template the standard no longer requires 
 set-standard:FILE             a new safety standard version (JSON SetStandard: rules, reject_severity) [safety]
 allow-retry:MODEL:TEMPLATE:BLOB:OPENER[,OPENER]  one restrictive retry of a Rejected model; BLOB is the
                               hex digest of the encrypted failed output in the vault, OPENERs may open it [review]
+set-validators:FILE           change the consensus committee (JSON: {add: [{member, key, address}], remove: [KEY]};
+                              4 to 64 validators, each run by an admitted member, address host:port; voted
+                              before an epoch's midpoint, the new committee signs three epochs later) [system]
 WHO is a keystore name or a 64-hex-digit public key; a FILE may also be the --json output of
 `aigov query gov params`.";
 
@@ -382,6 +386,14 @@ pub fn parse_action(global: &Global, spec: &str) -> anyhow::Result<Action> {
                 },
             })
         }
+        "set-validators" => {
+            let change: SetValidators = serde_json::from_value(json_file(rest)?).with_context(|| {
+                format!(
+                    "{rest} does not hold a validator change ({{\"add\": [{{\"member\", \"key\", \"address\"}}], \"remove\": [KEY]}})"
+                )
+            })?;
+            Action::SetValidators(change)
+        }
         other => return Err(bad(format!("unknown action kind {other:?}"))),
     })
 }
@@ -518,6 +530,19 @@ pub fn describe_action(names: &Names, a: &Action) -> String {
                 .collect::<Vec<_>>()
                 .join(",")
         ),
+        Action::SetValidators(a) => {
+            let add: Vec<String> = a
+                .add
+                .iter()
+                .map(|v| format!("{}@{} ({})", names.of(&v.key), v.address, v.member))
+                .collect();
+            let remove: Vec<String> = a.remove.iter().map(|k| names.of(k)).collect();
+            format!(
+                "set-validators (add [{}], remove [{}])",
+                add.join(", "),
+                remove.join(", ")
+            )
+        }
     }
 }
 
@@ -1460,6 +1485,31 @@ mod tests {
         );
         let a = parse_action(&g, &format!("set-governance-params:{f}")).unwrap();
         assert_eq!(a, Action::SetGovernanceParams(params.clone()));
+        // A committee change from a JSON file (either list may be left out).
+        let other = aigov_types::PrivateKey::from_seed_bytes([5; 32]).public_key();
+        let change = home.join("validators.json");
+        std::fs::write(
+            &change,
+            serde_json::json!({
+                "add": [{"member": "fr", "key": hex, "address": "10.0.0.1:7000"}],
+                "remove": [other.to_string()],
+            })
+            .to_string(),
+        )
+        .unwrap();
+        let a = parse_action(&g, &format!("set-validators:{}", change.display())).unwrap();
+        assert_eq!(
+            describe_action(&names, &a),
+            format!("set-validators (add [ada@10.0.0.1:7000 (fr)], remove [{other}])")
+        );
+        std::fs::write(&change, r#"{"remove": []}"#).unwrap();
+        let a = parse_action(&g, &format!("set-validators:{}", change.display())).unwrap();
+        assert_eq!(
+            describe_action(&names, &a),
+            "set-validators (add [], remove [])"
+        );
+        std::fs::write(&change, r#"{"add": "nope"}"#).unwrap();
+        assert!(parse_action(&g, &format!("set-validators:{}", change.display())).is_err());
         for bad in [
             "activate-personnel",
             "activate-personnel:nobody",

@@ -170,7 +170,7 @@ pub fn init(plan: &InitPlan<'_>) -> anyhow::Result<()> {
         .map(|(i, k)| (k.public_key(), addr(i, p2p_port)))
         .collect();
     let (genesis, accounts) =
-        setup::demo_genesis_with_validators(chain_id, now_ms, &addresses, &dealt.polynomial);
+        setup::demo_genesis_with_validators(chain_id, now_ms, &addresses, &dealt.output)?;
     let full_keys: Vec<aigov_types::PrivateKey> = (0..full_nodes)
         .map(|_| aigov_types::PrivateKey::generate())
         .collect();

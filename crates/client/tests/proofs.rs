@@ -240,6 +240,7 @@ fn build_fixture() -> Fixture {
         time_ms: 1_800_000_000_000,
         txs_root: txs_root(&[]),
         tx_count: 0,
+        reshare_root: None,
         state_root: root,
         ops_root,
         range,

@@ -2,7 +2,8 @@
 //!
 //! For each block:
 //! 1. on the first block, apply genesis (members, organisations, personnel, credits, pool,
-//!    economy parameters and base price, treasury supply, governance parameters);
+//!    economy parameters and base price, treasury supply, governance parameters, the consensus
+//!    committee);
 //! 2. for each transaction, in block order:
 //!    - a. decode and verify the signature, then **admission** ([admit]): chain id, nonce,
 //!      gas limit, who pays ([Sponsorship]: the sender; the pool for an applicant, within the
@@ -16,7 +17,9 @@
 //!    - d. append the call's events, then `TxExecuted`, to the log; write the receipt;
 //! 3. the **end-of-block hooks**, after every transaction: governance moves each live proposal
 //!    along by block time, in id order (activation, tally, late-quorum extension, confirm,
-//!    queueing, execution of due actions, expiry; see [crate::governance::hooks]); then the
+//!    queueing, execution of due actions, expiry; see [crate::governance::hooks]); then, at the
+//!    block before an epoch's midpoint, the committee as voted becomes the committee of the
+//!    epoch after next ([crate::validators::end_block]); then the
 //!    hardware registry flags hardware whose periodic inspection fell due
 //!    ([crate::hardware::end_block]); then the OTK drip serves its queued runs with rations
 //!    drawn from the block's randomness ([block_randomness], [crate::otk::end_block]), after
@@ -30,7 +33,7 @@ use crate::error::{AdmissionError, CallError, ExecError, TxError};
 use crate::store::{Overlay, StateRead, StoreError};
 use crate::{
     accounts, certify, chain, gas, governance, hardware, integrity, log::LogWriter, models, otk,
-    personnel, templates, treasury, whistle, workloads,
+    personnel, templates, treasury, validators, whistle, workloads,
 };
 use aigov_types::call::Sponsorship;
 use aigov_types::codec::BoundedString;
@@ -483,6 +486,7 @@ async fn apply_genesis<S: StateRead>(
     whistle::init_genesis(o, genesis.whistleblower_key, &mut events);
     governance::init_genesis(o, &genesis.governance)
         .map_err(|e| ExecError::Genesis(format!("governance parameters: {e}")))?;
+    validators::init_genesis(o, genesis)?;
     o.put_typed(chain::keys::params(), &genesis.params);
     o.put_typed(chain::keys::genesis_hash(), &genesis.hash());
     for e in events {
@@ -674,6 +678,8 @@ pub async fn execute_block<S: StateRead>(
     // End-of-block hooks.
     let mut hook_events = Vec::new();
     governance::end_block(&mut block, ctx, &params, &mut hook_events).await?;
+    // After governance, so a vote executed in this block is in the snapshot it takes.
+    validators::end_block(&mut block, ctx.height).await?;
     hardware::end_block(&mut block, ctx, &mut hook_events).await?;
     integrity::end_block(&mut block, ctx, &randomness, &mut hook_events).await?;
     otk::end_block(&mut block, ctx, &randomness, &mut hook_events).await?;

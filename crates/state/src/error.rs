@@ -14,6 +14,7 @@ use crate::standard::StandardError;
 use crate::store::StoreError;
 use crate::templates::TemplateError;
 use crate::treasury::TreasuryError;
+use crate::validators::ValidatorError;
 use crate::whistle::WhistleError;
 use crate::workloads::WorkloadError;
 use aigov_types::personnel::PersonnelStatus;
@@ -198,6 +199,9 @@ pub enum TxError {
     /// Runners, reports and certification.
     #[error(transparent)]
     Certify(#[from] CertifyError),
+    /// The consensus committee.
+    #[error(transparent)]
+    Validators(#[from] ValidatorError),
 }
 
 impl TxError {
@@ -217,6 +221,7 @@ impl TxError {
             TxError::Template(e) => e.code(),
             TxError::Standard(e) => e.code(),
             TxError::Certify(e) => e.code(),
+            TxError::Validators(e) => e.code(),
         }
     }
 }
@@ -329,6 +334,12 @@ impl From<TemplateError> for CallError {
 
 impl From<StandardError> for CallError {
     fn from(e: StandardError) -> Self {
+        CallError::Tx(e.into())
+    }
+}
+
+impl From<ValidatorError> for CallError {
+    fn from(e: ValidatorError) -> Self {
         CallError::Tx(e.into())
     }
 }

@@ -46,8 +46,11 @@ pub const WHISTLE: &[u8] = b"wb/";
 /// Integrity challenges: challenges, the armed set, the arming and deadline queues.
 pub const INTEGRITY: &[u8] = b"intg/";
 
+/// The consensus committee: as voted, per-epoch snapshots, address histories.
+pub const VALIDATORS: &[u8] = b"val/";
+
 /// Every prefix, for the collision test and for tools.
-pub const ALL: [&[u8]; 20] = [
+pub const ALL: [&[u8]; 21] = [
     CHAIN,
     ACCOUNTS,
     POOL,
@@ -68,6 +71,7 @@ pub const ALL: [&[u8]; 20] = [
     STANDARD,
     CERTIFY,
     INTEGRITY,
+    VALIDATORS,
 ];
 
 /// `prefix || parts...`.
@@ -96,7 +100,7 @@ mod tests {
             u64::MAX - 1,
             u64::MAX,
         ];
-        let builders: [fn(u64) -> Vec<u8>; 28] = [
+        let builders: [fn(u64) -> Vec<u8>; 29] = [
             crate::log::keys::event,
             crate::personnel::keys::member_at,
             crate::personnel::keys::organisation_at,
@@ -130,6 +134,7 @@ mod tests {
             crate::whistle::keys::report,
             crate::governance::keys::round,
             |n| crate::governance::keys::round_voter_at(7, n),
+            crate::validators::keys::committee,
         ];
         for build in builders {
             for w in ns.windows(2) {
@@ -148,7 +153,7 @@ mod tests {
         let who = PrivateKey::from_seed_bytes([7; 32]).public_key();
         let hash = Hash::digest(&[b"tx"]);
         let class = aigov_types::governance::ProposalClass::Review;
-        let cases: [(&[u8], Vec<u8>); 86] = [
+        let cases: [(&[u8], Vec<u8>); 90] = [
             (CHAIN, crate::chain::keys::height()),
             (CHAIN, crate::chain::keys::time_ms()),
             (CHAIN, crate::chain::keys::genesis_hash()),
@@ -235,6 +240,10 @@ mod tests {
             (CERTIFY, crate::certify::keys::digest(&hash)),
             (CERTIFY, crate::certify::keys::certified()),
             (CERTIFY, crate::certify::keys::retry(0)),
+            (VALIDATORS, crate::validators::keys::pending()),
+            (VALIDATORS, crate::validators::keys::blocks_per_epoch()),
+            (VALIDATORS, crate::validators::keys::committee(0)),
+            (VALIDATORS, crate::validators::keys::address(&who)),
         ];
         let mut seen = std::collections::BTreeSet::new();
         for (prefix, key) in &cases {

@@ -10,7 +10,8 @@
 //! Modules own disjoint key prefixes ([keys]) and talk to each other only through their
 //! `queries` functions. [app] runs a block: genesis on the first block, then each
 //! transaction's admission checks, gas charge, call and receipt, then the end-of-block hooks
-//! (governance, inspections falling due, the OTK drip, gas), in one documented order.
+//! (governance, the committee snapshot, inspections falling due, the OTK drip, gas), in one
+//! documented order.
 #![forbid(unsafe_code)]
 #![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
@@ -35,6 +36,7 @@ pub mod standard;
 pub mod store;
 pub mod templates;
 pub mod treasury;
+pub mod validators;
 pub mod whistle;
 pub mod workloads;
 

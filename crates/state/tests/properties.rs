@@ -605,6 +605,8 @@ fn replay_log(events: &[EventRecord], genesis_pool: u64) -> Result<Replayed, Tes
             | Event::RenewalDue(_)
             | Event::RetryAllowed(_)
             | Event::RetryRegistered(_) => {}
+            // The committee is not balance state.
+            Event::ValidatorsVoted(_) => {}
         }
     }
     Ok(r)

@@ -2,10 +2,13 @@
 //!
 //! The block digest is SHA-256 of the *header* alone; the header commits to the transactions
 //! through `txs_root` (an RFC 6962 tree over the encoded transactions). A light-client proof
-//! therefore carries a ~250-byte header, never a whole block.
+//! therefore carries a ~250-byte header, never a whole block. Likewise for the reshare
+//! payload (a dealer log or the next epoch's `EpochInfo`, 0.8 to 77 KB): the block body carries
+//! it and the header commits to it by `reshare_root`.
 
 use crate::codec::{Buf, BufMut, CodecError, Encode, EncodeSize, Hash, Read, ReadExt, Write};
 use crate::log;
+use crate::reshare::{self, EpochInfo, Payload};
 use bytes::Bytes;
 use commonware_codec::{FixedSize, MaxEncodeSize, RangeCfg};
 use commonware_consensus::{
@@ -19,8 +22,10 @@ use commonware_cryptography::{
     ed25519,
     sha256::Digest,
 };
+use commonware_glue::dkg::ReshareBlock;
 use commonware_storage::mmr::Location;
 use commonware_utils::range::NonEmptyRange;
+use std::fmt;
 
 /// The consensus context a block is proposed in (round, leader, parent view).
 pub type Ctx = Context<Digest, ed25519::PublicKey>;
@@ -50,6 +55,8 @@ pub struct Header {
     pub txs_root: Hash,
     /// Number of transactions.
     pub tx_count: u32,
+    /// SHA-256 of the encoded reshare payload the block carries ([Block::reshare]), if any.
+    pub reshare_root: Option<Hash>,
     /// Canonical root of the QMDB `current::ordered` state after this block: what state
     /// proofs verify against.
     pub state_root: Digest,
@@ -73,6 +80,7 @@ impl Write for Header {
         self.time_ms.write(buf);
         self.txs_root.write(buf);
         self.tx_count.write(buf);
+        self.reshare_root.write(buf);
         self.state_root.write(buf);
         self.ops_root.write(buf);
         self.range.write(buf);
@@ -87,6 +95,7 @@ impl EncodeSize for Header {
             + self.time_ms.encode_size()
             + self.txs_root.encode_size()
             + self.tx_count.encode_size()
+            + self.reshare_root.encode_size()
             + self.state_root.encode_size()
             + self.ops_root.encode_size()
             + self.range.encode_size()
@@ -103,6 +112,7 @@ impl Read for Header {
             time_ms: u64::read(buf)?,
             txs_root: Hash::read(buf)?,
             tx_count: u32::read(buf)?,
+            reshare_root: Option::<Hash>::read(buf)?,
             state_root: Digest::read(buf)?,
             ops_root: Digest::read(buf)?,
             range: NonEmptyRange::read(buf)?,
@@ -117,6 +127,8 @@ impl MaxEncodeSize for Header {
         + 8
         + 32
         + 4
+        + 1
+        + 32
         + 2 * Digest::SIZE
         + NonEmptyRange::<Location>::MAX_ENCODE_SIZE
         + 1
@@ -161,13 +173,28 @@ pub fn seed_round(context: &Ctx) -> Option<Round> {
 /// A threshold-VRF seed: the group's BLS12-381 (MinSig, G1) signature over a round.
 pub type SeedSignature = <MinSig as Variant>::Signature;
 
-/// A block: header plus the encoded signed transactions it orders.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// A block: header plus the encoded signed transactions it orders, and the reshare payload
+/// the `glue::dkg` wrapper selected for it.
+#[derive(Clone, PartialEq, Eq)]
 pub struct Block {
     /// The certified header.
     pub header: Header,
     /// Encoded [crate::SignedTx]s, in execution order.
     pub txs: Vec<Bytes>,
+    /// The reshare payload: a dealer log, or the next epoch's `EpochInfo` in an epoch's final
+    /// block (and epoch 0's in genesis). The header's `reshare_root` commits to it.
+    pub reshare: Option<Payload>,
+}
+
+// By hand: the payload has no `Debug`, so it shows as its kind and epoch.
+impl fmt::Debug for Block {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Block")
+            .field("header", &self.header)
+            .field("txs", &self.txs)
+            .field("reshare", &self.reshare.as_ref().map(reshare::describe))
+            .finish()
+    }
 }
 
 /// RFC 6962 root over encoded transactions.
@@ -180,11 +207,12 @@ impl Write for Block {
     fn write(&self, buf: &mut impl BufMut) {
         self.header.write(buf);
         self.txs.write(buf);
+        self.reshare.write(buf);
     }
 }
 impl EncodeSize for Block {
     fn encode_size(&self) -> usize {
-        self.header.encode_size() + self.txs.encode_size()
+        self.header.encode_size() + self.txs.encode_size() + self.reshare.encode_size()
     }
 }
 impl Read for Block {
@@ -207,7 +235,19 @@ impl Read for Block {
                 "transactions do not match header",
             ));
         }
-        Ok(Self { header, txs })
+        let reshare = Option::<Payload>::read_cfg(buf, &reshare::codec_cfg())?;
+        // Nor does one whose header does not commit to its payload.
+        if reshare.as_ref().map(reshare::payload_root) != header.reshare_root {
+            return Err(CodecError::Invalid(
+                "Block",
+                "reshare payload does not match header",
+            ));
+        }
+        Ok(Self {
+            header,
+            txs,
+            reshare,
+        })
     }
 }
 
@@ -239,13 +279,31 @@ impl BoundedBlock for Block {
             + MAX_LEN_PREFIX
             + MAX_BLOCK_TXS * MAX_LEN_PREFIX
             + MAX_BLOCK_TX_BYTES
+            + 1
+            + Payload::max_encode_size(reshare::MAX_DKG_PARTICIPANTS)
+    }
+}
+
+impl ReshareBlock for Block {
+    type Variant = MinSig;
+    type PublicKey = ed25519::PublicKey;
+    type Directory = reshare::Directory;
+    fn payload(&self) -> Option<Payload> {
+        self.reshare.clone()
     }
 }
 
 impl Block {
     /// The height-zero block. Never executed: its commitments are those of an empty database.
-    /// Its time is the genesis time, so block 1 is later than genesis.
-    pub fn genesis(time_ms: u64, ops_root: Digest, range: NonEmptyRange<Location>) -> Self {
+    /// Its time is the genesis time, so block 1 is later than genesis. It carries the epoch-0
+    /// `EpochInfo` (`info0`, from [crate::Genesis::epoch0]), where resharing starts.
+    pub fn genesis(
+        time_ms: u64,
+        ops_root: Digest,
+        range: NonEmptyRange<Location>,
+        info0: EpochInfo,
+    ) -> Self {
+        let reshare = Payload::EpochInfo(info0);
         let header = Header {
             context: Context {
                 round: Round::new(Epoch::zero(), View::zero()),
@@ -257,6 +315,7 @@ impl Block {
             time_ms,
             txs_root: txs_root(&[]),
             tx_count: 0,
+            reshare_root: Some(reshare::payload_root(&reshare)),
             state_root: Digest::EMPTY,
             ops_root,
             range,
@@ -265,6 +324,7 @@ impl Block {
         Self {
             header,
             txs: Vec::new(),
+            reshare: Some(reshare),
         }
     }
 }
@@ -273,4 +333,37 @@ impl Block {
 fn genesis_leader() -> ed25519::PublicKey {
     use commonware_cryptography::Signer as _;
     ed25519::PrivateKey::from_seed(0).public_key()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::codec::decode_slice;
+
+    fn genesis_block() -> Block {
+        let range = commonware_utils::non_empty_range!(Location::new(0), Location::new(1));
+        Block::genesis(1, Digest::EMPTY, range, reshare::tests::info(4))
+    }
+
+    /// The genesis block carries epoch 0's `EpochInfo`, committed to by its header, and
+    /// round-trips; a body whose payload differs from the header's commitment does not decode.
+    #[test]
+    fn the_header_commits_to_the_reshare_payload() {
+        let block = genesis_block();
+        assert!(matches!(block.payload(), Some(Payload::EpochInfo(ref i)) if i.epoch.get() == 0));
+        let bytes = block.encode();
+        assert!(bytes.len() <= Block::max_encode_size(&()));
+        assert_eq!(decode_slice::<Block>(&bytes).unwrap(), block);
+        assert!(format!("{block:?}").contains("EpochInfo(0, Success)"));
+
+        let mut dropped = block.clone();
+        dropped.reshare = None;
+        assert!(decode_slice::<Block>(&dropped.encode()).is_err());
+        let mut uncommitted = block.clone();
+        uncommitted.header.reshare_root = None;
+        assert!(decode_slice::<Block>(&uncommitted.encode()).is_err());
+        let mut other = block;
+        other.header.reshare_root = Some(Hash::digest(&[b"other"]));
+        assert!(decode_slice::<Block>(&other.encode()).is_err());
+    }
 }

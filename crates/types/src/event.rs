@@ -1212,6 +1212,8 @@ pub enum Event {
     ModelRejected(ModelRejected),
     /// See [RenewalDue].
     RenewalDue(RenewalDue),
+    /// See [crate::validators::ValidatorsVoted].
+    ValidatorsVoted(crate::validators::ValidatorsVoted),
     /// A Review vote allowed a retry.
     RetryAllowed(RetryGrant),
     /// See [RetryRegistered].
@@ -1294,6 +1296,7 @@ codec_enum!(Event {
     98 => RenewalDue(RenewalDue),
     99 => RetryAllowed(RetryGrant),
     100 => RetryRegistered(RetryRegistered),
+    110 => ValidatorsVoted(crate::validators::ValidatorsVoted),
 });
 
 impl Event {
@@ -1376,6 +1379,7 @@ impl Event {
             Event::RenewalDue(_) => "renewal_due",
             Event::RetryAllowed(_) => "retry_allowed",
             Event::RetryRegistered(_) => "retry_registered",
+            Event::ValidatorsVoted(_) => "validators_voted",
         }
     }
 }

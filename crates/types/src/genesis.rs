@@ -82,7 +82,7 @@ pub struct GenesisAccount {
 codec_struct!(GenesisAccount { account, gas });
 
 /// A validator: a member's node, identified on p2p by its Ed25519 key.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Validator {
     /// The member running it.
     pub member: Slug,
@@ -132,6 +132,15 @@ pub struct Genesis {
     /// The consensus group's public polynomial (commonware encoding, hex in JSON). Its constant
     /// term is the group key that light clients trust.
     pub group_polynomial: BoundedBytes<65536>,
+    /// Blocks per epoch of the consensus committee (resharing runs once per epoch). A
+    /// consensus constant: changing it needs a new chain. At least
+    /// [crate::reshare::MIN_BLOCKS_PER_EPOCH].
+    pub blocks_per_epoch: u64,
+    /// The epoch-0 [crate::reshare::EpochInfo] (commonware encoding, hex in JSON): the trusted
+    /// deal's whole output, the validators as players and next players, and their addresses.
+    /// Resharing starts from it; [Genesis::epoch0] checks it against `group_polynomial` and
+    /// `validators`.
+    pub epoch0: BoundedBytes<{ crate::reshare::MAX_EPOCH_INFO_BYTES }>,
     /// The reviewing body's X25519 key that whistle-blower reports are sealed to (changed
     /// later only by a System proposal's `set_whistleblower_key`). Absent: no reports are
     /// accepted until a proposal sets one.
@@ -152,6 +161,8 @@ codec_struct!(Genesis {
     treasury_supply,
     validators,
     group_polynomial,
+    blocks_per_epoch,
+    epoch0,
     whistleblower_key
 });
 

@@ -20,6 +20,7 @@ use crate::receipt::Failure;
 use crate::selection::{OpenSelectionRound, RoundVote};
 use crate::template::{AllowRetry, SetStandard, TemplateRef};
 use crate::treasury::{PayBounty, RejectBounty, TreasuryAward};
+use crate::validators::SetValidators;
 use crate::whistle::{EscalateReport, ReviewReport, SetWhistleblowerKey};
 use crate::workload::HaltRun;
 use crate::{codec_enum, codec_struct, codec_unit_enum};
@@ -550,6 +551,8 @@ pub enum Object {
     Template(u64),
     /// The safety standard.
     Standard,
+    /// The consensus committee.
+    Validators,
 }
 
 /// What an executed proposal does, with the governance origin. Actions of one proposal run in
@@ -587,6 +590,7 @@ pub enum Object {
 /// | `escalate_report` (the Emergency response to a whistle-blower report) | Emergency |
 /// | `set_whistleblower_key` (the reviewing body's X25519 key) | System |
 /// | `open_selection_round` (a safety-module selection round, see [crate::selection]) | Safety |
+/// | `set_validators` (the consensus committee, see [crate::validators]) | System |
 ///
 /// A proposal with no action at all is a recorded resolution, allowed in every class.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -651,6 +655,8 @@ pub enum Action {
     SetStandard(SetStandard),
     /// Allows a Rejected model's lab one restrictive retry.
     AllowRetry(AllowRetry),
+    /// Changes the consensus committee (System).
+    SetValidators(SetValidators),
 }
 codec_enum!(Action {
     0 => ActivatePersonnel(PersonnelTarget),
@@ -681,6 +687,7 @@ codec_enum!(Action {
     41 => RetireTemplate(TemplateRef),
     42 => SetStandard(SetStandard),
     43 => AllowRetry(AllowRetry),
+    17 => SetValidators(SetValidators),
 });
 
 impl Action {
@@ -715,6 +722,7 @@ impl Action {
             Action::RetireTemplate(_) => "retire_template",
             Action::SetStandard(_) => "set_standard",
             Action::AllowRetry(_) => "allow_retry",
+            Action::SetValidators(_) => "set_validators",
         }
     }
 
@@ -732,7 +740,8 @@ impl Action {
             | Action::SetEconomyParams(_)
             | Action::AwardTreasury(_)
             | Action::SetComputeParams(_)
-            | Action::SetWhistleblowerKey(_) => &[System],
+            | Action::SetWhistleblowerKey(_)
+            | Action::SetValidators(_) => &[System],
             Action::PayBounty(_)
             | Action::RejectBounty(_)
             | Action::ApproveHardware(_)
@@ -783,6 +792,7 @@ impl Action {
             Action::ApproveTemplate(t) | Action::RetireTemplate(t) => Object::Template(t.template),
             Action::SetStandard(_) => Object::Standard,
             Action::AllowRetry(a) => Object::Model(a.model),
+            Action::SetValidators(_) => Object::Validators,
         })
     }
 
@@ -837,7 +847,8 @@ impl Action {
             | Action::ApproveTemplate(_)
             | Action::RetireTemplate(_)
             | Action::SetStandard(_)
-            | Action::AllowRetry(_) => None,
+            | Action::AllowRetry(_)
+            | Action::SetValidators(_) => None,
         }
     }
 }

@@ -29,10 +29,12 @@ pub mod phase;
 pub mod physical;
 pub mod proof;
 pub mod receipt;
+pub mod reshare;
 pub mod selection;
 pub mod template;
 pub mod treasury;
 pub mod tx;
+pub mod validators;
 pub mod whistle;
 pub mod workload;
 

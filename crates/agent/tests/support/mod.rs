@@ -82,8 +82,9 @@ fn start() -> Chain {
         now_ms,
         &validator.public_key(),
         "127.0.0.1:0",
-        &dealt.polynomial,
-    );
+        &dealt.output,
+    )
+    .unwrap();
     // Votes in seconds: open at once, close after 3 s, execute right after (Review for the
     // approvals, Safety and System for the integrity test's template and parameters).
     for r in [
@@ -121,7 +122,7 @@ fn start() -> Chain {
         storage_dir: dir.join("db"),
         peers: vec![(validator.public_key(), p2p)],
         genesis,
-        polynomial: dealt.polynomial,
+        polynomial: dealt.polynomial().clone(),
         signer: validator,
         share: Some(share),
         full_nodes: Vec::new(),

@@ -91,6 +91,8 @@ pub fn genesis() -> Genesis {
         treasury_supply: TREASURY_SUPPLY,
         validators: BoundedVec::new(Vec::new()).unwrap(),
         group_polynomial: BoundedBytes::default(),
+        blocks_per_epoch: 600,
+        epoch0: BoundedBytes::default(),
         whistleblower_key: None,
     }
 }

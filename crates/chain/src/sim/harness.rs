@@ -21,6 +21,7 @@ use aigov_types::codec::{BoundedString, BoundedVec, Encode as _};
 use aigov_types::genesis::Genesis;
 use aigov_types::personnel::{PersonnelCall, RegisterPersonnel, Role, Roles};
 use aigov_types::proof::{CONSENSUS_NAMESPACE, GroupPolynomial, Scheme, state_key};
+use aigov_types::reshare::DkgOutput;
 use aigov_types::{Block, Call, Hash, PrivateKey, Receipt, Slug, Tx, TxHash};
 use commonware_consensus::types::Height;
 use commonware_cryptography::bls12381::{
@@ -105,7 +106,7 @@ impl Setup {
             .map(|(k, s)| (k.clone(), s.clone()))
             .collect();
         let polynomial = output.public().clone();
-        let genesis = genesis(&keys, &polynomial);
+        let genesis = genesis(&keys, &output);
         Self {
             keys,
             polynomial,
@@ -143,18 +144,15 @@ impl Setup {
 /// The demo genesis (`crate::setup::demo_genesis_with_validators`) for the validators of
 /// `keys`, with every account key derived from its name (the demo draws them from the operating
 /// system, which would make every run's genesis, hence state, different).
-pub fn genesis(keys: &[PrivateKey], polynomial: &GroupPolynomial) -> Genesis {
+pub fn genesis(keys: &[PrivateKey], dealt: &DkgOutput) -> Genesis {
     let validators: Vec<_> = keys
         .iter()
         .enumerate()
         .map(|(i, k)| (k.public_key(), format!("validator-{i}.sim:7000")))
         .collect();
-    let (mut g, demo) = crate::setup::demo_genesis_with_validators(
-        CHAIN_ID,
-        GENESIS_TIME_MS,
-        &validators,
-        polynomial,
-    );
+    let (mut g, demo) =
+        crate::setup::demo_genesis_with_validators(CHAIN_ID, GENESIS_TIME_MS, &validators, dealt)
+            .expect("the sim's validator addresses are hostnames");
     let renamed: BTreeMap<_, _> = demo
         .iter()
         .map(|a| (a.key.public_key(), key(a.name).public_key()))

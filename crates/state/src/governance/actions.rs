@@ -6,7 +6,8 @@ use super::{GovernanceError, keys, queries};
 use crate::error::CallError;
 use crate::store::{Overlay, StateRead, get_typed};
 use crate::{
-    certify, hardware, models, personnel, standard, templates, treasury, whistle, workloads,
+    certify, hardware, models, personnel, standard, templates, treasury, validators, whistle,
+    workloads,
 };
 use aigov_types::event::{
     ClassParamsChanged, DisputeResolved, EmergencyRatified, Event, GovernanceParamsChanged,
@@ -115,6 +116,7 @@ pub(crate) async fn check(
         Action::RetireTemplate(t) => templates::check_retire(s, t).await.map(drop),
         Action::SetStandard(a) => standard::check(s, a).await,
         Action::AllowRetry(a) => certify::check_allow_retry(s, a).await,
+        Action::SetValidators(a) => validators::check(s, a).await.map(drop),
     };
     result.map_err(|e| invalid(index, action, e))
 }
@@ -313,6 +315,9 @@ pub(crate) async fn run<S: StateRead>(
         Action::RetireTemplate(t) => templates::retire(o, events, t, origin.proposal).await,
         Action::SetStandard(a) => standard::set(o, events, a, origin.proposal, origin.height).await,
         Action::AllowRetry(a) => certify::allow_retry(o, events, a, origin.proposal).await,
+        Action::SetValidators(a) => {
+            validators::set(o, events, a, origin.proposal, origin.height).await
+        }
     }
 }
 

@@ -33,6 +33,9 @@ pub const CHAIN_ID: &str = "aigov-test";
 pub const GENESIS_TIME_MS: u64 = 1_700_000_000_000;
 /// Block interval of the mock producer.
 pub const BLOCK_MS: u64 = 2_000;
+/// Blocks per epoch of the test genesis: short, so tests cross several epochs' validator
+/// snapshots.
+pub const BLOCKS_PER_EPOCH: u64 = 10;
 /// Gas limit of the built transactions: above any transaction's cost.
 pub const GAS_LIMIT: u64 = 100_000;
 /// The pool of the default genesis.
@@ -222,6 +225,8 @@ pub fn genesis() -> Genesis {
         )
         .unwrap(),
         group_polynomial: BoundedBytes::default(),
+        blocks_per_epoch: BLOCKS_PER_EPOCH,
+        epoch0: BoundedBytes::default(),
         whistleblower_key: None,
     }
 }
