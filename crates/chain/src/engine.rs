@@ -393,16 +393,17 @@ where
         );
     }
 
+    // Records each certificate's seed for the next proposal, then on to marshal.
+    let application = crate::seeds::Seeded::new(deferred, seeds);
     let engine = simplex::Engine::new(
         context.child("simplex"),
         simplex::Config {
             scheme,
             elector: RoundRobin::<Sha256>::default(),
             blocker,
-            automaton: deferred.clone(),
-            relay: deferred.clone(),
-            // Records each certificate's seed for the next proposal, then on to marshal.
-            reporter: crate::seeds::SeedReporter::new(deferred, seeds),
+            automaton: application.clone(),
+            relay: application.clone(),
+            reporter: application,
             strategy: Sequential,
             partition: format!("{prefix}-simplex"),
             mailbox_size: NZUsize!(1024),

@@ -4,8 +4,8 @@
 //! Every simplex certificate of the `bls12381_threshold::vrf` scheme carries, beside the vote
 //! signature, the group's signature over the round: the seed. It is unique per round (BLS) and
 //! needs a threshold of shares, so nobody can bias it or know it before the round's votes are
-//! cast. [SeedReporter] sits in front of marshal's reporter and records each notarization's,
-//! certification's and finalization's seed by view; [App](crate::app::App) reads the parent's
+//! cast. [Seeded] wraps the consensus application (marshal's `Deferred`) and records each
+//! notarization's, certification's and finalization's seed by round; [App](crate::app::App) reads the parent's
 //! when it proposes, and every verifier checks the header's seed against the group key
 //! ([aigov_types::proof::verify_header_seed]) before executing, so the cache is never trusted
 //! by anyone but the leader that filled it.
@@ -18,12 +18,13 @@ use aigov_types::block::SeedSignature;
 use aigov_types::proof::Scheme;
 use commonware_actor::Feedback;
 use commonware_consensus::{
-    Reporter,
+    Automaton, CertifiableAutomaton, Handoff, Relay, Reporter,
     simplex::{scheme::bls12381_threshold::vrf::Certificate, types::Activity},
     types::Round,
 };
 use commonware_cryptography::{bls12381::primitives::variant::MinSig, sha256::Digest};
 use commonware_runtime::Clock;
+use commonware_utils::channel::oneshot;
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -80,16 +81,21 @@ impl Seeds {
     }
 }
 
-/// Records the seed of every certificate it reports, then passes the activity on to `inner`.
+/// The consensus application with a seed recorder in front of its reporter: consensus drives
+/// one value as automaton, relay and reporter (the `glue::dkg` orchestrator requires it), so
+/// this forwards every automaton and relay call unchanged, including `prepare` and `certify`
+/// (their trait defaults would skip the application's own: `certify` would answer `true`
+/// without verifying), and records the seed of each certificate it reports before passing
+/// the activity on.
 #[derive(Clone)]
-pub struct SeedReporter<R> {
-    inner: R,
+pub struct Seeded<A> {
+    inner: A,
     seeds: Seeds,
 }
 
-impl<R> SeedReporter<R> {
+impl<A> Seeded<A> {
     /// Wraps `inner`, recording into `seeds`.
-    pub fn new(inner: R, seeds: Seeds) -> Self {
+    pub fn new(inner: A, seeds: Seeds) -> Self {
         Self { inner, seeds }
     }
 
@@ -102,9 +108,56 @@ impl<R> SeedReporter<R> {
     }
 }
 
-impl<R> Reporter for SeedReporter<R>
+impl<A: Automaton> Automaton for Seeded<A> {
+    type Context = A::Context;
+    type Digest = A::Digest;
+
+    fn propose(
+        &mut self,
+        context: Self::Context,
+    ) -> impl Future<Output = oneshot::Receiver<Self::Digest>> + Send {
+        self.inner.propose(context)
+    }
+
+    fn verify(
+        &mut self,
+        context: Self::Context,
+        payload: Self::Digest,
+    ) -> impl Future<Output = oneshot::Receiver<bool>> + Send {
+        self.inner.verify(context, payload)
+    }
+}
+
+impl<A: CertifiableAutomaton> CertifiableAutomaton for Seeded<A> {
+    fn prepare(
+        &mut self,
+        context: Self::Context,
+    ) -> impl Future<Output = oneshot::Receiver<Handoff<Self::Digest>>> + Send {
+        self.inner.prepare(context)
+    }
+
+    fn certify(
+        &mut self,
+        round: Round,
+        payload: Self::Digest,
+    ) -> impl Future<Output = oneshot::Receiver<bool>> + Send {
+        self.inner.certify(round, payload)
+    }
+}
+
+impl<A: Relay> Relay for Seeded<A> {
+    type Digest = A::Digest;
+    type PublicKey = A::PublicKey;
+    type Plan = A::Plan;
+
+    fn broadcast(&mut self, payload: Self::Digest, plan: Self::Plan) -> Feedback {
+        self.inner.broadcast(payload, plan)
+    }
+}
+
+impl<A> Reporter for Seeded<A>
 where
-    R: Reporter<Activity = Activity<Scheme, Digest>>,
+    A: Reporter<Activity = Activity<Scheme, Digest>>,
 {
     type Activity = Activity<Scheme, Digest>;
 
