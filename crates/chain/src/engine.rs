@@ -32,6 +32,7 @@ use commonware_glue::stateful::{
     Config as StatefulConfig, Stateful, SyncPlan,
     db::{DatabaseSet, SyncEngineConfig, p2p as qmdb_resolver},
 };
+use commonware_p2p::utils::mux::{Muxer, SubReceiver, SubSender};
 use commonware_p2p::{Blocker, Provider, Receiver, Sender};
 use commonware_parallel::Sequential;
 use commonware_runtime::{Clock, Handle, Metrics, Spawner, buffer::paged::CacheRef};
@@ -65,11 +66,39 @@ pub struct Channels<S, R> {
 /// Channel ids, in the order of [Channels].
 pub const CHANNELS: [u64; 7] = [0, 1, 2, 3, 4, 5, 6];
 
+/// The epoch consensus runs in. Validator-set changes (issue 8) will run one simplex per
+/// epoch under `glue::dkg`'s orchestrator; until then every message travels in epoch 0.
+pub const EPOCH: Epoch = Epoch::zero();
+
+/// Frames a consensus channel by epoch, as `glue::dkg`'s orchestrator does: each message
+/// travels as `varint(epoch) ‖ message` (a `commonware_p2p` mux subchannel), and traffic for
+/// other epochs is dropped. Returns the channel of `epoch`.
+pub async fn epoch_channel<E, S, R>(
+    context: &E,
+    name: &'static str,
+    (sender, receiver): (S, R),
+    epoch: Epoch,
+) -> Result<(SubSender<S>, SubReceiver<S::PublicKey>), String>
+where
+    E: Spawner + Metrics,
+    S: Sender,
+    R: Receiver<PublicKey = S::PublicKey>,
+{
+    let (mux, mut handle) = Muxer::new(context.child(name), sender, receiver);
+    // The muxer runs while the subchannel's receiver lives.
+    mux.start();
+    handle
+        .register(epoch.get())
+        .await
+        .map_err(|e| format!("{name}: opening the channel of epoch {epoch}: {e}"))
+}
+
 /// The largest p2p message the engine sends with `n` validators.
 pub fn max_message_size(n: u32) -> u32 {
     let op_size = MAX_VALUE_BYTES + 256;
     let sizes = [
-        simplex::max_payload_size::<Scheme, Digest>(n),
+        // Simplex messages carry their epoch's subchannel prefix.
+        commonware_glue::dkg::orchestrator::max_payload_size::<Scheme, Digest>(n),
         marshal::max_payload_size::<Standard<Block>, Scheme>(n, &()),
         qmdb_resolver::max_payload_size::<mmr::Family, Digest>(SYNC_BATCH, op_size),
     ];
@@ -407,7 +436,7 @@ where
             strategy: Sequential,
             partition: format!("{prefix}-simplex"),
             mailbox_size: NZUsize!(1024),
-            epoch: Epoch::zero(),
+            epoch: EPOCH,
             floor: simplex::Floor::Genesis(genesis_block.digest()),
             leader_timeout: cfg.leader_timeout,
             certification_timeout: cfg.leader_timeout * 2,
@@ -426,7 +455,11 @@ where
             track_historical_votes: false,
         },
     );
-    let handle = engine.start(channels.votes, channels.certs, channels.resolver);
+    let handle = engine.start(
+        epoch_channel(&context, "vote_mux", channels.votes, EPOCH).await?,
+        epoch_channel(&context, "certificate_mux", channels.certs, EPOCH).await?,
+        epoch_channel(&context, "resolver_mux", channels.resolver, EPOCH).await?,
+    );
     Ok(Engine {
         mempool,
         index,

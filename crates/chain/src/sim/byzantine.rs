@@ -92,19 +92,24 @@ pub enum Mock {
 }
 
 /// Starts `mock` for a validator holding `scheme` (its real signing share) on its vote and
-/// certificate channels. Every vote it sends is added to `sent`.
-pub fn start_mock(
+/// certificate channels, framed by epoch as honest engines frame them
+/// ([crate::engine::epoch_channel]): a mock on the raw channels would have its messages
+/// misrouted by every honest validator and prove nothing. Every vote it sends is added to
+/// `sent`. Mocks act in [crate::engine::EPOCH].
+pub async fn start_mock(
     context: &Ctx,
     mock: Mock,
     scheme: Scheme,
     votes: (SimSender, SimReceiver),
     certs: (SimSender, SimReceiver),
     sent: Arc<AtomicU64>,
-) -> Handle<()> {
-    let (vote_sender, vote_receiver) = votes;
+) -> Result<Handle<()>, String> {
+    use crate::engine::{EPOCH, epoch_channel};
+    let (vote_sender, vote_receiver) = epoch_channel(context, "byz_vote_mux", votes, EPOCH).await?;
+    let certs = epoch_channel(context, "byz_certificate_mux", certs, EPOCH).await?;
     let votes = (Counting::new(vote_sender, sent), vote_receiver);
     let ctx = context.child("byzantine");
-    match mock {
+    Ok(match mock {
         Mock::Nuller => {
             mocks::nuller::Nuller::<_, _, Sha256>::new(ctx, mocks::nuller::Config { scheme })
                 .start(votes)
@@ -129,7 +134,7 @@ pub fn start_mock(
             )
             .start(votes, certs)
         }
-    }
+    })
 }
 
 /// Transactions that can never be valid, by kind: undecodable bytes, a well-signed

@@ -1133,7 +1133,8 @@ async fn start_byzantine(
             channels.votes,
             channels.certs,
             counters.messages.clone(),
-        );
+        )
+        .await?;
         return Ok(None);
     }
     let tamper = match kind {
