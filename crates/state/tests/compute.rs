@@ -1499,6 +1499,13 @@ fn challenged_chain(failures_to_revoke: u32) -> Chain {
     c
 }
 
+/// Sends dev-1's answer `call` and returns the verdict of the one challenge it closed.
+fn verdict(c: &mut Chain, call: Call) -> aigov_types::event::ChallengeClosed {
+    let shut = closed(&c.ok("dev-1", call).events);
+    assert_eq!(shut.len(), 1, "{shut:?}");
+    shut[0].clone()
+}
+
 fn closed(events: &[EventRecord]) -> Vec<aigov_types::event::ChallengeClosed> {
     events
         .iter()
@@ -1660,12 +1667,12 @@ fn a_template_s_physical_policy_makes_every_answer_show_its_seals_and_location()
     // 1. Platform evidence alone is not enough: no seals, no landmark.
     let (ch, _) = await_challenge(&mut c, h);
     let call = answer_call(&c, ch, "dev-1", good);
-    let shut = closed(&c.ok("dev-1", call).events);
-    assert_eq!(shut[0].status, ChallengeStatus::Failed);
+    let shut = verdict(&mut c, call);
+    assert_eq!(shut.status, ChallengeStatus::Failed);
     assert!(
-        shut[0].reason.as_str().contains("seal-0042"),
+        shut.reason.as_str().contains("seal-0042"),
         "{}",
-        shut[0].reason.as_str()
+        shut.reason
     );
     assert_eq!(hw(&c, h).status, HardwareStatus::Suspended);
     enact(
@@ -1681,24 +1688,19 @@ fn a_template_s_physical_policy_makes_every_answer_show_its_seals_and_location()
     // 2. The inspection's seal intact and the landmark's round trip: Passed.
     let (ch, _) = await_challenge(&mut c, h);
     let call = physical_answer(&c, ch, "dev-1", good, |n| timed(n, 200, &["seal-0042"]));
-    let shut = closed(&c.ok("dev-1", call).events);
-    assert_eq!(
-        shut[0].status,
-        ChallengeStatus::Passed,
-        "{}",
-        shut[0].reason.as_str()
-    );
+    let shut = verdict(&mut c, call);
+    assert_eq!(shut.status, ChallengeStatus::Passed, "{}", shut.reason);
     assert_eq!(hw(&c, h).status, HardwareStatus::Active);
 
     // 3. A round trip too slow to place it in the region (6 ms: up to 600 km): Failed.
     let (ch, _) = await_challenge(&mut c, h);
     let call = physical_answer(&c, ch, "dev-1", good, |n| timed(n, 6_000, &["seal-0042"]));
-    let shut = closed(&c.ok("dev-1", call).events);
-    assert_eq!(shut[0].status, ChallengeStatus::Failed);
+    let shut = verdict(&mut c, call);
+    assert_eq!(shut.status, ChallengeStatus::Failed);
     assert!(
-        shut[0].reason.as_str().starts_with("location"),
+        shut.reason.as_str().starts_with("location"),
         "{}",
-        shut[0].reason.as_str()
+        shut.reason
     );
     assert_eq!(hw(&c, h).status, HardwareStatus::Suspended);
     assert_eq!(hw(&c, h).integrity_failures, 2);
