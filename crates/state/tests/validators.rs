@@ -11,7 +11,7 @@ use aigov_types::genesis::Validator;
 use aigov_types::governance::{Action, Choice, ProposalClass, ProposalStatus};
 use aigov_types::reshare::{committee_cutoff, snapshot_epoch};
 use aigov_types::validators::{SetValidators, ValidatorSet, ValidatorsVoted};
-use aigov_types::{BoundedVec, EventRecord, PublicKey, TxOutcome};
+use aigov_types::{BoundedVec, PublicKey, TxOutcome};
 use futures::executor::block_on;
 use proptest::prelude::*;
 use std::collections::BTreeMap;
@@ -46,17 +46,6 @@ fn committee_state(c: &Chain, epochs: u64) -> Vec<Option<ValidatorSet>> {
         out.push(block_on(validators::committee(&c.store, e)).unwrap());
     }
     out
-}
-
-/// Votes `voters` yes on `id`, closes voting and runs to the eta; returns the events.
-fn pass(c: &mut Chain, id: u64, voters: &[&str]) -> Vec<EventRecord> {
-    let votes: Vec<(&str, Choice)> = voters.iter().map(|v| (*v, Choice::Yes)).collect();
-    c.votes(id, &votes);
-    let ends = c.proposal(id).voting_ends_ms;
-    let mut events = c.run_until(ends);
-    let eta = c.proposal(id).eta_ms;
-    events.extend(c.run_until(eta));
-    events
 }
 
 /// Genesis' validators are the committee as voted and the committees of epochs 0 and 1; the
@@ -109,7 +98,7 @@ fn a_system_vote_changes_the_committee_from_the_next_snapshot_on() {
         "Two more",
         vec![change(add, vec![])],
     );
-    let events = pass(&mut c, p, &SYSTEM);
+    let events = c.pass(p, &SYSTEM);
     assert_eq!(c.proposal(p).status, ProposalStatus::Executed);
     let voted: ValidatorsVoted = events
         .iter()

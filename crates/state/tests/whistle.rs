@@ -10,7 +10,7 @@ use aigov_client::seal::{ReviewerKey, open, seal};
 use aigov_state::{treasury, whistle};
 use aigov_types::codec::{BoundedBytes, Encode};
 use aigov_types::event::Event;
-use aigov_types::governance::{Action, Choice, GovernanceCall, ProposalClass, ProposalStatus};
+use aigov_types::governance::{Action, GovernanceCall, ProposalClass, ProposalStatus};
 use aigov_types::receipt::{GasPayer, TxOutcome};
 use aigov_types::treasury::{PaymentReason, TreasuryAward};
 use aigov_types::whistle::{
@@ -22,7 +22,6 @@ use futures::executor::block_on;
 use support::gov::*;
 use support::*;
 
-use Choice::Yes;
 use ProposalClass::{Emergency, Review, System};
 
 /// The reviewing body's key pair of these scenarios.
@@ -59,17 +58,6 @@ fn failure(c: &mut Chain, name: &str, call: Call) -> (String, String) {
     }
 }
 
-/// Votes `voters` yes on `id`, closes voting and runs to the eta; returns the events.
-fn pass(c: &mut Chain, id: u64, voters: &[&str]) -> Vec<aigov_types::EventRecord> {
-    let votes: Vec<(&str, Choice)> = voters.iter().map(|v| (*v, Yes)).collect();
-    c.votes(id, &votes);
-    let ends = c.proposal(id).voting_ends_ms;
-    let mut events = c.run_until(ends);
-    let eta = c.proposal(id).eta_ms;
-    events.extend(c.run_until(eta));
-    events
-}
-
 const REVIEWERS: [&str; 5] = ["fabien", "dora", "jun", "elena", "jiro"];
 const SYSTEM: [&str; 4] = ["alice", "fabien", "dora", "jun"];
 const EMERGENCY: [&str; 4] = ["alice", "fabien", "dora", "jun"];
@@ -95,7 +83,7 @@ fn confirm(c: &mut Chain, id: u64) {
         &format!("Confirm report {id}"),
         vec![review(id, ReviewOutcome::Confirmed)],
     );
-    pass(c, p, &REVIEWERS);
+    c.pass(p, &REVIEWERS);
     assert_eq!(c.proposal(p).status, ProposalStatus::Executed);
 }
 
@@ -139,7 +127,7 @@ fn a_confirmed_report_is_rewarded_to_its_reporter_once() {
         "Take up report 1",
         vec![review(1, ReviewOutcome::UnderReview)],
     );
-    let events = pass(&mut c, p, &REVIEWERS);
+    let events = c.pass(p, &REVIEWERS);
     assert!(kinds(&events).contains(&"report_reviewed"));
     let r = report(&c, 1);
     assert_eq!(
@@ -156,7 +144,7 @@ fn a_confirmed_report_is_rewarded_to_its_reporter_once() {
         "Reward report 1",
         vec![reward(1, "source", 75_000)],
     );
-    let events = pass(&mut c, p, &SYSTEM);
+    let events = c.pass(p, &SYSTEM);
     assert_eq!(c.proposal(p).status, ProposalStatus::Executed);
     let paid = events
         .iter()
@@ -226,7 +214,7 @@ fn an_award_for_an_unconfirmed_report_or_to_another_key_is_refused() {
         "Dismiss report 2",
         vec![review(2, ReviewOutcome::Dismissed)],
     );
-    pass(&mut c, p, &REVIEWERS);
+    c.pass(p, &REVIEWERS);
     assert_eq!(report(&c, 2).status, ReportStatus::Dismissed);
     let m = refused(&mut c, "Reward a rumour", reward(2, "other-source", 10));
     assert!(m.contains("report_not_confirmed"), "{m}");
@@ -260,7 +248,7 @@ fn a_lower_tier_person_escalates_a_report_to_an_emergency_vote() {
     };
     c.ok("fleur", call);
     let id = c.proposal_count();
-    let events = pass(&mut c, id, &EMERGENCY);
+    let events = c.pass(id, &EMERGENCY);
     assert_eq!(c.proposal(id).status, ProposalStatus::Executed);
     let k = kinds(&events);
     assert!(
@@ -297,7 +285,7 @@ fn malformed_blobs_and_a_missing_reviewing_key_are_refused_cleanly() {
     // A System proposal sets the key; now reports are accepted.
     let set = Action::SetWhistleblowerKey(SetWhistleblowerKey { key: Some(to) });
     let p = c.submit("alice", System, "Reviewing key", vec![set]);
-    let events = pass(&mut c, p, &SYSTEM);
+    let events = c.pass(p, &SYSTEM);
     assert!(kinds(&events).contains(&"whistleblower_key_changed"));
     assert_eq!(
         block_on(whistle::reviewing_key(&c.store)).unwrap(),

@@ -162,6 +162,17 @@ impl Chain {
         out
     }
 
+    /// Votes `voters` yes on `id`, closes voting and runs to the eta; returns the events.
+    pub fn pass(&mut self, id: u64, voters: &[&str]) -> Vec<EventRecord> {
+        let votes: Vec<(&str, Choice)> = voters.iter().map(|v| (*v, Choice::Yes)).collect();
+        self.votes(id, &votes);
+        let ends = self.proposal(id).voting_ends_ms;
+        let mut events = self.run_until(ends);
+        let eta = self.proposal(id).eta_ms;
+        events.extend(self.run_until(eta));
+        events
+    }
+
     /// Applies empty blocks until the last block's time is at least `time_ms`; returns the
     /// events they emitted.
     pub fn run_until(&mut self, time_ms: u64) -> Vec<EventRecord> {
