@@ -248,6 +248,161 @@ impl SecretStore for FileSecretStore {
     }
 }
 
+/// Key of a [StorageSecretStore] entry: kind (1 byte), epoch (8 bytes, big-endian) and, for a
+/// dealing, the SHA-256 of the encoded dealer key (32 bytes; zero otherwise).
+type StoreKey = commonware_utils::sequence::FixedBytes<41>;
+
+const KIND_SHARE: u8 = 0;
+const KIND_SEED: u8 = 1;
+const KIND_DEALING: u8 = 2;
+/// The marker written once the store is seeded (see [FileSecretStore::open]).
+const KIND_INITIALIZED: u8 = 0xff;
+
+fn store_key(kind: u8, epoch: u64, dealer: Option<&[u8]>) -> StoreKey {
+    let mut key = [0u8; 41];
+    key[0] = kind;
+    key[1..9].copy_from_slice(&epoch.to_be_bytes());
+    if let Some(dealer) = dealer {
+        use commonware_cryptography::Hasher as _;
+        let digest = commonware_cryptography::Sha256::hash(&[dealer]);
+        key[9..].copy_from_slice(digest.as_ref());
+    }
+    StoreKey::new(key)
+}
+
+/// The node's secret ceremony material in the runtime's storage (a `Metadata` partition), so
+/// that the deterministic runtime's crashes and torn writes reach it in simulations (the
+/// `std::fs` [FileSecretStore] would escape them). Every write is synced before it returns; a
+/// write that cannot be synced stops the node, as in [FileSecretStore].
+pub struct StorageSecretStore<E: commonware_runtime::Storage + Clock + commonware_runtime::Metrics>
+{
+    meta: Option<commonware_storage::metadata::Metadata<E, StoreKey, Vec<u8>>>,
+}
+
+impl<E> StorageSecretStore<E>
+where
+    E: commonware_runtime::Storage + Clock + commonware_runtime::Metrics,
+{
+    /// Opens the store in `partition`. On the first open only, seeds it with the trusted
+    /// dealer's epoch-0 `share` and marks it initialized (as [FileSecretStore::open]).
+    pub async fn open(
+        context: E,
+        partition: String,
+        share: Option<&Share>,
+    ) -> Result<Self, String> {
+        let mut meta = commonware_storage::metadata::Metadata::init(
+            context,
+            commonware_storage::metadata::Config {
+                partition,
+                codec_config: ((..).into(), ()),
+            },
+        )
+        .await
+        .map_err(|e| format!("opening the secret store: {e}"))?;
+        let initialized = store_key(KIND_INITIALIZED, 0, None);
+        if meta.get(&initialized).is_none() {
+            if let Some(share) = share {
+                meta.put(store_key(KIND_SHARE, 0, None), share.encode().to_vec());
+            }
+            meta = meta
+                .put_sync(initialized, Vec::new())
+                .await
+                .map_err(|e| format!("seeding the secret store: {e}"))?;
+        }
+        Ok(Self { meta: Some(meta) })
+    }
+
+    async fn put(&mut self, key: StoreKey, bytes: Vec<u8>) {
+        let meta = self
+            .meta
+            .take()
+            .expect("secret store poisoned by an earlier failure");
+        match meta.put_sync(key, bytes).await {
+            Ok(meta) => self.meta = Some(meta),
+            Err(e) => {
+                error!(error = %e, "cannot store secret ceremony material durably; stopping");
+                panic!("secret store: {e}");
+            }
+        }
+    }
+
+    fn get<T: commonware_codec::Read<Cfg = ()>>(&self, key: &StoreKey) -> Option<T> {
+        let bytes = self.meta.as_ref()?.get(key)?;
+        T::decode(bytes::Bytes::copy_from_slice(bytes))
+            .inspect_err(|e| error!(error = %e, "corrupt secret ceremony material"))
+            .ok()
+    }
+}
+
+impl<E> SecretStore for StorageSecretStore<E>
+where
+    E: commonware_runtime::Storage + Clock + commonware_runtime::Metrics,
+{
+    async fn put_share(&mut self, epoch: Epoch, share: Share) {
+        self.put(
+            store_key(KIND_SHARE, epoch.get(), None),
+            share.encode().to_vec(),
+        )
+        .await;
+    }
+
+    async fn get_share(&mut self, epoch: Epoch) -> Option<Share> {
+        self.get(&store_key(KIND_SHARE, epoch.get(), None))
+    }
+
+    async fn put_seed(&mut self, epoch: Epoch, seed: Summary) {
+        self.put(
+            store_key(KIND_SEED, epoch.get(), None),
+            seed.encode().to_vec(),
+        )
+        .await;
+    }
+
+    async fn get_seed(&mut self, epoch: Epoch) -> Option<Summary> {
+        self.get(&store_key(KIND_SEED, epoch.get(), None))
+    }
+
+    async fn put_dealing<P: commonware_cryptography::PublicKey>(
+        &mut self,
+        epoch: Epoch,
+        dealer: P,
+        private: DealerPrivMsg,
+    ) {
+        let key = store_key(KIND_DEALING, epoch.get(), Some(&dealer.encode()));
+        self.put(key, private.encode().to_vec()).await;
+    }
+
+    async fn get_dealing<P: commonware_cryptography::PublicKey>(
+        &mut self,
+        epoch: Epoch,
+        dealer: &P,
+    ) -> Option<DealerPrivMsg> {
+        self.get(&store_key(
+            KIND_DEALING,
+            epoch.get(),
+            Some(&dealer.encode()),
+        ))
+    }
+
+    async fn prune(&mut self, min: Epoch) {
+        let Some(mut meta) = self.meta.take() else {
+            return;
+        };
+        meta.retain(|key, _| {
+            let k: &[u8] = key.as_ref();
+            k[0] == KIND_INITIALIZED
+                || u64::from_be_bytes(k[1..9].try_into().expect("8 bytes")) >= min.get()
+        });
+        match meta.sync().await {
+            Ok(meta) => self.meta = Some(meta),
+            Err(e) => {
+                error!(error = %e, "cannot prune secret ceremony material durably; stopping");
+                panic!("secret store: {e}");
+            }
+        }
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Schemes
 
