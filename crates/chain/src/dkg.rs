@@ -702,6 +702,57 @@ mod tests {
     /// Shares, seeds and dealings round-trip through private files; pruning removes whole
     /// epochs; a reopened store is never seeded again, so a pruned epoch-0 share stays gone.
     #[test]
+    fn the_storage_store_keeps_secrets_across_reopens_and_seeds_epoch_zero_once() {
+        let keys: Vec<_> = (0..4)
+            .map(|_| PrivateKey::generate().public_key())
+            .collect();
+        let dealt = setup::deal(&keys).unwrap();
+        let share0 = dealt.shares[&keys[0].0].clone();
+        let share1 = dealt.shares[&keys[1].0].clone();
+        deterministic::Runner::default().start(|context| async move {
+            let partition = "secrets".to_string();
+            let mut store =
+                StorageSecretStore::open(context.child("a"), partition.clone(), Some(&share0))
+                    .await
+                    .unwrap();
+            assert_eq!(store.get_share(Epoch::zero()).await, Some(share0.clone()));
+            let seed = commonware_cryptography::transcript::Transcript::new(
+                b"test",
+                commonware_cryptography::transcript::Version::V1,
+            )
+            .summarize();
+            let dealing = DealerPrivMsg::new(Scalar::from(7u64));
+            let dealer = &keys[2].0;
+            store.put_share(Epoch::new(1), share1.clone()).await;
+            store.put_seed(Epoch::new(1), seed).await;
+            store
+                .put_dealing(Epoch::new(1), dealer.clone(), dealing.clone())
+                .await;
+            store.put_seed(Epoch::new(2), seed).await;
+            assert_eq!(store.get_dealing(Epoch::new(1), &keys[3].0).await, None);
+            store.prune(Epoch::new(1)).await;
+            assert_eq!(store.get_share(Epoch::zero()).await, None);
+            drop(store);
+
+            // Reopened (with a share again): what was synced is there, epoch 0 is not re-seeded.
+            let mut store =
+                StorageSecretStore::open(context.child("b"), partition.clone(), Some(&share0))
+                    .await
+                    .unwrap();
+            assert_eq!(store.get_share(Epoch::zero()).await, None);
+            assert_eq!(store.get_share(Epoch::new(1)).await, Some(share1));
+            assert_eq!(store.get_seed(Epoch::new(1)).await, Some(seed));
+            assert_eq!(
+                store.get_dealing(Epoch::new(1), dealer).await,
+                Some(dealing)
+            );
+            store.prune(Epoch::new(2)).await;
+            assert_eq!(store.get_seed(Epoch::new(1)).await, None);
+            assert_eq!(store.get_seed(Epoch::new(2)).await, Some(seed));
+        });
+    }
+
+    #[test]
     fn the_file_store_keeps_secrets_privately_and_seeds_epoch_zero_once() {
         let keys: Vec<_> = (0..4)
             .map(|_| PrivateKey::generate().public_key())
