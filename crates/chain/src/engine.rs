@@ -1,5 +1,6 @@
 //! Wires one validator: buffered broadcast and marshal (block dissemination, backfill,
-//! finalized archive), glue::stateful (speculative and finalized QMDB state), and simplex
+//! finalized archive), glue::stateful (speculative and finalized QMDB state), and
+//! `glue::dkg`: the reshare actor and the orchestrator, which runs one simplex per epoch
 //! (BLS12-381 threshold certificates with a VRF).
 //!
 //! Generic over the runtime and the network, so the same wiring runs on the tokio runtime with
@@ -37,7 +38,7 @@ use commonware_cryptography::{
 use commonware_glue::dkg::{
     fence::Fence,
     network::AddressableManager as DkgManager,
-    reshare,
+    orchestrator, reshare,
     state_sync::{Config as StateSyncConfig, Plan as StateSyncPlan},
 };
 use commonware_glue::stateful::{
@@ -80,13 +81,14 @@ pub struct Channels<S, R> {
 /// Channel ids, in the order of [Channels].
 pub const CHANNELS: [u64; 8] = [0, 1, 2, 3, 4, 5, 6, 7];
 
-/// Heights per epoch. Step 4c of issue 8 runs the reshare actor but keeps one epoch that never
-/// ends (its dealing phase starts; its midpoint is never reached, so no block carries a reshare
-/// payload). 4d replaces this with the genesis' `blocks_per_epoch`.
+/// Heights per epoch. Until issue 8 step 4e this is one epoch that never ends: the reshare
+/// actor's dealing phase starts, its midpoint is never reached (no block carries a reshare
+/// payload), and the orchestrator never leaves epoch 0. 4e replaces it with the genesis'
+/// `blocks_per_epoch` (and needs full nodes added to every epoch's peer set first).
 pub const BLOCKS_PER_EPOCH: std::num::NonZeroU64 = NZU64!(u64::MAX);
 
-/// The epoch consensus runs in. Validator-set changes (issue 8) will run one simplex per
-/// epoch under `glue::dkg`'s orchestrator; until then every message travels in epoch 0.
+/// The first epoch: with [BLOCKS_PER_EPOCH] endless, the only one the orchestrator enters, and
+/// the one the simulation's Byzantine mocks act in.
 pub const EPOCH: Epoch = Epoch::zero();
 
 /// Frames a consensus channel by epoch, as `glue::dkg`'s orchestrator does: each message
@@ -206,7 +208,13 @@ pub async fn start<E, S, R, C, B>(
     blocker: B,
 ) -> Result<Engine<E>, String>
 where
-    E: Spawner + Clock + Metrics + commonware_storage::Context + rand::Rng + rand::CryptoRng,
+    E: Spawner
+        + Clock
+        + Metrics
+        + commonware_storage::Context
+        + commonware_runtime::Network
+        + rand::Rng
+        + rand::CryptoRng,
     S: Sender<PublicKey = ed25519::PublicKey>,
     R: Receiver<PublicKey = ed25519::PublicKey>,
     C: AddressableManager<PublicKey = ed25519::PublicKey>,
@@ -227,7 +235,13 @@ pub async fn start_tampered<E, S, R, C, B>(
     tamper: crate::app::Tamper,
 ) -> Result<Engine<E>, String>
 where
-    E: Spawner + Clock + Metrics + commonware_storage::Context + rand::Rng + rand::CryptoRng,
+    E: Spawner
+        + Clock
+        + Metrics
+        + commonware_storage::Context
+        + commonware_runtime::Network
+        + rand::Rng
+        + rand::CryptoRng,
     S: Sender<PublicKey = ed25519::PublicKey>,
     R: Receiver<PublicKey = ed25519::PublicKey>,
     C: AddressableManager<PublicKey = ed25519::PublicKey>,
@@ -245,7 +259,13 @@ async fn start_inner<E, S, R, C, B>(
     tamper: Tampering,
 ) -> Result<Engine<E>, String>
 where
-    E: Spawner + Clock + Metrics + commonware_storage::Context + rand::Rng + rand::CryptoRng,
+    E: Spawner
+        + Clock
+        + Metrics
+        + commonware_storage::Context
+        + commonware_runtime::Network
+        + rand::Rng
+        + rand::CryptoRng,
     S: Sender<PublicKey = ed25519::PublicKey>,
     R: Receiver<PublicKey = ed25519::PublicKey>,
     C: AddressableManager<PublicKey = ed25519::PublicKey>,
@@ -275,8 +295,9 @@ where
             share,
         )
         .ok_or("this validator's key share does not match the group polynomial")?,
-        // A full node: simplex with a verifier scheme checks and relays certificates and
-        // reports finalizations to marshal, but has nothing to sign with and never leads.
+        // A full node: verifies certificates, has nothing to sign with and never leads. (This
+        // epoch-0 scheme now only checks the share and verifies marshal's certificates;
+        // simplex takes each epoch's scheme from the reshare actor's registrar.)
         None => Scheme::verifier(
             CONSENSUS_NAMESPACE,
             participants.clone(),
@@ -413,7 +434,7 @@ where
             strategy: Sequential,
             registrar: crate::dkg::SchemeRegistrar::new(schemes.clone()),
             marshal: marshal_mailbox.clone(),
-            state_sync: dkg_state_sync,
+            state_sync: dkg_state_sync.clone(),
             fence,
             namespace: CONSENSUS_NAMESPACE,
             sharing_mode: Mode::NonZeroCounter,
@@ -472,8 +493,48 @@ where
         marshal_mailbox.clone(),
         epocher,
     );
+    // Records each certificate's seed for the next proposal, then on to marshal.
+    let application = crate::seeds::Seeded::new(deferred, seeds);
+    let (orchestrator, orchestrator_mailbox) = orchestrator::Actor::new(
+        context.child("orchestrator"),
+        orchestrator::Config {
+            oracle: blocker.clone(),
+            manager: DkgManager::new(peers.clone()),
+            provider: schemes.clone(),
+            marshal: marshal_mailbox.clone(),
+            application,
+            strategy: Sequential,
+            simplex: orchestrator::SimplexConfig {
+                elector: RoundRobin::<Sha256>::default(),
+                mailbox_size: NZUsize!(1024),
+                replay_buffer: IO,
+                write_buffer: IO,
+                page_cache: page_cache.clone(),
+                leader_timeout: cfg.leader_timeout,
+                certification_timeout: cfg.leader_timeout * 2,
+                timeout_retry: Duration::from_secs(5),
+                fetch_timeout: NZDuration!(Duration::from_secs(1)),
+                fetch_retry_delay: Duration::from_millis(100),
+                view_retention: ViewDelta::new(10),
+                skip: simplex::SkipPolicy::Enabled {
+                    timeout: Duration::from_secs(12),
+                    budget: simplex::SkipBudget::Participants,
+                },
+                forward: simplex::ForwardPolicy::Disabled,
+                track_historical_votes: false,
+            },
+            gate,
+            state_sync: dkg_state_sync.clone(),
+            blocks_per_epoch: BLOCKS_PER_EPOCH,
+            mailbox_size: NZUsize!(1024),
+            partition_prefix: format!("{prefix}-orchestrator"),
+        },
+    );
     marshal_actor.start(
-        Reporters::from((stateful_mailbox.clone(), reshare_mailbox)),
+        Reporters::from((
+            stateful_mailbox.clone(),
+            Reporters::from((orchestrator_mailbox, reshare_mailbox)),
+        )),
         buffer,
         resolver,
     );
@@ -483,8 +544,6 @@ where
     // meanwhile: the log's leaves and the tip.
     let dbs = stateful_mailbox.subscribe_databases().await;
     *finalized_dbs.0.lock() = Some(dbs.clone());
-    // Nothing waits on the gate until the orchestrator does (step 4d); it must stay alive.
-    let _gate = gate;
     crate::node::load_index(&dbs, &index).await?;
 
     let mut gossip = crate::gossip::start(
@@ -508,45 +567,8 @@ where
         );
     }
 
-    // Records each certificate's seed for the next proposal, then on to marshal.
-    let application = crate::seeds::Seeded::new(deferred, seeds);
-    let engine = simplex::Engine::new(
-        context.child("simplex"),
-        simplex::Config {
-            scheme,
-            elector: RoundRobin::<Sha256>::default(),
-            blocker,
-            automaton: application.clone(),
-            relay: application.clone(),
-            reporter: application,
-            strategy: Sequential,
-            partition: format!("{prefix}-simplex"),
-            mailbox_size: NZUsize!(1024),
-            epoch: EPOCH,
-            floor: simplex::Floor::Genesis(genesis_block.digest()),
-            leader_timeout: cfg.leader_timeout,
-            certification_timeout: cfg.leader_timeout * 2,
-            timeout_retry: Duration::from_secs(5),
-            fetch_timeout: NZDuration!(Duration::from_secs(1)),
-            fetch_retry_delay: Duration::from_millis(100),
-            view_retention: ViewDelta::new(10),
-            skip: simplex::SkipPolicy::Enabled {
-                timeout: Duration::from_secs(12),
-                budget: simplex::SkipBudget::Participants,
-            },
-            replay_buffer: IO,
-            write_buffer: IO,
-            page_cache,
-            forward: simplex::ForwardPolicy::Disabled,
-            track_historical_votes: false,
-        },
-    );
-    let simplex_handle = engine.start(
-        epoch_channel(&context, "vote_mux", channels.votes, EPOCH).await?,
-        epoch_channel(&context, "certificate_mux", channels.certs, EPOCH).await?,
-        epoch_channel(&context, "resolver_mux", channels.resolver, EPOCH).await?,
-    );
-    // The engine stops when consensus or the reshare actor does.
+    // One simplex per epoch, its scheme from `schemes` once the reshare actor registered it.
+    let simplex_handle = orchestrator.start(channels.votes, channels.certs, channels.resolver);
     let handle = Handle::from_future(Handle::select([simplex_handle, reshare_handle]));
     Ok(Engine {
         mempool,
