@@ -287,25 +287,26 @@ where
             participants.len()
         ));
     }
-    let scheme = match cfg.share.clone() {
-        Some(share) => Scheme::signer(
+    // A validator's share must match the group polynomial (the reshare actor would otherwise
+    // register a scheme it cannot sign with). A full node has none: it verifies certificates,
+    // has nothing to sign with and never leads. Simplex takes each epoch's scheme from the
+    // reshare actor's registrar.
+    if let Some(share) = cfg.share.clone() {
+        Scheme::signer(
             CONSENSUS_NAMESPACE,
             participants.clone(),
             cfg.polynomial.clone(),
             share,
         )
-        .ok_or("this validator's key share does not match the group polynomial")?,
-        // A full node: verifies certificates, has nothing to sign with and never leads. (This
-        // epoch-0 scheme now only checks the share and verifies marshal's certificates;
-        // simplex takes each epoch's scheme from the reshare actor's registrar.)
-        None => Scheme::verifier(
-            CONSENSUS_NAMESPACE,
-            participants.clone(),
-            cfg.polynomial.clone(),
-        ),
-    };
+        .ok_or("this validator's key share does not match the group polynomial")?;
+    }
     let full_node = cfg.share.is_none();
-    let provider = ConstantProvider::new(scheme.clone());
+    // Marshal verifies every epoch's certificates against the group's constant identity (a
+    // reshare keeps it), not against one epoch's participants.
+    let provider = ConstantProvider::<_, Epoch>::new(Scheme::certificate_verifier(
+        CONSENSUS_NAMESPACE,
+        *cfg.polynomial.public(),
+    ));
     let prefix = cfg.prefix.clone();
 
     // Block gossip and backfill.
