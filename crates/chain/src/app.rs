@@ -21,6 +21,14 @@ use commonware_consensus::{
     types::{Height, Round},
 };
 use commonware_cryptography::Digestible as _;
+/// What the reshare application hands the proposer: the payload the block must carry.
+pub type ReshareInput = commonware_glue::dkg::reshare::Input<
+    (),
+    aigov_types::reshare::Variant,
+    commonware_cryptography::ed25519::PrivateKey,
+    aigov_types::reshare::Directory,
+>;
+
 use commonware_glue::stateful::{
     Application, Finality, Input, Proposed,
     db::{DatabaseSet, Merkleized as _, Unmerkleized as _},
@@ -201,7 +209,8 @@ where
     type Databases = Dbs<E>;
     type Captured = ();
     type Provider = Mempool;
-    type Input = ();
+    /// The reshare payload `glue::dkg`'s reshare application selected for the block (issue 8).
+    type Input = ReshareInput;
 
     fn sync_targets(block: &Block) -> <Dbs<E> as DatabaseSet<E>>::SyncTargets {
         Target::new(block.header.ops_root, block.header.range.clone())
@@ -216,7 +225,7 @@ where
         (runtime, context): (E, Ctx),
         ancestry: impl Ancestry<Block>,
         batches: <Dbs<E> as DatabaseSet<E>>::Unmerkleized,
-        input: Input<(), Mempool>,
+        input: Input<ReshareInput, Mempool>,
     ) -> Option<Proposed<Self, E>> {
         let mut ancestry = ancestry;
         let parent = ancestry.next().await?;
@@ -226,6 +235,8 @@ where
 
         // Pace: wait for transactions (up to the idle interval), then for the batching window.
         let mempool = input.provider;
+        // A dealer log from the epoch's midpoint on, the next epoch's info in its last block.
+        let reshare = input.upstream.payload;
         let idle_at = UNIX_EPOCH + Duration::from_millis(parent_time) + self.timing.idle_block;
         // The first block applies genesis: build it at once rather than idling.
         if height > 1 && mempool.is_empty() && runtime.current() < idle_at {
@@ -327,8 +338,7 @@ where
             time_ms,
             txs_root: txs_root(&included),
             tx_count: included.len() as u32,
-            // No reshare payload until the engine runs the reshare actor (issue 8, step 4).
-            reshare_root: None,
+            reshare_root: reshare.as_ref().map(aigov_types::reshare::payload_root),
             state_root: merkleized.root(),
             ops_root: merkleized.ops_root(),
             range: non_empty_range!(merkleized.sync_boundary(), merkleized.bounds().tip.size),
@@ -338,7 +348,7 @@ where
         let mut block = Block {
             header,
             txs: included,
-            reshare: None,
+            reshare,
         };
         #[cfg(feature = "sim")]
         if let Some(t) = &self.tamper {

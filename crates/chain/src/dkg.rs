@@ -248,6 +248,161 @@ impl SecretStore for FileSecretStore {
     }
 }
 
+/// Key of a [StorageSecretStore] entry: kind (1 byte), epoch (8 bytes, big-endian) and, for a
+/// dealing, the SHA-256 of the encoded dealer key (32 bytes; zero otherwise).
+type StoreKey = commonware_utils::sequence::FixedBytes<41>;
+
+const KIND_SHARE: u8 = 0;
+const KIND_SEED: u8 = 1;
+const KIND_DEALING: u8 = 2;
+/// The marker written once the store is seeded (see [FileSecretStore::open]).
+const KIND_INITIALIZED: u8 = 0xff;
+
+fn store_key(kind: u8, epoch: u64, dealer: Option<&[u8]>) -> StoreKey {
+    let mut key = [0u8; 41];
+    key[0] = kind;
+    key[1..9].copy_from_slice(&epoch.to_be_bytes());
+    if let Some(dealer) = dealer {
+        use commonware_cryptography::Hasher as _;
+        let digest = commonware_cryptography::Sha256::hash(&[dealer]);
+        key[9..].copy_from_slice(digest.as_ref());
+    }
+    StoreKey::new(key)
+}
+
+/// The node's secret ceremony material in the runtime's storage (a `Metadata` partition), so
+/// that the deterministic runtime's crashes and torn writes reach it in simulations (the
+/// `std::fs` [FileSecretStore] would escape them). Every write is synced before it returns; a
+/// write that cannot be synced stops the node, as in [FileSecretStore].
+pub struct StorageSecretStore<E: commonware_runtime::Storage + Clock + commonware_runtime::Metrics>
+{
+    meta: Option<commonware_storage::metadata::Metadata<E, StoreKey, Vec<u8>>>,
+}
+
+impl<E> StorageSecretStore<E>
+where
+    E: commonware_runtime::Storage + Clock + commonware_runtime::Metrics,
+{
+    /// Opens the store in `partition`. On the first open only, seeds it with the trusted
+    /// dealer's epoch-0 `share` and marks it initialized (as [FileSecretStore::open]).
+    pub async fn open(
+        context: E,
+        partition: String,
+        share: Option<&Share>,
+    ) -> Result<Self, String> {
+        let mut meta = commonware_storage::metadata::Metadata::init(
+            context,
+            commonware_storage::metadata::Config {
+                partition,
+                codec_config: ((..).into(), ()),
+            },
+        )
+        .await
+        .map_err(|e| format!("opening the secret store: {e}"))?;
+        let initialized = store_key(KIND_INITIALIZED, 0, None);
+        if meta.get(&initialized).is_none() {
+            if let Some(share) = share {
+                meta.put(store_key(KIND_SHARE, 0, None), share.encode().to_vec());
+            }
+            meta = meta
+                .put_sync(initialized, Vec::new())
+                .await
+                .map_err(|e| format!("seeding the secret store: {e}"))?;
+        }
+        Ok(Self { meta: Some(meta) })
+    }
+
+    async fn put(&mut self, key: StoreKey, bytes: Vec<u8>) {
+        let meta = self
+            .meta
+            .take()
+            .expect("secret store poisoned by an earlier failure");
+        match meta.put_sync(key, bytes).await {
+            Ok(meta) => self.meta = Some(meta),
+            Err(e) => {
+                error!(error = %e, "cannot store secret ceremony material durably; stopping");
+                panic!("secret store: {e}");
+            }
+        }
+    }
+
+    fn get<T: commonware_codec::Read<Cfg = ()>>(&self, key: &StoreKey) -> Option<T> {
+        let bytes = self.meta.as_ref()?.get(key)?;
+        T::decode(bytes::Bytes::copy_from_slice(bytes))
+            .inspect_err(|e| error!(error = %e, "corrupt secret ceremony material"))
+            .ok()
+    }
+}
+
+impl<E> SecretStore for StorageSecretStore<E>
+where
+    E: commonware_runtime::Storage + Clock + commonware_runtime::Metrics,
+{
+    async fn put_share(&mut self, epoch: Epoch, share: Share) {
+        self.put(
+            store_key(KIND_SHARE, epoch.get(), None),
+            share.encode().to_vec(),
+        )
+        .await;
+    }
+
+    async fn get_share(&mut self, epoch: Epoch) -> Option<Share> {
+        self.get(&store_key(KIND_SHARE, epoch.get(), None))
+    }
+
+    async fn put_seed(&mut self, epoch: Epoch, seed: Summary) {
+        self.put(
+            store_key(KIND_SEED, epoch.get(), None),
+            seed.encode().to_vec(),
+        )
+        .await;
+    }
+
+    async fn get_seed(&mut self, epoch: Epoch) -> Option<Summary> {
+        self.get(&store_key(KIND_SEED, epoch.get(), None))
+    }
+
+    async fn put_dealing<P: commonware_cryptography::PublicKey>(
+        &mut self,
+        epoch: Epoch,
+        dealer: P,
+        private: DealerPrivMsg,
+    ) {
+        let key = store_key(KIND_DEALING, epoch.get(), Some(&dealer.encode()));
+        self.put(key, private.encode().to_vec()).await;
+    }
+
+    async fn get_dealing<P: commonware_cryptography::PublicKey>(
+        &mut self,
+        epoch: Epoch,
+        dealer: &P,
+    ) -> Option<DealerPrivMsg> {
+        self.get(&store_key(
+            KIND_DEALING,
+            epoch.get(),
+            Some(&dealer.encode()),
+        ))
+    }
+
+    async fn prune(&mut self, min: Epoch) {
+        let Some(mut meta) = self.meta.take() else {
+            return;
+        };
+        meta.retain(|key, _| {
+            let k: &[u8] = key.as_ref();
+            k[0] == KIND_INITIALIZED
+                || u64::from_be_bytes(k[1..9].try_into().expect("8 bytes")) >= min.get()
+        });
+        match meta.sync().await {
+            Ok(meta) => self.meta = Some(meta),
+            Err(e) => {
+                error!(error = %e, "cannot prune secret ceremony material durably; stopping");
+                panic!("secret store: {e}");
+            }
+        }
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Schemes
 
@@ -546,6 +701,57 @@ mod tests {
 
     /// Shares, seeds and dealings round-trip through private files; pruning removes whole
     /// epochs; a reopened store is never seeded again, so a pruned epoch-0 share stays gone.
+    #[test]
+    fn the_storage_store_keeps_secrets_across_reopens_and_seeds_epoch_zero_once() {
+        let keys: Vec<_> = (0..4)
+            .map(|_| PrivateKey::generate().public_key())
+            .collect();
+        let dealt = setup::deal(&keys).unwrap();
+        let share0 = dealt.shares[&keys[0].0].clone();
+        let share1 = dealt.shares[&keys[1].0].clone();
+        deterministic::Runner::default().start(|context| async move {
+            let partition = "secrets".to_string();
+            let mut store =
+                StorageSecretStore::open(context.child("a"), partition.clone(), Some(&share0))
+                    .await
+                    .unwrap();
+            assert_eq!(store.get_share(Epoch::zero()).await, Some(share0.clone()));
+            let seed = commonware_cryptography::transcript::Transcript::new(
+                b"test",
+                commonware_cryptography::transcript::Version::V1,
+            )
+            .summarize();
+            let dealing = DealerPrivMsg::new(Scalar::from(7u64));
+            let dealer = &keys[2].0;
+            store.put_share(Epoch::new(1), share1.clone()).await;
+            store.put_seed(Epoch::new(1), seed).await;
+            store
+                .put_dealing(Epoch::new(1), dealer.clone(), dealing.clone())
+                .await;
+            store.put_seed(Epoch::new(2), seed).await;
+            assert_eq!(store.get_dealing(Epoch::new(1), &keys[3].0).await, None);
+            store.prune(Epoch::new(1)).await;
+            assert_eq!(store.get_share(Epoch::zero()).await, None);
+            drop(store);
+
+            // Reopened (with a share again): what was synced is there, epoch 0 is not re-seeded.
+            let mut store =
+                StorageSecretStore::open(context.child("b"), partition.clone(), Some(&share0))
+                    .await
+                    .unwrap();
+            assert_eq!(store.get_share(Epoch::zero()).await, None);
+            assert_eq!(store.get_share(Epoch::new(1)).await, Some(share1));
+            assert_eq!(store.get_seed(Epoch::new(1)).await, Some(seed));
+            assert_eq!(
+                store.get_dealing(Epoch::new(1), dealer).await,
+                Some(dealing)
+            );
+            store.prune(Epoch::new(2)).await;
+            assert_eq!(store.get_seed(Epoch::new(1)).await, None);
+            assert_eq!(store.get_seed(Epoch::new(2)).await, Some(seed));
+        });
+    }
+
     #[test]
     fn the_file_store_keeps_secrets_privately_and_seeds_epoch_zero_once() {
         let keys: Vec<_> = (0..4)

@@ -1,5 +1,6 @@
 //! Wires one validator: buffered broadcast and marshal (block dissemination, backfill,
-//! finalized archive), glue::stateful (speculative and finalized QMDB state), and simplex
+//! finalized archive), glue::stateful (speculative and finalized QMDB state), and
+//! `glue::dkg`: the reshare actor and the orchestrator, which runs one simplex per epoch
 //! (BLS12-381 threshold certificates with a VRF).
 //!
 //! Generic over the runtime and the network, so the same wiring runs on the tokio runtime with
@@ -13,7 +14,9 @@ use crate::mempool::Mempool;
 use aigov_types::Block;
 use aigov_types::genesis::Genesis;
 use aigov_types::proof::{CONSENSUS_NAMESPACE, GroupPolynomial, MAX_VALUE_BYTES, Scheme};
+use aigov_types::reshare::MAX_DKG_PARTICIPANTS;
 use commonware_broadcast::buffered;
+use commonware_consensus::Reporters;
 use commonware_consensus::{
     marshal::{
         self,
@@ -24,21 +27,31 @@ use commonware_consensus::{
     simplex::{self, elector::RoundRobin},
     types::{Epoch, FixedEpocher, ViewDelta},
 };
+use commonware_cryptography::bls12381::{
+    dkg::feldman_desmedt::Reveal,
+    primitives::sharing::{Mode, ModeVersion},
+};
 use commonware_cryptography::{
     Digestible as _, Sha256, bls12381::primitives::group::Share, certificate::ConstantProvider,
     ed25519, sha256::Digest,
+};
+use commonware_glue::dkg::{
+    fence::Fence,
+    network::AddressableManager as DkgManager,
+    orchestrator, reshare,
+    state_sync::{Config as StateSyncConfig, Plan as StateSyncPlan},
 };
 use commonware_glue::stateful::{
     Config as StatefulConfig, Stateful, SyncPlan,
     db::{DatabaseSet, SyncEngineConfig, p2p as qmdb_resolver},
 };
 use commonware_p2p::utils::mux::{Muxer, SubReceiver, SubSender};
-use commonware_p2p::{Blocker, Provider, Receiver, Sender};
+use commonware_p2p::{AddressableManager, Blocker, Receiver, Sender};
 use commonware_parallel::Sequential;
 use commonware_runtime::{Clock, Handle, Metrics, Spawner, buffer::paged::CacheRef};
 use commonware_storage::{archive::prunable, mmr, translator::TwoCap};
 use commonware_utils::{NZDuration, NZU16, NZU64, NZUsize, ordered::Set};
-use std::num::NonZeroUsize;
+use std::num::{NonZeroU32, NonZeroUsize};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -61,13 +74,21 @@ pub struct Channels<S, R> {
     pub state_sync: (S, R),
     /// Transaction gossip.
     pub txs: (S, R),
+    /// The reshare actor's DKG messages (dealings and acknowledgements).
+    pub dkg: (S, R),
 }
 
 /// Channel ids, in the order of [Channels].
-pub const CHANNELS: [u64; 7] = [0, 1, 2, 3, 4, 5, 6];
+pub const CHANNELS: [u64; 8] = [0, 1, 2, 3, 4, 5, 6, 7];
 
-/// The epoch consensus runs in. Validator-set changes (issue 8) will run one simplex per
-/// epoch under `glue::dkg`'s orchestrator; until then every message travels in epoch 0.
+/// Heights per epoch. Until issue 8 step 4e this is one epoch that never ends: the reshare
+/// actor's dealing phase starts, its midpoint is never reached (no block carries a reshare
+/// payload), and the orchestrator never leaves epoch 0. 4e replaces it with the genesis'
+/// `blocks_per_epoch` (and needs full nodes added to every epoch's peer set first).
+pub const BLOCKS_PER_EPOCH: std::num::NonZeroU64 = NZU64!(u64::MAX);
+
+/// The first epoch: with [BLOCKS_PER_EPOCH] endless, the only one the orchestrator enters, and
+/// the one the simulation's Byzantine mocks act in.
 pub const EPOCH: Epoch = Epoch::zero();
 
 /// Frames a consensus channel by epoch, as `glue::dkg`'s orchestrator does: each message
@@ -101,6 +122,9 @@ pub fn max_message_size(n: u32) -> u32 {
         commonware_glue::dkg::orchestrator::max_payload_size::<Scheme, Digest>(n),
         marshal::max_payload_size::<Standard<Block>, Scheme>(n, &()),
         qmdb_resolver::max_payload_size::<mmr::Family, Digest>(SYNC_BATCH, op_size),
+        commonware_glue::dkg::max_payload_size::<aigov_types::reshare::Variant, ed25519::PublicKey>(
+            NonZeroU32::new(n).unwrap_or(NonZeroU32::MIN),
+        ),
     ];
     commonware_p2p::max_message_size(&sizes)
 }
@@ -184,10 +208,16 @@ pub async fn start<E, S, R, C, B>(
     blocker: B,
 ) -> Result<Engine<E>, String>
 where
-    E: Spawner + Clock + Metrics + commonware_storage::Context + rand::Rng + rand::CryptoRng,
+    E: Spawner
+        + Clock
+        + Metrics
+        + commonware_storage::Context
+        + commonware_runtime::Network
+        + rand::Rng
+        + rand::CryptoRng,
     S: Sender<PublicKey = ed25519::PublicKey>,
     R: Receiver<PublicKey = ed25519::PublicKey>,
-    C: Provider<PublicKey = ed25519::PublicKey>,
+    C: AddressableManager<PublicKey = ed25519::PublicKey>,
     B: Blocker<PublicKey = ed25519::PublicKey>,
 {
     start_inner(context, cfg, channels, peers, blocker, Tampering::default()).await
@@ -205,10 +235,16 @@ pub async fn start_tampered<E, S, R, C, B>(
     tamper: crate::app::Tamper,
 ) -> Result<Engine<E>, String>
 where
-    E: Spawner + Clock + Metrics + commonware_storage::Context + rand::Rng + rand::CryptoRng,
+    E: Spawner
+        + Clock
+        + Metrics
+        + commonware_storage::Context
+        + commonware_runtime::Network
+        + rand::Rng
+        + rand::CryptoRng,
     S: Sender<PublicKey = ed25519::PublicKey>,
     R: Receiver<PublicKey = ed25519::PublicKey>,
-    C: Provider<PublicKey = ed25519::PublicKey>,
+    C: AddressableManager<PublicKey = ed25519::PublicKey>,
     B: Blocker<PublicKey = ed25519::PublicKey>,
 {
     start_inner(context, cfg, channels, peers, blocker, Some(tamper)).await
@@ -223,10 +259,16 @@ async fn start_inner<E, S, R, C, B>(
     tamper: Tampering,
 ) -> Result<Engine<E>, String>
 where
-    E: Spawner + Clock + Metrics + commonware_storage::Context + rand::Rng + rand::CryptoRng,
+    E: Spawner
+        + Clock
+        + Metrics
+        + commonware_storage::Context
+        + commonware_runtime::Network
+        + rand::Rng
+        + rand::CryptoRng,
     S: Sender<PublicKey = ed25519::PublicKey>,
     R: Receiver<PublicKey = ed25519::PublicKey>,
-    C: Provider<PublicKey = ed25519::PublicKey>,
+    C: AddressableManager<PublicKey = ed25519::PublicKey>,
     B: Blocker<PublicKey = ed25519::PublicKey>,
 {
     #[cfg(not(feature = "sim"))]
@@ -245,24 +287,26 @@ where
             participants.len()
         ));
     }
-    let scheme = match cfg.share.clone() {
-        Some(share) => Scheme::signer(
+    // A validator's share must match the group polynomial (the reshare actor would otherwise
+    // register a scheme it cannot sign with). A full node has none: it verifies certificates,
+    // has nothing to sign with and never leads. Simplex takes each epoch's scheme from the
+    // reshare actor's registrar.
+    if let Some(share) = cfg.share.clone() {
+        Scheme::signer(
             CONSENSUS_NAMESPACE,
             participants.clone(),
             cfg.polynomial.clone(),
             share,
         )
-        .ok_or("this validator's key share does not match the group polynomial")?,
-        // A full node: simplex with a verifier scheme checks and relays certificates and
-        // reports finalizations to marshal, but has nothing to sign with and never leads.
-        None => Scheme::verifier(
-            CONSENSUS_NAMESPACE,
-            participants.clone(),
-            cfg.polynomial.clone(),
-        ),
-    };
+        .ok_or("this validator's key share does not match the group polynomial")?;
+    }
     let full_node = cfg.share.is_none();
-    let provider = ConstantProvider::new(scheme.clone());
+    // Marshal verifies every epoch's certificates against the group's constant identity (a
+    // reshare keeps it), not against one epoch's participants.
+    let provider = ConstantProvider::<_, Epoch>::new(Scheme::certificate_verifier(
+        CONSENSUS_NAMESPACE,
+        *cfg.polynomial.public(),
+    ));
     let prefix = cfg.prefix.clone();
 
     // Block gossip and backfill.
@@ -320,7 +364,7 @@ where
     let plan = SyncPlan::init(context.child("plan"), &prefix).await;
     let _ = plan.should_sync(false);
 
-    let epocher = FixedEpocher::new(NZU64!(u64::MAX));
+    let epocher = FixedEpocher::new(BLOCKS_PER_EPOCH);
     let (marshal_actor, marshal_mailbox, floor) =
         MarshalActor::<_, Standard<Block>, _, _, _, _, _>::init(
             context.child("marshal"),
@@ -353,6 +397,59 @@ where
     // on the channel layout.
     let qmdb_mailbox = crate::sync::NoStateSync::default();
     drop(channels.state_sync);
+
+    // The reshare actor (issue 8): its secrets live in the runtime's storage, seeded once with
+    // the trusted dealer's epoch-0 share; it registers each epoch's scheme in `schemes` (unused
+    // until the orchestrator runs one simplex per epoch, step 4d).
+    let secret_store = crate::dkg::StorageSecretStore::open(
+        context.child("secret_store"),
+        format!("{prefix}-secrets"),
+        cfg.share.as_ref(),
+    )
+    .await?;
+    let schemes = crate::dkg::DynamicProvider::default();
+    let finalized_dbs = crate::dkg::SharedDatabases::<E>(Default::default());
+    let (fence, gate) = Fence::new();
+    let dkg_state_sync = StateSyncPlan::init(
+        context.child("dkg_state_sync_plan"),
+        StateSyncConfig {
+            partition_prefix: format!("{prefix}-dkg"),
+            max_participants: MAX_DKG_PARTICIPANTS,
+            max_supported_mode: ModeVersion::v0(),
+        },
+        None,
+    )
+    .await;
+    let (reshare_actor, reshare_mailbox) = reshare::Actor::new(
+        context.child("reshare"),
+        reshare::Config {
+            signer: cfg.signer.clone(),
+            manager: DkgManager::new(peers.clone()),
+            blocker: blocker.clone(),
+            participants_provider: crate::dkg::StateParticipants::new(
+                context.child("participants"),
+                crate::dkg::SharedDatabases(finalized_dbs.0.clone()),
+                BLOCKS_PER_EPOCH.get(),
+            ),
+            secret_store,
+            strategy: Sequential,
+            registrar: crate::dkg::SchemeRegistrar::new(schemes.clone()),
+            marshal: marshal_mailbox.clone(),
+            state_sync: dkg_state_sync.clone(),
+            fence,
+            namespace: CONSENSUS_NAMESPACE,
+            sharing_mode: Mode::NonZeroCounter,
+            reveal: Reveal::V1,
+            mailbox_size: NZUsize!(1024),
+            partition_prefix: format!("{prefix}-reshare"),
+            page_cache: page_cache.clone(),
+            write_buffer: IO,
+            replay_buffer: IO,
+            max_participants: MAX_DKG_PARTICIPANTS,
+            blocks_per_epoch: BLOCKS_PER_EPOCH,
+        },
+    );
+    let reshare_handle = reshare_actor.start(channels.dkg);
 
     let mempool = Mempool::default();
     let index = Index::new();
@@ -389,16 +486,65 @@ where
     );
     let deferred = Deferred::new(
         context.child("deferred"),
-        stateful_mailbox.clone(),
+        reshare::Application::new(
+            stateful_mailbox.clone(),
+            reshare_mailbox.clone(),
+            BLOCKS_PER_EPOCH,
+        ),
         marshal_mailbox.clone(),
         epocher,
     );
-    marshal_actor.start(stateful_mailbox.clone(), buffer, resolver);
+    // Records each certificate's seed for the next proposal, then on to marshal.
+    let application = crate::seeds::Seeded::new(deferred, seeds);
+    let (orchestrator, orchestrator_mailbox) = orchestrator::Actor::new(
+        context.child("orchestrator"),
+        orchestrator::Config {
+            oracle: blocker.clone(),
+            manager: DkgManager::new(peers.clone()),
+            provider: schemes.clone(),
+            marshal: marshal_mailbox.clone(),
+            application,
+            strategy: Sequential,
+            simplex: orchestrator::SimplexConfig {
+                elector: RoundRobin::<Sha256>::default(),
+                mailbox_size: NZUsize!(1024),
+                replay_buffer: IO,
+                write_buffer: IO,
+                page_cache: page_cache.clone(),
+                leader_timeout: cfg.leader_timeout,
+                certification_timeout: cfg.leader_timeout * 2,
+                timeout_retry: Duration::from_secs(5),
+                fetch_timeout: NZDuration!(Duration::from_secs(1)),
+                fetch_retry_delay: Duration::from_millis(100),
+                view_retention: ViewDelta::new(10),
+                skip: simplex::SkipPolicy::Enabled {
+                    timeout: Duration::from_secs(12),
+                    budget: simplex::SkipBudget::Participants,
+                },
+                forward: simplex::ForwardPolicy::Disabled,
+                track_historical_votes: false,
+            },
+            gate,
+            state_sync: dkg_state_sync.clone(),
+            blocks_per_epoch: BLOCKS_PER_EPOCH,
+            mailbox_size: NZUsize!(1024),
+            partition_prefix: format!("{prefix}-orchestrator"),
+        },
+    );
+    marshal_actor.start(
+        Reporters::from((
+            stateful_mailbox.clone(),
+            Reporters::from((orchestrator_mailbox, reshare_mailbox)),
+        )),
+        buffer,
+        resolver,
+    );
     stateful.start();
 
     // Load the finalized index from state before consensus starts, so nothing finalizes
     // meanwhile: the log's leaves and the tip.
     let dbs = stateful_mailbox.subscribe_databases().await;
+    *finalized_dbs.0.lock() = Some(dbs.clone());
     crate::node::load_index(&dbs, &index).await?;
 
     let mut gossip = crate::gossip::start(
@@ -422,44 +568,9 @@ where
         );
     }
 
-    // Records each certificate's seed for the next proposal, then on to marshal.
-    let application = crate::seeds::Seeded::new(deferred, seeds);
-    let engine = simplex::Engine::new(
-        context.child("simplex"),
-        simplex::Config {
-            scheme,
-            elector: RoundRobin::<Sha256>::default(),
-            blocker,
-            automaton: application.clone(),
-            relay: application.clone(),
-            reporter: application,
-            strategy: Sequential,
-            partition: format!("{prefix}-simplex"),
-            mailbox_size: NZUsize!(1024),
-            epoch: EPOCH,
-            floor: simplex::Floor::Genesis(genesis_block.digest()),
-            leader_timeout: cfg.leader_timeout,
-            certification_timeout: cfg.leader_timeout * 2,
-            timeout_retry: Duration::from_secs(5),
-            fetch_timeout: NZDuration!(Duration::from_secs(1)),
-            fetch_retry_delay: Duration::from_millis(100),
-            view_retention: ViewDelta::new(10),
-            skip: simplex::SkipPolicy::Enabled {
-                timeout: Duration::from_secs(12),
-                budget: simplex::SkipBudget::Participants,
-            },
-            replay_buffer: IO,
-            write_buffer: IO,
-            page_cache,
-            forward: simplex::ForwardPolicy::Disabled,
-            track_historical_votes: false,
-        },
-    );
-    let handle = engine.start(
-        epoch_channel(&context, "vote_mux", channels.votes, EPOCH).await?,
-        epoch_channel(&context, "certificate_mux", channels.certs, EPOCH).await?,
-        epoch_channel(&context, "resolver_mux", channels.resolver, EPOCH).await?,
-    );
+    // One simplex per epoch, its scheme from `schemes` once the reshare actor registered it.
+    let simplex_handle = orchestrator.start(channels.votes, channels.certs, channels.resolver);
+    let handle = Handle::from_future(Handle::select([simplex_handle, reshare_handle]));
     Ok(Engine {
         mempool,
         index,

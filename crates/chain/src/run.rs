@@ -162,6 +162,7 @@ pub fn run(cfg: RunConfig) -> Result<(), String> {
             broadcast: network.register(4, quota),
             state_sync: network.register(5, quota),
             txs: network.register(6, tx_quota),
+            dkg: network.register(7, quota),
         };
         network.start();
 

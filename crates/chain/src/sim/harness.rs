@@ -331,6 +331,7 @@ pub async fn register_channels(
         broadcast: next()?,
         state_sync: next()?,
         txs: next()?,
+        dkg: next()?,
     })
 }
 
@@ -425,7 +426,8 @@ async fn start_engine(
 ) -> Result<Validator, String> {
     let me = key.public_key().0;
     let control = oracle.control(me);
-    let manager = oracle.manager();
+    // Addressable, as the reshare actor's DKG manager needs (the addresses are ignored here).
+    let manager = oracle.socket_manager();
     let (started, on_start) = futures::channel::oneshot::channel();
     // Every task of the engine is spawned from this task's context, so they all descend from it
     // and abort with it. It idles until then.
