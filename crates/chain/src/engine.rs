@@ -11,6 +11,7 @@ use crate::app::{App, Timing};
 use crate::db::{self, Dbs};
 use crate::index::Index;
 use crate::mempool::Mempool;
+use crate::peers::WithFullNodes;
 use aigov_types::Block;
 use aigov_types::genesis::Genesis;
 use aigov_types::proof::{CONSENSUS_NAMESPACE, GroupPolynomial, MAX_VALUE_BYTES, Scheme};
@@ -37,7 +38,6 @@ use commonware_cryptography::{
 };
 use commonware_glue::dkg::{
     fence::Fence,
-    network::AddressableManager as DkgManager,
     orchestrator, reshare,
     state_sync::{Config as StateSyncConfig, Plan as StateSyncPlan},
 };
@@ -46,12 +46,15 @@ use commonware_glue::stateful::{
     db::{DatabaseSet, SyncEngineConfig, p2p as qmdb_resolver},
 };
 use commonware_p2p::utils::mux::{Muxer, SubReceiver, SubSender};
-use commonware_p2p::{AddressableManager, Blocker, Receiver, Sender};
+use commonware_p2p::{Address, AddressableManager, Blocker, Receiver, Sender};
 use commonware_parallel::Sequential;
 use commonware_runtime::{Clock, Handle, Metrics, Spawner, buffer::paged::CacheRef};
 use commonware_storage::{archive::prunable, mmr, translator::TwoCap};
-use commonware_utils::{NZDuration, NZU16, NZU64, NZUsize, ordered::Set};
-use std::num::{NonZeroU32, NonZeroUsize};
+use commonware_utils::{
+    NZDuration, NZU16, NZU64, NZUsize,
+    ordered::{Map, Set},
+};
+use std::num::{NonZeroU64, NonZeroUsize};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -81,14 +84,7 @@ pub struct Channels<S, R> {
 /// Channel ids, in the order of [Channels].
 pub const CHANNELS: [u64; 8] = [0, 1, 2, 3, 4, 5, 6, 7];
 
-/// Heights per epoch. Until issue 8 step 4e this is one epoch that never ends: the reshare
-/// actor's dealing phase starts, its midpoint is never reached (no block carries a reshare
-/// payload), and the orchestrator never leaves epoch 0. 4e replaces it with the genesis'
-/// `blocks_per_epoch` (and needs full nodes added to every epoch's peer set first).
-pub const BLOCKS_PER_EPOCH: std::num::NonZeroU64 = NZU64!(u64::MAX);
-
-/// The first epoch: with [BLOCKS_PER_EPOCH] endless, the only one the orchestrator enters, and
-/// the one the simulation's Byzantine mocks act in.
+/// The first epoch, the one the simulation's Byzantine mocks act in.
 pub const EPOCH: Epoch = Epoch::zero();
 
 /// Frames a consensus channel by epoch, as `glue::dkg`'s orchestrator does: each message
@@ -114,8 +110,11 @@ where
         .map_err(|e| format!("{name}: opening the channel of epoch {epoch}: {e}"))
 }
 
-/// The largest p2p message the engine sends with `n` validators.
-pub fn max_message_size(n: u32) -> u32 {
+/// The largest p2p message the engine sends. Sized for the largest committee a vote can make
+/// ([MAX_DKG_PARTICIPANTS]), not for genesis': every node must accept what any future epoch's
+/// validators send.
+pub fn max_message_size() -> u32 {
+    let n = MAX_DKG_PARTICIPANTS.get();
     let op_size = MAX_VALUE_BYTES + 256;
     let sizes = [
         // Simplex messages carry their epoch's subchannel prefix.
@@ -123,7 +122,7 @@ pub fn max_message_size(n: u32) -> u32 {
         marshal::max_payload_size::<Standard<Block>, Scheme>(n, &()),
         qmdb_resolver::max_payload_size::<mmr::Family, Digest>(SYNC_BATCH, op_size),
         commonware_glue::dkg::max_payload_size::<aigov_types::reshare::Variant, ed25519::PublicKey>(
-            NonZeroU32::new(n).unwrap_or(NonZeroU32::MIN),
+            MAX_DKG_PARTICIPANTS,
         ),
     ];
     commonware_p2p::max_message_size(&sizes)
@@ -148,6 +147,9 @@ pub struct EngineConfig {
     pub timing: Timing,
     /// Consensus leader timeout (must exceed `timing.idle_block`).
     pub leader_timeout: Duration,
+    /// The full nodes this node knows of: they join every epoch's peer set as secondary peers
+    /// (they are in no epoch's committee), so validators keep serving them.
+    pub full_nodes: Map<ed25519::PublicKey, Address>,
 }
 
 /// Handles to a running validator, from which the node's API is served.
@@ -308,6 +310,10 @@ where
         *cfg.polynomial.public(),
     ));
     let prefix = cfg.prefix.clone();
+    let blocks_per_epoch =
+        NonZeroU64::new(cfg.genesis.blocks_per_epoch).ok_or("genesis: blocks_per_epoch is 0")?;
+    // Both glue actors activate each epoch's peers; both must keep the full nodes in.
+    let manager = WithFullNodes::new(peers.clone(), cfg.full_nodes.clone());
 
     // Block gossip and backfill.
     let resolver = marshal_resolver::init(
@@ -364,7 +370,7 @@ where
     let plan = SyncPlan::init(context.child("plan"), &prefix).await;
     let _ = plan.should_sync(false);
 
-    let epocher = FixedEpocher::new(BLOCKS_PER_EPOCH);
+    let epocher = FixedEpocher::new(blocks_per_epoch);
     let (marshal_actor, marshal_mailbox, floor) =
         MarshalActor::<_, Standard<Block>, _, _, _, _, _>::init(
             context.child("marshal"),
@@ -398,9 +404,10 @@ where
     let qmdb_mailbox = crate::sync::NoStateSync::default();
     drop(channels.state_sync);
 
-    // The reshare actor (issue 8): its secrets live in the runtime's storage, seeded once with
-    // the trusted dealer's epoch-0 share; it registers each epoch's scheme in `schemes` (unused
-    // until the orchestrator runs one simplex per epoch, step 4d).
+    // The reshare actor: its secrets live in the runtime's storage, seeded once with the
+    // trusted dealer's epoch-0 share. At each epoch's midpoint it deals the next epoch's shares
+    // to the committee state has voted, and it registers each epoch's scheme in `schemes`, from
+    // which the orchestrator runs that epoch's simplex.
     let secret_store = crate::dkg::StorageSecretStore::open(
         context.child("secret_store"),
         format!("{prefix}-secrets"),
@@ -424,12 +431,12 @@ where
         context.child("reshare"),
         reshare::Config {
             signer: cfg.signer.clone(),
-            manager: DkgManager::new(peers.clone()),
+            manager: manager.clone(),
             blocker: blocker.clone(),
             participants_provider: crate::dkg::StateParticipants::new(
                 context.child("participants"),
                 crate::dkg::SharedDatabases(finalized_dbs.0.clone()),
-                BLOCKS_PER_EPOCH.get(),
+                blocks_per_epoch.get(),
             ),
             secret_store,
             strategy: Sequential,
@@ -446,7 +453,7 @@ where
             write_buffer: IO,
             replay_buffer: IO,
             max_participants: MAX_DKG_PARTICIPANTS,
-            blocks_per_epoch: BLOCKS_PER_EPOCH,
+            blocks_per_epoch,
         },
     );
     let reshare_handle = reshare_actor.start(channels.dkg);
@@ -489,7 +496,7 @@ where
         reshare::Application::new(
             stateful_mailbox.clone(),
             reshare_mailbox.clone(),
-            BLOCKS_PER_EPOCH,
+            blocks_per_epoch,
         ),
         marshal_mailbox.clone(),
         epocher,
@@ -500,7 +507,7 @@ where
         context.child("orchestrator"),
         orchestrator::Config {
             oracle: blocker.clone(),
-            manager: DkgManager::new(peers.clone()),
+            manager: manager.clone(),
             provider: schemes.clone(),
             marshal: marshal_mailbox.clone(),
             application,
@@ -526,7 +533,7 @@ where
             },
             gate,
             state_sync: dkg_state_sync.clone(),
-            blocks_per_epoch: BLOCKS_PER_EPOCH,
+            blocks_per_epoch,
             mailbox_size: NZUsize!(1024),
             partition_prefix: format!("{prefix}-orchestrator"),
         },

@@ -11,6 +11,7 @@ pub mod gossip;
 pub mod index;
 pub mod mempool;
 pub mod node;
+pub mod peers;
 pub mod run;
 pub mod seeds;
 pub mod setup;

@@ -12,11 +12,10 @@ use crate::engine::{self, Channels, EngineConfig};
 use crate::node::Node;
 use aigov_types::genesis::Genesis;
 use aigov_types::proof::GroupPolynomial;
+use aigov_types::reshare::MAX_DKG_PARTICIPANTS;
 use aigov_types::{PrivateKey, PublicKey};
 use commonware_cryptography::{ChaCha20Poly1305, bls12381::primitives::group::Share};
-use commonware_p2p::{
-    Address, AddressableManager as _, AddressableTrackedPeers, authenticated::lookup,
-};
+use commonware_p2p::{Address, authenticated::lookup};
 use commonware_runtime::{Metrics as _, Quota, Runner as _, Spawner as _, Supervisor as _, tokio};
 use commonware_stream::{
     cups::{self, Cups},
@@ -120,7 +119,6 @@ pub fn run(cfg: RunConfig) -> Result<(), String> {
         .with_catch_panics(false);
     tokio::Runner::new(runtime_cfg).start(|context| async move {
         let signer = cfg.signer.inner().clone();
-        let n = cfg.peers.len() as u32;
         let p2p_cfg = lookup::Config::local(
             Cups::<_, ChaCha20Poly1305>::new(
                 Sake {
@@ -133,11 +131,13 @@ pub fn run(cfg: RunConfig) -> Result<(), String> {
             ),
             P2P_NAMESPACE,
             cfg.p2p_listen,
-            NZUsize!((cfg.peers.len() + cfg.full_nodes.len()).max(1)),
-            engine::max_message_size(n),
+            // An epoch's peers are its dealers, players and next players (each at most a
+            // committee) and every full node; a larger set would panic the network.
+            NZUsize!(3 * MAX_DKG_PARTICIPANTS.get() as usize + cfg.full_nodes.len()),
+            engine::max_message_size(),
             NZUsize!(1024),
         );
-        let (mut network, mut oracle) = lookup::Network::new(context.child("network"), p2p_cfg);
+        let (mut network, oracle) = lookup::Network::new(context.child("network"), p2p_cfg);
         let to_map = |list: &[(PublicKey, SocketAddr)], what: &str| {
             Map::<_, Address>::try_from(
                 list.iter()
@@ -146,9 +146,10 @@ pub fn run(cfg: RunConfig) -> Result<(), String> {
             )
             .map_err(|_| format!("duplicate {what} keys"))
         };
-        let primary = to_map(&cfg.peers, "validator")?;
-        let secondary = to_map(&cfg.full_nodes, "full node")?;
-        let _ = oracle.track(0, AddressableTrackedPeers::new(primary, secondary));
+        // Which peers to connect to comes from each epoch's committee (genesis' for epoch 0):
+        // the engine activates them, with these full nodes added.
+        let validators = to_map(&cfg.peers, "validator")?;
+        let full_nodes = to_map(&cfg.full_nodes, "full node")?;
         // Per-peer message rates. Receivers size their queues from these (burst x peers), so
         // they bound memory as well as abuse: consensus sends a few messages per view, blocks
         // and backfill one per block, transactions many.
@@ -171,12 +172,13 @@ pub fn run(cfg: RunConfig) -> Result<(), String> {
         let engine_cfg = EngineConfig {
             prefix: "aigov".into(),
             signer,
-            participants: cfg.peers.iter().map(|(k, _)| k.0.clone()).collect(),
+            participants: validators.keys().iter().cloned().collect(),
             polynomial: cfg.polynomial,
             share: cfg.share,
             genesis: genesis.clone(),
             timing: cfg.timing,
             leader_timeout: cfg.timing.idle_block * 3,
+            full_nodes,
         };
         let engine = engine::start(
             context.child("engine"),

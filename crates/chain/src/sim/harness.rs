@@ -29,12 +29,17 @@ use commonware_cryptography::bls12381::{
     primitives::{group::Share, sharing::Mode, variant::MinSig},
 };
 use commonware_cryptography::{Digestible as _, ed25519, sha256::Digest};
+use commonware_p2p::Address;
 use commonware_p2p::simulated::{self, Link, Network, Oracle};
 use commonware_parallel::Sequential;
 use commonware_runtime::{Clock as _, Handle, Quota, Spawner as _, Supervisor as _, deterministic};
-use commonware_utils::{N3f1, NZU32, NZUsize, Probability, ordered::Set};
+use commonware_utils::{
+    N3f1, NZU32, NZUsize, Probability,
+    ordered::{Map, Set},
+};
 use rand::{RngExt as _, SeedableRng as _};
 use std::collections::BTreeMap;
+use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, UNIX_EPOCH};
 
@@ -93,6 +98,10 @@ pub struct Setup {
     pub full_nodes: Vec<PrivateKey>,
 }
 
+/// Heights per epoch in the simulations unless a scenario asks for fewer: long enough that
+/// no scenario crosses an epoch boundary by accident.
+pub const SIM_BLOCKS_PER_EPOCH: u64 = 10_000;
+
 impl Setup {
     /// `n` validators whose threshold key is dealt with a generator seeded by `seed`.
     pub fn new(n: usize, seed: u64) -> Self {
@@ -114,6 +123,15 @@ impl Setup {
             genesis: Arc::new(genesis),
             full_nodes: Vec::new(),
         }
+    }
+
+    /// The same validators and key, with `blocks_per_epoch` heights per epoch (genesis changes,
+    /// so does every state root).
+    pub fn with_blocks_per_epoch(mut self, blocks_per_epoch: u64) -> Self {
+        let mut genesis = (*self.genesis).clone();
+        genesis.blocks_per_epoch = blocks_per_epoch;
+        self.genesis = Arc::new(genesis);
+        self
     }
 
     /// The same validators, and `k` full nodes whose keys derive from their names.
@@ -178,6 +196,7 @@ pub fn genesis(keys: &[PrivateKey], dealt: &DkgOutput) -> Genesis {
             })
             .collect(),
     );
+    g.blocks_per_epoch = SIM_BLOCKS_PER_EPOCH;
     futures::executor::block_on(aigov_state::validate_genesis(&g)).expect("valid genesis");
     g
 }
@@ -228,14 +247,17 @@ pub async fn empty_network_with(
     participants: &[ed25519::PublicKey],
     full_nodes: &[ed25519::PublicKey],
 ) -> NetOracle {
-    let n = participants.len();
     let (network, oracle) = Network::new_with_split_peers(
         context.child("network"),
         simulated::Config {
-            max_size: engine::max_message_size(n as u32),
-            max_peers_per_set: NZUsize!(n + full_nodes.len()),
+            max_size: engine::max_message_size(),
+            // As `run` sizes it: the network panics on a larger set.
+            max_peers_per_set: NZUsize!(
+                3 * aigov_types::reshare::MAX_DKG_PARTICIPANTS.get() as usize + full_nodes.len()
+            ),
             disconnect_on_block: true,
-            tracked_peer_sets: NZUsize!(1),
+            // An epoch's set and the one before it, while nodes cross the boundary.
+            tracked_peer_sets: NZUsize!(2),
         },
         participants.iter().cloned(),
         full_nodes.iter().cloned(),
@@ -347,7 +369,22 @@ pub fn engine_config(setup: &Setup, i: usize) -> EngineConfig {
         genesis: setup.genesis.clone(),
         timing: TIMING,
         leader_timeout: LEADER_TIMEOUT,
+        full_nodes: full_node_directory(setup),
     }
+}
+
+/// The full nodes of `setup` with made-up addresses (the simulated network routes by key).
+pub fn full_node_directory(setup: &Setup) -> Map<ed25519::PublicKey, Address> {
+    Map::from_iter_dedup(
+        setup
+            .full_node_keys()
+            .into_iter()
+            .enumerate()
+            .map(|(j, k)| {
+                let port = 8000 + u16::try_from(j).unwrap_or(0);
+                (k, Address::from(SocketAddr::from(([127, 0, 0, 1], port))))
+            }),
+    )
 }
 
 /// Starts validator `i` of `setup` on the simulated network, its storage under `v{i}` (a
@@ -567,7 +604,6 @@ pub async fn wait_height(context: &Ctx, validators: &[Validator], height: u64) {
 /// A signed, encoded personnel registration from a fresh key named `name` (sponsored by the
 /// pool, so the sender needs no account).
 pub fn registration(name: &str, nonce: u64) -> (Vec<u8>, TxHash) {
-    let k = key(name);
     let call = Call::Personnel(PersonnelCall::Register(RegisterPersonnel {
         member: Slug::new("fr").expect("slug"),
         organisation: None,
@@ -576,6 +612,13 @@ pub fn registration(name: &str, nonce: u64) -> (Vec<u8>, TxHash) {
         name: BoundedString::new(name).expect("name"),
         credential: Hash::digest(&[b"credential/", name.as_bytes()]),
     }));
+    signed(name, nonce, call)
+}
+
+/// `call` sent by the key named `name` ([key]; the demo personnel's accounts are keyed so
+/// by [genesis]) with `nonce`: the signed encoding and its hash.
+pub fn signed(name: &str, nonce: u64, call: Call) -> (Vec<u8>, TxHash) {
+    let k = key(name);
     let tx = Tx {
         chain_id: Slug::new(CHAIN_ID).expect("slug"),
         sender: k.public_key(),
