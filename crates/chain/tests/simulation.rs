@@ -92,6 +92,34 @@ fn one_validator(seed: u64) {
     });
 }
 
+/// `aigov dev`'s single validator crosses epochs too: it reshares the key with itself at every
+/// boundary and keeps finalizing, every certificate verifying against the genesis group key.
+#[test]
+fn one_validator_reshares_with_itself_at_every_epoch_boundary() {
+    runner(2, Duration::from_secs(120)).start(|context| async move {
+        const BPE: u64 = 8;
+        let setup = Setup::new(1, 2).with_blocks_per_epoch(BPE);
+        let (_oracle, validators) = start_all(&context, &setup, [0]).await;
+        let end = 4 * BPE + 2;
+        wait_height(&context, &validators, end).await;
+        let v = &validators[0];
+        check_chain(v, &setup, end).await;
+        for epoch in 1..=4 {
+            let b = block(v, epoch * BPE - 1).await.expect("boundary block");
+            match &b.reshare {
+                Some(aigov_types::reshare::Payload::EpochInfo(info)) => {
+                    assert_eq!(info.epoch.get(), epoch);
+                    assert_eq!(
+                        info.outcome,
+                        commonware_glue::dkg::types::EpochOutcome::Success
+                    );
+                }
+                other => panic!("boundary of epoch {epoch}: {:?}", other.is_some()),
+            }
+        }
+    });
+}
+
 /// What a four-validator run ends with, for comparisons across runs.
 #[derive(Debug, PartialEq, Eq)]
 struct Outcome {
@@ -725,6 +753,244 @@ fn a_late_full_node_backfills_follows_and_relays_transactions() {
     let r = scenario("full-node-late", 25);
     assert!(r.faults.full_node_behind >= 8, "{:?}", r.faults);
     assert!(r.faults.full_node_txs >= 2, "{:?}", r.faults);
+}
+
+/// Epochs of 20 blocks: at each boundary the validators reshare the group key and simplex
+/// restarts in the next epoch. Every boundary block carries the next epoch's sharing of the
+/// same key, every later certificate verifies against the genesis group key, each epoch's
+/// first block (and only it) has no seed, and a full node started in epoch 1 backfills across
+/// the boundary and follows into later epochs.
+#[test]
+fn epochs_reshare_the_group_key_and_a_full_node_follows_across_them() {
+    let r = scenario("epochs", 28);
+    assert!(r.faults.reshares >= 3, "{:?}", r.faults);
+    assert_eq!(r.faults.failed_reshares, 0, "{:?}", r.faults);
+    assert!(r.faults.full_node_behind >= 20, "{:?}", r.faults);
+}
+
+/// A validator stopped abruptly two blocks before a boundary and restarted in the next epoch
+/// signs again from its stored share; the ceremonies after it succeed.
+#[test]
+fn a_validator_stopped_at_an_epoch_boundary_rejoins_the_next_epoch() {
+    let r = scenario("epochs-crash-at-boundary", 29);
+    assert_eq!((r.faults.crashes, r.faults.restarts), (1, 1));
+    assert!(r.faults.reshares >= 2, "{:?}", r.faults);
+}
+
+/// Every validator loses power mid-ceremony with torn writes: the shares and dealings they
+/// had synced survive, and the chain goes on reshare after reshare.
+#[test]
+fn an_unclean_shutdown_mid_ceremony_loses_no_share() {
+    let r = scenario("epochs-unclean-shutdown", 30);
+    assert_eq!(r.faults.shutdowns, 1);
+    assert!(r.faults.reshares >= 2, "{:?}", r.faults);
+}
+
+/// A System vote adds a fifth validator (a node that so far ran as a full node), then a second
+/// vote removes one of genesis'; each change takes effect at an epoch boundary by a reshare of
+/// the same group key, which every certificate keeps verifying against. Shown by quorums:
+/// with five validators (quorum 4) the chain goes on with validator 0 stopped only because
+/// the new one votes; once validator 0 is removed (four left, quorum 3) it goes on with
+/// validator 1 stopped as well.
+#[test]
+fn validators_added_and_removed_by_vote_take_over_at_epoch_boundaries() {
+    runner(31, Duration::from_secs(900)).start(|context| async move {
+        committee_change(context).await;
+    });
+}
+
+/// Epoch length of [committee_change].
+const CHANGE_BPE: u64 = 20;
+
+/// `votes` System proposal `actions` (ids count from 1) through: alice proposes, alice and
+/// dave (the demo's System voters) approve. Returns once it has executed at `v`.
+async fn pass_system(
+    context: &Ctx,
+    v: &Validator,
+    id: u64,
+    nonces: &mut std::collections::BTreeMap<&'static str, u64>,
+    action: aigov_types::governance::Action,
+) {
+    use aigov_types::governance::{
+        CastVote, Choice, GovernanceCall, ProposalClass, SubmitProposal,
+    };
+    let mut send = |who: &'static str, call| {
+        let nonce = nonces.entry(who).or_default();
+        let tx = signed(who, *nonce, call);
+        *nonce += 1;
+        tx
+    };
+    let (tx, hash) = send(
+        "alice",
+        aigov_types::Call::Governance(GovernanceCall::Propose(SubmitProposal {
+            class: ProposalClass::System,
+            title: aigov_types::BoundedString::new("committee change").expect("title"),
+            description_hash: aigov_types::Hash::digest(&[b"committee change"]),
+            actions: aigov_types::BoundedVec::new(vec![action]).expect("one action"),
+        })),
+    );
+    submit(v, tx).await;
+    let r = wait_receipts(context, v, &[hash]).await;
+    assert!(
+        matches!(r[0].outcome, aigov_types::TxOutcome::Success(_)),
+        "proposal {id}: {:?}",
+        r[0].outcome
+    );
+    let mut votes = Vec::new();
+    for who in ["alice", "dave"] {
+        let vote = GovernanceCall::Vote(CastVote {
+            proposal: id,
+            choice: Choice::Yes,
+            rationale: None,
+        });
+        let (tx, hash) = send(who, aigov_types::Call::Governance(vote));
+        submit(v, tx).await;
+        votes.push(hash);
+    }
+    for r in wait_receipts(context, v, &votes).await {
+        assert!(
+            matches!(r.outcome, aigov_types::TxOutcome::Success(_)),
+            "vote on {id}: {:?}",
+            r.outcome
+        );
+    }
+    let reader = aigov_chain::db::FinalizedReader::Shared(v.engine.dbs.clone());
+    wait_until(context, || async {
+        aigov_state::governance::queries::proposal(&reader, id)
+            .await
+            .expect("read proposal")
+            .is_some_and(|p| p.status == aigov_types::governance::ProposalStatus::Executed)
+    })
+    .await;
+}
+
+/// The first epoch from `from` whose signers (the dealt output's players) satisfy `signs`,
+/// waiting for boundary blocks as `v` finalizes them.
+async fn first_epoch_where(
+    context: &Ctx,
+    v: &Validator,
+    from: u64,
+    signs: impl Fn(&commonware_utils::ordered::Set<commonware_cryptography::ed25519::PublicKey>) -> bool,
+) -> u64 {
+    let mut epoch = from;
+    loop {
+        let boundary = epoch * CHANGE_BPE - 1;
+        wait_until(context, || async {
+            v.engine.index.tip().height >= boundary
+        })
+        .await;
+        let b = block(v, boundary).await.expect("boundary block");
+        let Some(aigov_types::reshare::Payload::EpochInfo(info)) = &b.reshare else {
+            panic!("boundary block {boundary} carries no EpochInfo");
+        };
+        assert_eq!(info.epoch.get(), epoch);
+        if signs(info.output.players()) {
+            return epoch;
+        }
+        epoch += 1;
+    }
+}
+
+async fn committee_change(context: Ctx) {
+    use aigov_types::governance::Action;
+    let mut setup = Setup::new(4, 31)
+        .with_blocks_per_epoch(CHANGE_BPE)
+        .with_full_nodes(1);
+    // System votes in seconds: open at once, four seconds long, executed when they close.
+    let mut genesis = (*setup.genesis).clone();
+    let system = &mut genesis.governance.system;
+    system.voting_delay_ms = 0;
+    system.voting_period_ms = 4_000;
+    system.confirm_period_ms = 0;
+    system.enactment_delay_ms = 0;
+    system.late_quorum_extension_ms = 0;
+    system.max_extensions = 0;
+    setup.genesis = std::sync::Arc::new(genesis);
+
+    let all = setup.all_nodes();
+    let oracle = empty_network_with(&context, &setup.participants(), &setup.full_node_keys()).await;
+    for a in &all {
+        for b in &all {
+            if a != b {
+                oracle
+                    .add_link(a.clone(), b.clone(), link(20, 5, 100))
+                    .await
+                    .expect("link");
+            }
+        }
+    }
+    let v0 = start_validator(&context, &oracle, &setup, 0).await;
+    let v1 = start_validator(&context, &oracle, &setup, 1).await;
+    let v2 = start_validator(&context, &oracle, &setup, 2).await;
+    let v3 = start_validator(&context, &oracle, &setup, 3).await;
+    let newcomer = try_start_full_node(&context, &oracle, &setup, 0)
+        .await
+        .expect("the newcomer starts as a full node");
+    let newcomer_key = setup.full_nodes[0].public_key();
+    let v0_key = setup.keys[0].public_key();
+    wait_until(&context, || async {
+        newcomer.engine.index.tip().height >= 3
+    })
+    .await;
+    let mut nonces = std::collections::BTreeMap::new();
+    let tip = |v: &Validator| v.engine.index.tip().height;
+
+    // Add the newcomer (for member jp).
+    let add = aigov_types::validators::SetValidators {
+        add: aigov_types::BoundedVec::new(vec![aigov_types::genesis::Validator {
+            member: aigov_types::Slug::new("jp").expect("slug"),
+            key: newcomer_key.clone(),
+            address: aigov_types::BoundedString::new("full-node-0.sim:7000").expect("address"),
+        }])
+        .expect("one"),
+        remove: aigov_types::BoundedVec::default(),
+    };
+    pass_system(&context, &v1, 1, &mut nonces, Action::SetValidators(add)).await;
+    let joined =
+        first_epoch_where(&context, &v1, 1, |s| s.position(&newcomer_key.0).is_some()).await;
+    assert!(joined >= 2, "a change takes at least two epochs");
+    eprintln!(
+        "the newcomer signs from epoch {joined} (height {})",
+        joined * CHANGE_BPE
+    );
+
+    // From the epoch it signs in, stop validator 0: four of five is a quorum only with it.
+    wait_until(&context, || async { tip(&v1) >= joined * CHANGE_BPE + 2 }).await;
+    v0.kill();
+    let at = tip(&v1);
+    wait_until(&context, || async { tip(&v1) >= at + CHANGE_BPE + 5 }).await;
+
+    // Remove validator 0, then stop validator 1 too once the four are the committee.
+    let remove = aigov_types::validators::SetValidators {
+        add: aigov_types::BoundedVec::default(),
+        remove: aigov_types::BoundedVec::new(vec![v0_key.clone()]).expect("one"),
+    };
+    pass_system(&context, &v2, 2, &mut nonces, Action::SetValidators(remove)).await;
+    let left = first_epoch_where(&context, &v2, joined + 1, |s| {
+        s.position(&v0_key.0).is_none()
+    })
+    .await;
+    eprintln!(
+        "validator 0 is out from epoch {left} (height {})",
+        left * CHANGE_BPE
+    );
+    wait_until(&context, || async { tip(&v2) >= left * CHANGE_BPE + 2 }).await;
+    v1.kill();
+    let end = tip(&v2) + CHANGE_BPE + 5;
+    let rest = [&v2, &v3, &newcomer];
+    wait_until(&context, || async { rest.iter().all(|v| tip(v) >= end) }).await;
+
+    // The three left and the newcomer hold the same chain, every certificate and seed checked
+    // against the genesis group key.
+    let reference = check_chain(rest[0], &setup, end).await;
+    for v in &rest[1..] {
+        assert_eq!(
+            check_chain(v, &setup, end).await,
+            reference,
+            "node {}",
+            v.index
+        );
+    }
 }
 
 /// A full node re-executes every block rather than trusting headers: with the validators'

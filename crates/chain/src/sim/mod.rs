@@ -53,6 +53,9 @@ pub const LIVENESS_MS: u64 = 60_000;
 pub const FAULT_PHASE_MS: u64 = 120_000;
 /// A client resubmits a transaction not final after this long (simulated).
 const RESUBMIT_MS: u64 = 3_000;
+/// Heights per epoch in the epoch scenarios: each ceremony has ten blocks to deal before the
+/// midpoint and ten to gather the dealer logs after it.
+pub const EPOCH_SCENARIO_BLOCKS: u64 = 20;
 /// Invalid transactions a spammer gossips: enough for every peer's [crate::gossip::MAX_STRIKES].
 const SPAM_COUNT: u64 = 3 * crate::gossip::MAX_STRIKES as u64;
 
@@ -205,6 +208,10 @@ pub struct Scenario {
     pub min_height: u64,
     /// A full node that joins late.
     pub full_node: Option<LateFullNode>,
+    /// Heights per epoch: at each epoch's end the validators reshare the group key (the
+    /// committee deals itself fresh shares of the same secret) and simplex restarts in the next
+    /// epoch. [harness::SIM_BLOCKS_PER_EPOCH] keeps a run inside epoch 0.
+    pub blocks_per_epoch: u64,
 }
 
 impl Scenario {
@@ -217,6 +224,16 @@ impl Scenario {
             tx_every_ms: 250,
             min_height: 20,
             full_node: None,
+            blocks_per_epoch: harness::SIM_BLOCKS_PER_EPOCH,
+        }
+    }
+
+    /// A run through several short epochs: `min_height` crosses three boundaries.
+    fn epochs(name: &'static str, faults: Faults) -> Self {
+        Self {
+            blocks_per_epoch: EPOCH_SCENARIO_BLOCKS,
+            min_height: 3 * EPOCH_SCENARIO_BLOCKS + 10,
+            ..Self::base(name, faults)
         }
     }
 
@@ -367,6 +384,40 @@ impl Scenario {
                 min_height: 40,
                 ..Self::base("mixed-7", Faults::none())
             },
+            // Epochs of 20 blocks: the group key is reshared at every boundary and stays the
+            // one every certificate verifies against; a full node that joins in epoch 1 must
+            // backfill across a boundary and stay in every later epoch's peer set.
+            Self {
+                full_node: Some(LateFullNode { at_height: 25 }),
+                txs: 16,
+                tx_every_ms: 400,
+                ..Self::epochs("epochs", Faults::none())
+            },
+            // A validator stopped abruptly just before a boundary, restarted in the next epoch:
+            // it must take its share for that epoch from its secret store and catch up.
+            Self::epochs(
+                "epochs-crash-at-boundary",
+                Faults {
+                    crashes: vec![Crash {
+                        who: 1,
+                        at_height: EPOCH_SCENARIO_BLOCKS - 2,
+                        down_ms: 3_000,
+                    }],
+                    ..Faults::none()
+                },
+            ),
+            // Power lost across the network mid-epoch, writes torn: every validator must come
+            // back with the shares and dealings it had synced, and finish the ceremony.
+            Self::epochs(
+                "epochs-unclean-shutdown",
+                Faults {
+                    shutdown: Some(Shutdown {
+                        at_height: EPOCH_SCENARIO_BLOCKS + 12,
+                        torn_writes: true,
+                    }),
+                    ..Faults::none()
+                },
+            ),
         ]
     }
 
@@ -416,6 +467,9 @@ impl Scenario {
         if self.faults.links.delivered_percent == 0 || self.faults.links.delivered_percent > 100 {
             return invalid("delivered_percent must be 1..=100".into());
         }
+        if self.blocks_per_epoch < aigov_types::reshare::MIN_BLOCKS_PER_EPOCH {
+            return invalid(format!("{} blocks per epoch", self.blocks_per_epoch));
+        }
         Ok(())
     }
 }
@@ -443,6 +497,10 @@ pub struct FaultStats {
     pub full_node_behind: u64,
     /// Transactions submitted to the full node.
     pub full_node_txs: u32,
+    /// Epoch boundaries finalized whose reshare succeeded (a new sharing of the same key).
+    pub reshares: u32,
+    /// Epoch boundaries finalized whose reshare failed (the previous sharing carried over).
+    pub failed_reshares: u32,
 }
 
 /// What a passing run reports.
@@ -532,6 +590,15 @@ pub enum Failure {
         /// The height.
         height: u64,
     },
+    /// An epoch's last block does not carry the next epoch's `EpochInfo`, or that sharing is
+    /// not of the group's key.
+    #[error("epoch boundary at height {height}: {reason}")]
+    Reshare {
+        /// The boundary block's height.
+        height: u64,
+        /// What is wrong with it.
+        reason: String,
+    },
     /// A finalized transaction is still pending in a node's mempool.
     #[error("node {node}: finalized transaction {tx} still in the mempool")]
     StaleMempool {
@@ -578,6 +645,35 @@ pub enum Failure {
 
 /// The result of one run.
 pub type Outcome = Result<Report, Failure>;
+
+/// Checks the last block of an epoch (height `h`): it carries the next epoch's `EpochInfo`,
+/// whose public polynomial keeps the group's key. Counts the outcome.
+fn check_boundary(
+    setup: &Setup,
+    block: &aigov_types::Block,
+    h: u64,
+    stats: &mut FaultStats,
+) -> Result<(), Failure> {
+    let fail = |reason: String| Failure::Reshare { height: h, reason };
+    let epoch = h / setup.genesis.blocks_per_epoch + 1;
+    let Some(aigov_types::reshare::Payload::EpochInfo(info)) = &block.reshare else {
+        return Err(fail("no EpochInfo".into()));
+    };
+    if info.epoch.get() != epoch {
+        return Err(fail(format!(
+            "EpochInfo of epoch {}, not {epoch}",
+            info.epoch.get()
+        )));
+    }
+    if info.output.public().public() != setup.polynomial.public() {
+        return Err(fail(format!("epoch {epoch}'s sharing is of another key")));
+    }
+    match info.outcome {
+        commonware_glue::dkg::types::EpochOutcome::Success => stats.reshares += 1,
+        commonware_glue::dkg::types::EpochOutcome::Failure => stats.failed_reshares += 1,
+    }
+    Ok(())
+}
 
 /// Plays `scenario` with `seed` and checks it. Never panics on a failed check; a panic inside
 /// the engine or runtime is caught and reported as [Failure::Panic].
@@ -750,7 +846,9 @@ async fn life(
     life: usize,
 ) -> Result<LifeEnd, Failure> {
     let n = scenario.validators;
-    let setup = Setup::new(n, seed).with_full_nodes(usize::from(scenario.full_node.is_some()));
+    let setup = Setup::new(n, seed)
+        .with_blocks_per_epoch(scenario.blocks_per_epoch)
+        .with_full_nodes(usize::from(scenario.full_node.is_some()));
     let participants = setup.participants();
     let byz = scenario.faults.byzantine;
     let byz_count = byz.map_or(0, |b| b.count);
@@ -1275,6 +1373,7 @@ async fn check_end(
         .unwrap_or(0);
 
     // Same blocks everywhere, each extending its parent, and what was known before kept.
+    let bpe = scenario.blocks_per_epoch;
     let seed_verifier =
         Scheme::certificate_verifier(CONSENSUS_NAMESPACE, *setup.polynomial.public());
     let mut reference: Vec<Digest> = Vec::new();
@@ -1296,9 +1395,17 @@ async fn check_end(
             let d = b.digest();
             parent = Some(d);
             if k == 0 {
-                // Each block drew from its parent round's seed, as the group signed it.
-                if aigov_types::proof::verify_header_seed(&seed_verifier, &b.header).is_err() {
+                // Each block drew from its parent round's seed, as the group signed it; only
+                // an epoch's first block has none (its parent is the last epoch's last block,
+                // certified by another simplex instance).
+                let first_of_epoch = h == 1 || h % bpe == 0;
+                if aigov_types::proof::verify_header_seed(&seed_verifier, &b.header).is_err()
+                    || b.header.seed.is_none() != first_of_epoch
+                {
                     return Err(Failure::BadSeed { height: h });
+                }
+                if (h + 1) % bpe == 0 {
+                    check_boundary(setup, &b, h, &mut ledger.stats)?;
                 }
                 reference.push(d);
             } else if reference[h as usize - 1] != d {
@@ -1427,6 +1534,9 @@ async fn check_end(
     }
     if scenario.faults.shutdown.is_some() && stats.shutdowns == 0 {
         return not("unclean shutdown");
+    }
+    if height >= 2 * bpe && stats.reshares == 0 {
+        return not("no epoch's reshare succeeded");
     }
     if let Some(b) = scenario.faults.byzantine {
         match b.kind {
