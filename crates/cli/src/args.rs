@@ -1355,7 +1355,7 @@ pub enum TestnetCommand {
     /// demo accounts' keystore. Every config.json lists the full nodes, so the validators
     /// accept their connections.
     Init {
-        /// Number of validators.
+        /// Number of validators (1 to 64, the most one committee can hold).
         #[arg(long, default_value_t = 4)]
         validators: usize,
         /// Number of full nodes: they hold no key share, never propose or vote, re-execute
@@ -1386,6 +1386,11 @@ pub enum TestnetCommand {
         /// The chain id.
         #[arg(long, default_value = "aigov-testnet")]
         chain_id: String,
+        /// Heights per epoch (at least 4). At the end of each epoch the validators reshare the
+        /// group key among the committee state has voted for that epoch (a `set-validators`
+        /// System proposal changes it); the group key itself never changes.
+        #[arg(long, default_value_t = aigov_chain::setup::DEMO_BLOCKS_PER_EPOCH)]
+        blocks_per_epoch: u64,
     },
 }
 

@@ -89,6 +89,8 @@ pub struct InitPlan<'a> {
     pub api_port: u16,
     /// The chain id.
     pub chain_id: &'a str,
+    /// Heights per epoch.
+    pub blocks_per_epoch: u64,
 }
 
 /// `aigov testnet init`.
@@ -102,9 +104,17 @@ pub fn init(plan: &InitPlan<'_>) -> anyhow::Result<()> {
         p2p_port,
         api_port,
         chain_id,
+        blocks_per_epoch,
     } = *plan;
-    if validators == 0 || validators > 100 {
-        bail!("--validators must be between 1 and 100");
+    let max = aigov_types::reshare::MAX_DKG_PARTICIPANTS.get() as usize;
+    if validators == 0 || validators > max {
+        bail!("--validators must be between 1 and {max}");
+    }
+    if blocks_per_epoch < aigov_types::reshare::MIN_BLOCKS_PER_EPOCH {
+        bail!(
+            "--blocks-per-epoch must be at least {}",
+            aigov_types::reshare::MIN_BLOCKS_PER_EPOCH
+        );
     }
     if full_nodes > 100 {
         bail!("--full-nodes must be at most 100");
@@ -169,8 +179,9 @@ pub fn init(plan: &InitPlan<'_>) -> anyhow::Result<()> {
         .enumerate()
         .map(|(i, k)| (k.public_key(), addr(i, p2p_port)))
         .collect();
-    let (genesis, accounts) =
+    let (mut genesis, accounts) =
         setup::demo_genesis_with_validators(chain_id, now_ms, &addresses, &dealt.output)?;
+    genesis.blocks_per_epoch = blocks_per_epoch;
     let full_keys: Vec<aigov_types::PrivateKey> = (0..full_nodes)
         .map(|_| aigov_types::PrivateKey::generate())
         .collect();
@@ -228,12 +239,14 @@ pub fn init(plan: &InitPlan<'_>) -> anyhow::Result<()> {
             addr(i, api_port)
         );
     }
-    for j in 0..full_nodes {
+    for (j, key) in full_keys.iter().enumerate() {
+        // Its key is what a `set-validators` proposal names to make it a validator.
         eprintln!(
-            "  aigov node run --config {}   # full node, API http://{}",
+            "  aigov node run --config {}   # full node {}, API http://{}",
             dir.join(format!("fullnode{j}"))
                 .join("config.json")
                 .display(),
+            key.public_key(),
             full_addr(j, api_port)
         );
     }
@@ -285,6 +298,7 @@ pub fn run_testnet(_global: &Global, args: &TestnetArgs) -> anyhow::Result<ExitC
             p2p_base_port,
             api_base_port,
             chain_id,
+            blocks_per_epoch,
         } => {
             let hosts = if hosts.is_empty() {
                 vec![host.clone()]
@@ -300,6 +314,7 @@ pub fn run_testnet(_global: &Global, args: &TestnetArgs) -> anyhow::Result<ExitC
                 p2p_port: *p2p_base_port,
                 api_port: *api_base_port,
                 chain_id,
+                blocks_per_epoch: *blocks_per_epoch,
             })?
         }
     }
@@ -485,6 +500,7 @@ mod tests {
             p2p_port: 40400,
             api_port: 40700,
             chain_id: "aigov-test",
+            blocks_per_epoch: 600,
         })
         .expect("init");
     }
@@ -524,6 +540,48 @@ mod tests {
         let full0 = load(&dir.join("fullnode0").join("config.json")).expect("load");
         assert_eq!(lists[0][0].0, full0.signer.public_key());
         assert_eq!(full0.cfg.p2p_listen.port(), 40404);
+        std::fs::remove_dir_all(&dir).expect("clean up");
+    }
+
+    /// `--blocks-per-epoch` reaches genesis; too short an epoch, or more validators than a
+    /// committee holds, is refused before anything is written.
+    #[test]
+    fn init_sets_the_epoch_length_and_refuses_what_resharing_cannot_do() {
+        let dir = temp_dir("epochs");
+        let plan = |validators, blocks_per_epoch| InitPlan {
+            dir: &dir,
+            validators,
+            full_nodes: 0,
+            hosts: &[],
+            full_node_hosts: &[],
+            p2p_port: 40400,
+            api_port: 40700,
+            chain_id: "aigov-test",
+            blocks_per_epoch,
+        };
+        let hosts = ["127.0.0.1".to_string()];
+        let err = init(&InitPlan {
+            hosts: &hosts,
+            ..plan(4, 3)
+        })
+        .unwrap_err();
+        assert!(err.to_string().contains("--blocks-per-epoch"), "{err}");
+        let err = init(&InitPlan {
+            hosts: &hosts,
+            ..plan(65, 600)
+        })
+        .unwrap_err();
+        assert!(err.to_string().contains("between 1 and 64"), "{err}");
+        assert!(!dir.join("genesis.json").exists());
+        init(&InitPlan {
+            hosts: &hosts,
+            ..plan(4, 20)
+        })
+        .expect("init");
+        let genesis: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(dir.join("genesis.json")).expect("genesis"))
+                .expect("json");
+        assert_eq!(genesis["blocks_per_epoch"], 20);
         std::fs::remove_dir_all(&dir).expect("clean up");
     }
 
