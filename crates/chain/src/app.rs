@@ -82,6 +82,9 @@ pub struct App {
     pub seeds: Seeds,
     /// Checks headers' seeds against the group key.
     pub verifier: Scheme,
+    /// The orchestrator's partition prefix: epoch `e`'s simplex journal is the partition
+    /// `{consensus_partition}_consensus_{e}`, removed once it can no longer be needed.
+    pub consensus_partition: String,
     /// Fault injection for simulations: makes this validator a Byzantine leader.
     #[cfg(feature = "sim")]
     pub tamper: Option<Tamper>,
@@ -435,7 +438,7 @@ where
 
     async fn finalized(
         &mut self,
-        _context: (E, Ctx),
+        context: (E, Ctx),
         block: &Block,
         _captured: (),
         readers: <Dbs<E> as DatabaseSet<E>>::Readers,
@@ -490,5 +493,29 @@ where
             debug!(height, "finalized empty block");
         }
         self.index.finalized(tip, events, block.txs.len() as u64);
+        self.remove_old_journal(&context.0, height).await;
+    }
+}
+
+impl App {
+    /// At the first block of epoch `e`, removes epoch `e - 2`'s simplex journal (glue's
+    /// orchestrator never does, so a node would keep one per epoch forever). Epoch `e - 1`'s
+    /// stays: a node that restarts before it has acknowledged `e - 1`'s last block resumes in
+    /// `e - 1` and must find its own votes there, or it could vote twice. Nothing can resume
+    /// in `e - 2` once a block of `e` is final. A crash between this block's commit and the
+    /// removal leaves that one journal behind.
+    async fn remove_old_journal<E: commonware_runtime::Storage>(&self, context: &E, height: u64) {
+        let bpe = self.genesis.blocks_per_epoch;
+        let Some(epoch) = aigov_types::reshare::epoch_of(height, bpe) else {
+            return;
+        };
+        if epoch < 2 || !height.is_multiple_of(bpe) {
+            return;
+        }
+        let partition = format!("{}_consensus_{}", self.consensus_partition, epoch - 2);
+        match context.remove(&partition, None).await {
+            Ok(()) => debug!(%partition, "removed an old epoch's consensus journal"),
+            Err(e) => debug!(%partition, error = %e, "no old consensus journal to remove"),
+        }
     }
 }

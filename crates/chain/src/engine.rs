@@ -460,6 +460,7 @@ where
 
     let mempool = Mempool::default();
     let index = Index::new();
+    let orchestrator_partition = format!("{prefix}-orchestrator");
     let seeds = crate::seeds::Seeds::default();
     let application = App {
         genesis_block: genesis_block.clone(),
@@ -469,6 +470,7 @@ where
         timing: cfg.timing,
         seeds: seeds.clone(),
         verifier: Scheme::certificate_verifier(CONSENSUS_NAMESPACE, *cfg.polynomial.public()),
+        consensus_partition: orchestrator_partition.clone(),
         #[cfg(feature = "sim")]
         tamper,
     };
@@ -535,7 +537,7 @@ where
             state_sync: dkg_state_sync.clone(),
             blocks_per_epoch,
             mailbox_size: NZUsize!(1024),
-            partition_prefix: format!("{prefix}-orchestrator"),
+            partition_prefix: orchestrator_partition,
         },
     );
     marshal_actor.start(

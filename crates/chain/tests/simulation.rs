@@ -117,6 +117,26 @@ fn one_validator_reshares_with_itself_at_every_epoch_boundary() {
                 other => panic!("boundary of epoch {epoch}: {:?}", other.is_some()),
             }
         }
+        // Old epochs' consensus journals are removed; the last two stay.
+        use commonware_runtime::Storage as _;
+        let journal = |e: u64| format!("v0-orchestrator_consensus_{e}");
+        for e in 0..=2 {
+            let left = context.scan(&journal(e)).await.unwrap_or_default();
+            assert!(
+                left.is_empty(),
+                "epoch {e}'s journal is still there: {left:?}"
+            );
+        }
+        for e in 3..=4 {
+            assert!(
+                !context
+                    .scan(&journal(e))
+                    .await
+                    .unwrap_or_default()
+                    .is_empty(),
+                "epoch {e}'s journal is kept"
+            );
+        }
     });
 }
 
