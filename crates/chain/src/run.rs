@@ -119,7 +119,7 @@ pub fn run(cfg: RunConfig) -> Result<(), String> {
         .with_catch_panics(false);
     tokio::Runner::new(runtime_cfg).start(|context| async move {
         let signer = cfg.signer.inner().clone();
-        let p2p_cfg = lookup::Config::local(
+        let mut p2p_cfg = lookup::Config::local(
             Cups::<_, ChaCha20Poly1305>::new(
                 Sake {
                     signer: signer.clone(),
@@ -137,6 +137,11 @@ pub fn run(cfg: RunConfig) -> Result<(), String> {
             engine::max_message_size(),
             NZUsize!(1024),
         );
+        // The peer sets kept: the current epoch's and the one before, while nodes cross a
+        // boundary. Each channel's inbound queue (and the shared outbound one) is preallocated
+        // for a quota burst from every peer of every kept set, so this and the bursts below
+        // are what the network costs in memory: about 200 MB here.
+        p2p_cfg.tracked_peer_sets = NZUsize!(2);
         let (mut network, oracle) = lookup::Network::new(context.child("network"), p2p_cfg);
         let to_map = |list: &[(PublicKey, SocketAddr)], what: &str| {
             Map::<_, Address>::try_from(
@@ -150,11 +155,12 @@ pub fn run(cfg: RunConfig) -> Result<(), String> {
         // the engine activates them, with these full nodes added.
         let validators = to_map(&cfg.peers, "validator")?;
         let full_nodes = to_map(&cfg.full_nodes, "full node")?;
-        // Per-peer message rates. Receivers size their queues from these (burst x peers), so
-        // they bound memory as well as abuse: consensus sends a few messages per view, blocks
-        // and backfill one per block, transactions many.
-        let quota = Quota::per_second(NZU32!(1_024));
-        let tx_quota = Quota::per_second(NZU32!(8_192));
+        // Per-peer message rates and bursts. Receivers size their queues from the bursts
+        // (burst x peers of the kept sets), so they bound memory as well as abuse: consensus
+        // sends a few messages per view, blocks and backfill one per block, transactions many.
+        // A send over a recipient's quota is dropped for it, so transactions get a larger burst.
+        let quota = Quota::per_second(NZU32!(1_024)).allow_burst(NZU32!(64));
+        let tx_quota = Quota::per_second(NZU32!(8_192)).allow_burst(NZU32!(512));
         let channels = Channels {
             votes: network.register(0, quota),
             certs: network.register(1, quota),
