@@ -151,6 +151,11 @@ pub const SCHEMAS: &[SchemaDoc] = &[
         "aigov_types::api::StateResponse<aigov_types::selection::SelectionRound>",
     ),
     schema(
+        "StateResponse_ValidatorSet",
+        "object",
+        "aigov_types::api::StateResponse<aigov_types::validators::ValidatorSet>",
+    ),
+    schema(
         "EconomyResponse",
         "object",
         "aigov_types::api::EconomyResponse",

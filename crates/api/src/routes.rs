@@ -5,7 +5,8 @@
 use crate::backend::Backend;
 use crate::error::ApiError;
 use crate::handlers::{
-    blocks, certify, compute, economy, events, governance, lists, log, node, state, txs, whistle,
+    blocks, certify, compute, economy, events, governance, lists, log, node, state, txs,
+    validators, whistle,
 };
 use crate::{Ctx, MAX_BODY_BYTES, metrics, openapi};
 use axum::Router;
@@ -150,6 +151,12 @@ pub enum Endpoint {
     StateWhistleKey,
     /// `GET /v1/state/governance/rounds/{id}`.
     StateSelectionRound,
+    /// `GET /v1/state/validators`.
+    StateValidators,
+    /// `GET /v1/state/validators/epochs/{epoch}`.
+    StateCommittee,
+    /// `GET /v1/state/validators/blocks-per-epoch`.
+    StateBlocksPerEpoch,
     /// `GET /v1/economy`.
     Economy,
     /// `GET /v1/treasury/bounties`.
@@ -687,6 +694,37 @@ pub const ROUTES: &[RouteDoc] = &[
         "A safety selection round: candidates, remaining, sub-round, winner, award payment",
         &[path("id", "Round id, a positive integer.", "1"), PROVE],
         "StateResponse_SelectionRound",
+    ),
+    state_route(
+        "/v1/state/validators",
+        Endpoint::StateValidators,
+        "state_validators",
+        "The consensus committee as last voted (genesis' validators until a `set_validators` vote)",
+        &[PROVE],
+        "StateResponse_ValidatorSet",
+    ),
+    state_route(
+        "/v1/state/validators/epochs/{epoch}",
+        Endpoint::StateCommittee,
+        "state_committee",
+        "The committee of an epoch: the validators its reshare ceremony deals shares to, who sign from the next epoch (null until fixed at the block before the midpoint of epoch - 2; genesis fixes epochs 0 and 1)",
+        &[
+            path(
+                "epoch",
+                "Epoch, a non-negative integer (height / blocks per epoch).",
+                "0",
+            ),
+            PROVE,
+        ],
+        "StateResponse_ValidatorSet",
+    ),
+    state_route(
+        "/v1/state/validators/blocks-per-epoch",
+        Endpoint::StateBlocksPerEpoch,
+        "state_blocks_per_epoch",
+        "Blocks per epoch, fixed by genesis (epoch of a height = height / blocks per epoch)",
+        &[PROVE],
+        "StateResponse_u64",
     ),
     RouteDoc {
         verb: Verb::Get,
@@ -1316,6 +1354,9 @@ fn method_router<B: Backend>(doc: &RouteDoc) -> MethodRouter<Ctx<B>> {
         Endpoint::StateWhistleReport => on(f, whistle::report::<B>),
         Endpoint::StateWhistleKey => on(f, whistle::key::<B>),
         Endpoint::StateSelectionRound => on(f, whistle::selection_round::<B>),
+        Endpoint::StateValidators => on(f, validators::pending::<B>),
+        Endpoint::StateCommittee => on(f, validators::committee::<B>),
+        Endpoint::StateBlocksPerEpoch => on(f, validators::blocks_per_epoch::<B>),
         Endpoint::Economy => on(f, economy::summary::<B>),
         Endpoint::Bounties => on(f, economy::bounties::<B>),
         Endpoint::StateHardware => on(f, compute::hardware_entry::<B>),

@@ -1121,6 +1121,20 @@ pub enum QueryWhat {
     /// The whistle-blower program: reports and the reviewing key.
     #[command(subcommand)]
     Whistle(WhistleQuery),
+    /// The consensus committee (validator set): as voted, and per epoch.
+    ///
+    /// An epoch's committee is the validator set that epoch's key-resharing ceremony deals
+    /// shares of the group key to; it signs blocks from the next epoch on. A `set_validators`
+    /// System vote changes the committee as voted at once; the block before the midpoint of
+    /// epoch k copies the committee as voted into epoch k + 2's committee, fixed from then on.
+    ///
+    /// Without --epoch: the committee as voted, the current epoch (of the latest height), and
+    /// the committees of the current and the next epoch.
+    Validators {
+        /// Show only this epoch's committee (or that it is not fixed yet).
+        #[arg(long)]
+        epoch: Option<u64>,
+    },
 }
 
 /// OTK queries.

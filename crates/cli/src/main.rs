@@ -20,6 +20,7 @@ mod output;
 mod query;
 mod testnet;
 mod tx;
+mod validators;
 mod verify;
 mod whistle;
 

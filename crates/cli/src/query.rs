@@ -3,7 +3,7 @@
 
 use crate::args::{Global, QueryArgs, QueryWhat};
 use crate::output::{self, pretty};
-use aigov_client::{Client, verify_state_response};
+use aigov_client::{Client, GroupIdentity, verify_state_response};
 use aigov_types::api::StateResponse;
 use aigov_types::codec::{Encode, Slug, decode_slice};
 use aigov_types::{Hash, PublicKey};
@@ -128,12 +128,19 @@ pub fn decode_known(key: &[u8], bytes: &[u8], names: &crate::gov::Names) -> Opti
         j::<aigov_types::workload::Workload>(bytes)
     } else if k.starts_with("hw/insp/") {
         j::<aigov_types::hardware::Inspection>(bytes)
+    } else if k == "val/pending" || k.starts_with("val/epoch/") {
+        decode_slice::<aigov_types::validators::ValidatorSet>(bytes)
+            .ok()
+            .map(|s| crate::validators::committee_text(&s))
+    } else if k.starts_with("val/addr/") {
+        j::<aigov_types::validators::AddressHistory>(bytes)
     } else if k.starts_with("pool/")
         || k.starts_with("chain/height")
         || k.starts_with("chain/time")
         || k.starts_with("hw/device/")
         || k.starts_with("model/container/")
         || k.starts_with("otk/dev/")
+        || k == "val/bpe"
     {
         j::<u64>(bytes)
     } else {
@@ -152,7 +159,7 @@ pub fn decode_known_json(key: &[u8], bytes: &[u8]) -> Option<serde_json::Value> 
     }
     let k = String::from_utf8_lossy(key);
     type Decode = fn(&[u8]) -> Option<serde_json::Value>;
-    let prefixes: [(&str, Decode); 30] = [
+    let prefixes: [(&str, Decode); 34] = [
         ("gov/prop/", j::<Proposal>),
         ("gov/ballot/", j::<Ballot>),
         ("gov/params", j::<GovernanceParams>),
@@ -183,6 +190,10 @@ pub fn decode_known_json(key: &[u8], bytes: &[u8]) -> Option<serde_json::Value> 
         ("wl/id/", j::<aigov_types::workload::Workload>),
         ("wl/run/", j::<aigov_types::workload::Run>),
         ("hw/params", j::<aigov_types::hardware::ComputeParams>),
+        ("val/pending", j::<aigov_types::validators::ValidatorSet>),
+        ("val/epoch/", j::<aigov_types::validators::ValidatorSet>),
+        ("val/bpe", j::<u64>),
+        ("val/addr/", j::<aigov_types::validators::AddressHistory>),
     ];
     prefixes
         .iter()
@@ -206,36 +217,78 @@ pub fn state_with<T: Serialize + Encode>(
     resp: StateResponse<T>,
     human: impl FnOnce(&T) -> String,
 ) -> anyhow::Result<ExitCode> {
+    state_or(global, args, resp, human, |height| {
+        format!("absent (height {height})")
+    })
+}
+
+/// [state_with], with an absent value described by `absent` (given the height read at).
+pub(crate) fn state_or<T: Serialize + Encode>(
+    global: &Global,
+    args: &QueryArgs,
+    resp: StateResponse<T>,
+    human: impl FnOnce(&T) -> String,
+    absent: impl FnOnce(u64) -> String,
+) -> anyhow::Result<ExitCode> {
     if args.prove {
-        let proof = resp.proof.as_ref().context("the node returned no proof")?;
-        match crate::verify::trusted_identity(global, None, None) {
-            Ok(identity) => {
-                let v = verify_state_response(&resp, &identity)
-                    .context("the node's proof does not verify")?;
-                eprintln!(
-                    "proof checked: height {} block {} (finalized by the group key)",
-                    v.height, v.block_digest
-                );
-            }
-            Err(e) => eprintln!("warning: proof not checked locally: {e:#}"),
-        }
-        if let Some(path) = &args.out {
-            let json = serde_json::to_vec_pretty(proof)?;
-            aigov_chain::setup::write_atomic(path, &json)?;
-            eprintln!(
-                "proof written to {} (check it with `aigov verify {}`)",
-                path.display(),
-                path.display()
-            );
-        }
+        check_proof(proof_identity(global).as_ref(), &resp, "")?;
+        save_proof(args, &resp)?;
     } else if args.out.is_some() {
         bail!("--out saves a proof: add --prove");
     }
     output::print(global, &resp, || match &resp.value {
         Some(v) => format!("{}\n(height {})", human(v), resp.height),
-        None => format!("absent (height {})", resp.height),
+        None => absent(resp.height),
     });
     Ok(ExitCode::SUCCESS)
+}
+
+/// The group key `--prove` checks proofs against, or `None` after a warning: without a trusted
+/// key the proofs are still fetched (and can be saved for `aigov verify`), just not checked.
+pub(crate) fn proof_identity(global: &Global) -> Option<GroupIdentity> {
+    match crate::verify::trusted_identity(global, None, None) {
+        Ok(identity) => Some(identity),
+        Err(e) => {
+            eprintln!("warning: proof not checked locally: {e:#}");
+            None
+        }
+    }
+}
+
+/// Checks that `resp` carries a proof, and that it verifies against `identity` when there is
+/// one; reports on stderr, naming the entry with the `what` prefix (empty for a single entry).
+pub(crate) fn check_proof<T: Serialize + Encode>(
+    identity: Option<&GroupIdentity>,
+    resp: &StateResponse<T>,
+    what: &str,
+) -> anyhow::Result<()> {
+    resp.proof
+        .as_ref()
+        .with_context(|| format!("the node returned no proof{what}"))?;
+    if let Some(identity) = identity {
+        let v = verify_state_response(resp, identity)
+            .with_context(|| format!("the node's proof{what} does not verify"))?;
+        eprintln!(
+            "proof{what} checked: height {} block {} (finalized by the group key)",
+            v.height, v.block_digest
+        );
+    }
+    Ok(())
+}
+
+/// Writes the proof of `resp` to `--out`, if given.
+pub(crate) fn save_proof<T>(args: &QueryArgs, resp: &StateResponse<T>) -> anyhow::Result<()> {
+    let (Some(path), Some(proof)) = (&args.out, &resp.proof) else {
+        return Ok(());
+    };
+    let json = serde_json::to_vec_pretty(proof)?;
+    aigov_chain::setup::write_atomic(path, &json)?;
+    eprintln!(
+        "proof written to {} (check it with `aigov verify {}`)",
+        path.display(),
+        path.display()
+    );
+    Ok(())
 }
 
 /// `aigov query …`.
@@ -245,7 +298,7 @@ pub fn run(global: &Global, args: &QueryArgs) -> anyhow::Result<ExitCode> {
     let no_proof = |what: &str| -> anyhow::Result<()> {
         if prove {
             bail!(
-                "{what} has no light-client proof; --prove applies to state queries (account, personnel, member, pool, gov proposal, gov ballot, gov params, gas price|balance|pool|ledger|purchase, treasury ledger|bounty|payment)"
+                "{what} has no light-client proof; --prove applies to state queries (account, personnel, member, pool, validators, gov proposal, gov ballot, gov params, gas price|balance|pool|ledger|purchase, treasury ledger|bounty|payment)"
             );
         }
         Ok(())
@@ -426,6 +479,7 @@ pub fn run(global: &Global, args: &QueryArgs) -> anyhow::Result<ExitCode> {
         QueryWhat::Run { id } => return crate::compute::run_query(global, args, *id),
         QueryWhat::Otk(what) => return crate::compute::otk_query(global, args, what),
         QueryWhat::Whistle(what) => return crate::whistle::query(global, args, what),
+        QueryWhat::Validators { epoch } => return crate::validators::query(global, args, *epoch),
         QueryWhat::Checkpoint => {
             no_proof("the checkpoint")?;
             let c = client.checkpoint()?;

@@ -1148,7 +1148,90 @@ fn an_absence_proof_of_an_unknown_account_verifies_offline_and_says_absent() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Attested transactions
+// The committee
+
+/// `query validators` shows genesis' validator as the committee as voted and as the committee
+/// of the current and next epochs, checks every proof with --prove, saves one `aigov verify`
+/// accepts, and says that a far epoch's committee is not fixed yet.
+#[test]
+fn the_committee_as_voted_and_by_epoch_reads_and_proves_through_the_cli() {
+    let node = shared_node();
+    let (genesis, _) = aigov_chain::setup::read_genesis(&node.genesis_path()).expect("genesis");
+    let keys: Vec<String> = genesis
+        .validators
+        .iter()
+        .map(|v| v.key.to_string())
+        .collect();
+    assert!(!keys.is_empty());
+
+    let out = node.cli(&["query", "validators", "--prove"]);
+    assert!(out.status.success(), "{}", describe(&out));
+    let text = stdout(&out);
+    assert!(text.starts_with("committee as voted ("), "{text}");
+    for k in &keys {
+        // The committee as voted, and the current and next epochs' committees.
+        assert_eq!(text.matches(k.as_str()).count(), 3, "{text}");
+    }
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    for what in [
+        "of the committee as voted",
+        "of blocks per epoch",
+        "committee checked",
+    ] {
+        assert!(stderr.contains(what), "{what}: {}", describe(&out));
+    }
+
+    let out = node.cli(&["--json", "query", "validators"]);
+    assert!(out.status.success(), "{}", describe(&out));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("JSON");
+    let bpe = v["blocks_per_epoch"].as_u64().expect("blocks_per_epoch");
+    assert_eq!(bpe, genesis.blocks_per_epoch);
+    let epoch = v["epoch"].as_u64().expect("epoch");
+    assert_eq!(epoch, v["height"].as_u64().unwrap() / bpe);
+    let key_list = |set: &serde_json::Value| -> Vec<String> {
+        set.as_array()
+            .expect("a committee")
+            .iter()
+            .map(|v| v["key"].as_str().expect("a key").to_string())
+            .collect()
+    };
+    assert_eq!(key_list(&v["voted"]), keys);
+    assert_eq!(v["epochs"][0]["epoch"], epoch);
+    assert_eq!(key_list(&v["epochs"][0]["committee"]), keys);
+    assert_eq!(v["epochs"][1]["epoch"], epoch + 1);
+
+    // One epoch's committee, its proof saved and checked offline.
+    let path = node.scratch().join("committee-0.json");
+    let path_s = path.to_str().expect("a UTF-8 path");
+    let out = node.cli(&[
+        "query",
+        "validators",
+        "--epoch",
+        "0",
+        "--prove",
+        "--out",
+        path_s,
+    ]);
+    assert!(out.status.success(), "{}", describe(&out));
+    assert!(
+        stdout(&out).starts_with("epoch 0 committee ("),
+        "{}",
+        describe(&out)
+    );
+    let out = verify(&node, &path);
+    assert_eq!(out.status.code(), Some(0), "verify: {}", describe(&out));
+    assert!(stdout(&out).contains(&keys[0]), "{}", describe(&out));
+
+    let out = node.cli(&["query", "validators", "--epoch", "1000000"]);
+    assert!(out.status.success(), "{}", describe(&out));
+    assert!(
+        stdout(&out).contains("epoch 1000000 committee: not fixed yet"),
+        "{}",
+        describe(&out)
+    );
+    let out = node.cli(&["query", "validators", "--epoch", "-1"]);
+    assert_eq!(out.status.code(), Some(2), "{}", describe(&out));
+}
 
 /// An answer to an integrity challenge carrying Intel's real TDX sample (a quote and its
 /// collateral, ~20 KiB: five times an ordinary transaction's limit) goes through the API, the

@@ -20,6 +20,7 @@ use aigov_types::governance::{Ballot, Decision, GovernanceParams, Proposal};
 use aigov_types::personnel::{Member, Organisation, Personnel};
 use aigov_types::receipt::Receipt;
 use aigov_types::tx::{SignedTx, TxHash};
+use aigov_types::validators::ValidatorSet;
 use serde::de::DeserializeOwned;
 use std::time::{Duration, Instant};
 
@@ -602,6 +603,31 @@ impl Client {
         prove: bool,
     ) -> Result<StateResponse<GovernanceParams>, ClientError> {
         self.get(&state_path("governance/params", prove))
+    }
+
+    /// `GET /v1/state/validators`: the consensus committee as last voted (genesis' validators
+    /// until a `set_validators` System vote). It takes effect at a later epoch's snapshot; see
+    /// [Self::committee].
+    pub fn validators(&self, prove: bool) -> Result<StateResponse<ValidatorSet>, ClientError> {
+        self.get(&state_path("validators", prove))
+    }
+
+    /// `GET /v1/state/validators/epochs/{epoch}`: the committee of `epoch` (the validators its
+    /// reshare ceremony deals shares to, who sign from the next epoch). `value` is `None` until
+    /// the snapshot is written, at the block before the midpoint of epoch `epoch - 2` (genesis
+    /// fixes epochs 0 and 1), with a proof of absence when asked for.
+    pub fn committee(
+        &self,
+        epoch: u64,
+        prove: bool,
+    ) -> Result<StateResponse<ValidatorSet>, ClientError> {
+        self.get(&state_path(&format!("validators/epochs/{epoch}"), prove))
+    }
+
+    /// `GET /v1/state/validators/blocks-per-epoch`: fixed by genesis; the epoch of height `h`
+    /// is `h / blocks_per_epoch` ([aigov_types::reshare::epoch_of]).
+    pub fn blocks_per_epoch(&self, prove: bool) -> Result<StateResponse<u64>, ClientError> {
+        self.get(&state_path("validators/blocks-per-epoch", prove))
     }
 
     /// `GET /v1/proposals/{id}/tally`: the running tally while ballots are open, else the

@@ -361,6 +361,10 @@ fn every_read_uses_its_documented_path() {
     c.proposal(4, false).unwrap();
     c.ballot(3, &pk, true).unwrap();
     c.governance_params(false).unwrap();
+    c.validators(true).unwrap();
+    c.committee(7, false).unwrap();
+    c.committee(0, true).unwrap();
+    c.blocks_per_epoch(false).unwrap();
     c.ballots(3).unwrap();
     let _ = c.proposals_page(10, 5);
     let _ = c.tally(3);
@@ -393,6 +397,10 @@ fn every_read_uses_its_documented_path() {
             "/v1/state/proposals/4".to_string(),
             format!("/v1/state/ballots/3/{pk}?prove=true"),
             "/v1/state/governance/params".to_string(),
+            "/v1/state/validators?prove=true".to_string(),
+            "/v1/state/validators/epochs/7".to_string(),
+            "/v1/state/validators/epochs/0?prove=true".to_string(),
+            "/v1/state/validators/blocks-per-epoch".to_string(),
             "/v1/proposals/3/ballots".to_string(),
             "/v1/proposals?offset=10&limit=5".to_string(),
             "/v1/proposals/3/tally".to_string(),

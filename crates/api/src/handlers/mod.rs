@@ -11,4 +11,5 @@ pub(crate) mod log;
 pub(crate) mod node;
 pub(crate) mod state;
 pub(crate) mod txs;
+pub(crate) mod validators;
 pub(crate) mod whistle;

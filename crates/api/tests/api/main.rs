@@ -9,3 +9,4 @@ mod state;
 mod stream;
 mod support;
 mod txs;
+mod validators;
