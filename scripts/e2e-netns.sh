@@ -3,9 +3,12 @@
 # bridge that lives in another ("hub") namespace: only addresses inside those namespaces are used.
 #   transactions flow -> a full node (no key share) starts late, backfills, serves the API with
 #   the validators' state root, and a transaction submitted to it is finalized -> kill -9 one
-#   validator -> the other three continue -> restart it -> it catches up -> (where tc netem
-#   works) 80 ms of added latency slows finality but the chain never forks (same block digest at
-#   every common height, the full node's included).
+#   validator -> the other three continue -> restart it -> it catches up -> a System vote makes
+#   the full node a fifth validator, the group key reshared to it at an epoch boundary -> kill -9
+#   validator 0: four of five go on, a quorum only with the new validator's votes -> (where tc
+#   netem works) 80 ms of added latency slows finality but the chain never forks (same block
+#   digest at every common height, the full node's included). Epochs are 20 blocks, so every
+#   step also crosses epoch boundaries, where the validators reshare the key.
 # Needs root and iproute2. Usage: scripts/e2e-netns.sh [path/to/aigov]
 set -euo pipefail
 
@@ -54,9 +57,14 @@ health() { in_ns 0 curl -fsS --max-time 2 "$(api "$1")/v1/health" 2>/dev/null | 
 digest_at() { in_ns 0 curl -fsS --max-time 2 "$(api "$1")/v1/blocks/$2" | python3 -c 'import json,sys; print(json.load(sys.stdin)["header"]["digest"])'; }
 
 step "testnet init (one host per namespace)"
+BPE=20
 "$BIN" testnet init --validators 4 --full-nodes 1 --dir "$WORK/tn" \
   --hosts "$(IFS=,; echo "${IP[*]:0:4}")" --full-node-hosts "${IP[4]}" \
-  --p2p-base-port 30400 --api-base-port 8700 --chain-id aigov-netns 2>&1 | tail -3
+  --p2p-base-port 30400 --api-base-port 8700 --chain-id aigov-netns --blocks-per-epoch "$BPE" \
+  >"$WORK/init.txt" 2>&1 || { cat "$WORK/init.txt"; fail "testnet init"; }
+tail -3 "$WORK/init.txt"
+FKEY=$(sed -n 's/.*# full node \([0-9a-f]\{64\}\),.*/\1/p' "$WORK/init.txt")
+[ -n "$FKEY" ] || fail "testnet init printed no full node key"
 config_of() { if [ "$1" = 4 ]; then echo "$WORK/tn/fullnode0/config.json"; else echo "$WORK/tn/node$1/config.json"; fi; }
 
 start() {
@@ -128,6 +136,60 @@ wait_height 3 "$TARGET" 120
 wait_height 4 "$TARGET" 60
 same_chain "$TARGET" 0 1 2 3 4
 echo "node 3 caught up to height $TARGET with the same block"
+
+step "a System vote makes the full node a validator (for member jp)"
+cli() { local i=$1; shift; in_ns "$i" "$BIN" --home "$WORK/tn" --node "$(api "$i")" "$@"; }
+gov_status() { cli 1 --json query gov proposal "$1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["value"]["status"])'; }
+printf '{"add": [{"member": "jp", "key": "%s", "address": "%s:30400"}], "remove": []}\n' \
+  "$FKEY" "${IP[4]}" >"$WORK/add.json"
+cli 1 --key alice --json tx gov propose --class system --title "Make the full node a validator" \
+  --description "It has followed the chain since its start." --action "set-validators:$WORK/add.json" \
+  >"$WORK/sysprop.json" || fail "set-validators proposal: $(cat "$WORK/sysprop.json")"
+PROP=$(python3 -c '
+import json, sys
+s = json.load(open(sys.argv[1]))
+print(next(e["event"]["proposal"] for e in s["events"] if e["event"]["type"] == "proposal_submitted"))' "$WORK/sysprop.json")
+for _ in $(seq 1 50); do [ "$(gov_status "$PROP")" = active ] && break; sleep 0.2; done
+for who in alice dave; do cli 1 --key "$who" tx gov vote "$PROP" yes | tail -1; done
+S=""
+for _ in $(seq 1 180); do
+  S=$(gov_status "$PROP"); [ "$S" = executed ] && break
+  case "$S" in defeated|quorum_failed|expired|execution_failed|canceled) fail "proposal $PROP ended $S";; esac
+  sleep 0.5
+done
+[ "$S" = executed ] || fail "proposal $PROP is $S after 90 s"
+EH=$(health 1)
+# State copies the committee as voted into epoch k+2's committee just before epoch k's
+# midpoint; epoch e's committee receives its shares during e and signs from e+1. Both
+# candidate snapshots exist once epoch k+1's midpoint has passed.
+K=$((EH / BPE))
+wait_height 1 $(( (K + 1) * BPE + BPE / 2 )) 120
+committee_has() { # epoch, key
+  cli 1 --json query validators --epoch "$1" --prove 2>/dev/null | python3 -c '
+import json, sys
+v = json.load(sys.stdin)["value"] or []
+sys.exit(0 if sys.argv[1] in [x["key"] for x in v] else 1)' "$2"
+}
+if committee_has $((K + 2)) "$FKEY"; then E=$((K + 2)); elif committee_has $((K + 3)) "$FKEY"; then E=$((K + 3)); else
+  fail "the new validator is in neither epoch $((K + 2))'s nor $((K + 3))'s committee"; fi
+committee_has $((E - 1)) "$FKEY" && fail "epoch $((E - 1))'s committee was fixed before the vote"
+JOIN=$(( (E + 1) * BPE ))
+echo "set-validators executed by height $EH; epoch $E's committee (proven) has the new validator, which signs from height $JOIN"
+wait_height 1 $((JOIN + 2)) 180
+cli 1 query validators
+
+step "kill -9 validator 0: four of five go on, a quorum only with the new validator"
+kill -9 "${PIDS[0]}"; while kill -0 "${PIDS[0]}" 2>/dev/null; do sleep 0.05; done; PIDS[0]=""
+H=$(health 1)
+echo "tx with validator 0 down finalized at height $(submit 2 "joined2")"
+wait_height 1 $((H + BPE + 3)) 120
+same_chain "$(health 4)" 1 2 3 4
+echo "validators 1-3 and the new one finalized $(( $(health 1) - H )) blocks without validator 0, across an epoch boundary"
+start 0
+TARGET=$(health 1)
+wait_height 0 "$TARGET" 120
+same_chain "$TARGET" 0 1 2 3 4
+echo "validator 0 restarted and caught up to height $TARGET"
 
 if ip netns exec "$HUB" tc qdisc add dev "${TAG}p0" root netem delay 80ms 2>/dev/null; then
   step "add 80 ms latency on every link: slower, never forked"
