@@ -387,10 +387,12 @@ impl Scenario {
             // Epochs of 20 blocks: the group key is reshared at every boundary and stays the
             // one every certificate verifies against; a full node that joins in epoch 1 must
             // backfill across a boundary and stay in every later epoch's peer set.
+            // Submissions last about 13 s of simulated time, so some reach the full node
+            // whenever the boundary's ceremony delays it.
             Self {
-                full_node: Some(LateFullNode { at_height: 25 }),
+                full_node: Some(LateFullNode { at_height: 22 }),
                 txs: 16,
-                tx_every_ms: 400,
+                tx_every_ms: 800,
                 ..Self::epochs("epochs", Faults::none())
             },
             // A validator stopped abruptly just before a boundary, restarted in the next epoch:
