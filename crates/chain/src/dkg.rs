@@ -1,10 +1,8 @@
 //! What Commonware's `glue::dkg` reshare actor needs from the node (issue 8): a durable store
-//! for the node's secret ceremony material ([FileSecretStore]), the per-epoch consensus
-//! schemes ([DynamicProvider], filled by its [Registrar]), and each future epoch's committee
-//! and directory read from finalized state ([StateParticipants]).
-//!
-//! The engine does not run the reshare actor yet (step 4 of the plan); these parts are tested
-//! on their own.
+//! for the node's secret ceremony material ([StorageSecretStore], in the runtime's storage, the
+//! one the engine uses; [FileSecretStore] is a plain-files variant, not wired in), the
+//! per-epoch consensus schemes ([DynamicProvider], filled by its [Registrar]), and each future
+//! epoch's committee and directory read from finalized state ([StateParticipants]).
 
 use aigov_state::{StateRead, StoreError, validators};
 use aigov_types::proof::{CONSENSUS_NAMESPACE, Scheme};
