@@ -1,6 +1,5 @@
 //! What Commonware's `glue::dkg` reshare actor needs from the node (issue 8): a durable store
-//! for the node's secret ceremony material ([StorageSecretStore], in the runtime's storage, the
-//! one the engine uses; [FileSecretStore] is a plain-files variant, not wired in), the
+//! for the node's secret ceremony material ([StorageSecretStore], in the runtime's storage), the
 //! per-epoch consensus schemes ([DynamicProvider], filled by its [Registrar]), and each future
 //! epoch's committee and directory read from finalized state ([StateParticipants]).
 
@@ -21,230 +20,12 @@ use commonware_glue::dkg::{ParticipantsProvider, Registrar, SecretStore, types::
 use commonware_runtime::Clock;
 use commonware_utils::{ordered::Set, sync::Mutex};
 use std::collections::BTreeMap;
-use std::fs::{self, File, OpenOptions};
-use std::io::Write as _;
-use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
-use tracing::{error, warn};
+use tracing::error;
 
 // ---------------------------------------------------------------------------------------------
 // Secret store
-
-/// Errors of the secret store.
-#[derive(Debug, thiserror::Error)]
-pub enum SecretStoreError {
-    /// A file could not be read, written or synced.
-    #[error("{path}: {source}")]
-    Io {
-        /// The file.
-        path: PathBuf,
-        /// The error.
-        source: std::io::Error,
-    },
-}
-
-fn io(path: &Path) -> impl FnOnce(std::io::Error) -> SecretStoreError + '_ {
-    move |source| SecretStoreError::Io {
-        path: path.to_path_buf(),
-        source,
-    }
-}
-
-/// Name of the marker written once the store is seeded: its presence means the epoch-0 share
-/// was handed over (and may since have been pruned), so it is never seeded again.
-const INITIALIZED: &str = "initialized";
-
-/// The node's secret ceremony material, one file each under a folder of the data directory:
-/// `share-<epoch>`, `seed-<epoch>`, `dealing-<epoch>-<dealer hex>`, readable by the owner only.
-///
-/// Every write is durable before it returns (temporary file, fsync, rename, fsync of the
-/// folder): the reshare actor relies on it, since a dealer that forgets its seed after a crash
-/// deals again differently, which is equivocation. A write that cannot be made durable stops
-/// the node (panics) rather than let the ceremony go on as if it were.
-#[derive(Clone, Debug)]
-pub struct FileSecretStore {
-    dir: PathBuf,
-}
-
-impl FileSecretStore {
-    /// Opens the store in `dir` (created with mode 0700). On the first open only, seeds it with
-    /// the trusted dealer's epoch-0 `share` (a validator's; a full node has none) and marks it
-    /// initialized; a store opened before is never seeded again, so an epoch-0 share the actor
-    /// already pruned does not come back.
-    pub fn open(dir: &Path, share: Option<&Share>) -> Result<Self, SecretStoreError> {
-        fs::create_dir_all(dir).map_err(io(dir))?;
-        set_mode(dir, 0o700)?;
-        let store = Self {
-            dir: dir.to_path_buf(),
-        };
-        // A crash mid-write leaves a temporary file the rename never replaced: drop it.
-        for entry in fs::read_dir(dir).map_err(io(dir))? {
-            let path = entry.map_err(io(dir))?.path();
-            if path.extension().is_some_and(|e| e == "tmp") {
-                fs::remove_file(&path).map_err(io(&path))?;
-            }
-        }
-        if !dir.join(INITIALIZED).exists() {
-            if let Some(share) = share {
-                store.write(&share_name(Epoch::zero()), &share.encode())?;
-            }
-            store.write(INITIALIZED, b"")?;
-        }
-        Ok(store)
-    }
-
-    /// Writes `name` durably: a temporary file (0600) fsynced, renamed over `name`, and the
-    /// folder fsynced so the rename survives a crash.
-    fn write(&self, name: &str, bytes: &[u8]) -> Result<(), SecretStoreError> {
-        let path = self.dir.join(name);
-        let tmp = self.dir.join(format!("{name}.tmp"));
-        let mut file = open_private(&tmp)?;
-        file.write_all(bytes).map_err(io(&tmp))?;
-        file.sync_all().map_err(io(&tmp))?;
-        drop(file);
-        fs::rename(&tmp, &path).map_err(io(&path))?;
-        self.sync_dir()
-    }
-
-    fn sync_dir(&self) -> Result<(), SecretStoreError> {
-        File::open(&self.dir)
-            .and_then(|d| d.sync_all())
-            .map_err(io(&self.dir))
-    }
-
-    /// Writes durably or stops the node: the trait has no error path, and going on without
-    /// the write would break its contract.
-    fn put(&self, name: &str, bytes: &[u8]) {
-        if let Err(e) = self.write(name, bytes) {
-            error!(error = %e, "cannot store secret ceremony material durably; stopping");
-            panic!("secret store: {e}");
-        }
-    }
-
-    /// Reads and decodes `name`; absent or undecodable (logged) is `None`.
-    fn get<T: commonware_codec::Read<Cfg = ()>>(&self, name: &str) -> Option<T> {
-        let path = self.dir.join(name);
-        let bytes = match fs::read(&path) {
-            Ok(b) => b,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return None,
-            Err(e) => {
-                error!(path = %path.display(), error = %e, "cannot read secret ceremony material");
-                return None;
-            }
-        };
-        T::decode(bytes::Bytes::from(bytes))
-            .inspect_err(|e| error!(path = %path.display(), error = %e, "corrupt secret file"))
-            .ok()
-    }
-
-    /// Deletes every file of an epoch below `min`.
-    fn prune_below(&self, min: Epoch) -> Result<(), SecretStoreError> {
-        let entries = fs::read_dir(&self.dir).map_err(io(&self.dir))?;
-        let mut removed = false;
-        for entry in entries {
-            let entry = entry.map_err(io(&self.dir))?;
-            let name = entry.file_name();
-            let Some(epoch) = name.to_str().and_then(file_epoch) else {
-                continue;
-            };
-            if epoch < min.get() {
-                fs::remove_file(entry.path()).map_err(io(&entry.path()))?;
-                removed = true;
-            }
-        }
-        if removed {
-            self.sync_dir()?;
-        }
-        Ok(())
-    }
-}
-
-fn share_name(epoch: Epoch) -> String {
-    format!("share-{}", epoch.get())
-}
-
-fn seed_name(epoch: Epoch) -> String {
-    format!("seed-{}", epoch.get())
-}
-
-fn dealing_name(epoch: Epoch, dealer: &impl commonware_codec::Encode) -> String {
-    format!("dealing-{}-{}", epoch.get(), hex::encode(dealer.encode()))
-}
-
-/// The epoch of a store file's name (`share-3`, `seed-3`, `dealing-3-<hex>`).
-fn file_epoch(name: &str) -> Option<u64> {
-    let rest = name
-        .strip_prefix("share-")
-        .or_else(|| name.strip_prefix("seed-"))
-        .or_else(|| name.strip_prefix("dealing-"))?;
-    // `dealing-3-<hex>`: the epoch is the part before the dealer.
-    rest.split('-').next()?.parse().ok()
-}
-
-fn open_private(path: &Path) -> Result<File, SecretStoreError> {
-    let mut options = OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt as _;
-        options.mode(0o600);
-    }
-    options.open(path).map_err(io(path))
-}
-
-fn set_mode(path: &Path, mode: u32) -> Result<(), SecretStoreError> {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt as _;
-        fs::set_permissions(path, fs::Permissions::from_mode(mode)).map_err(io(path))?;
-    }
-    #[cfg(not(unix))]
-    let _ = (path, mode);
-    Ok(())
-}
-
-impl SecretStore for FileSecretStore {
-    async fn put_share(&mut self, epoch: Epoch, share: Share) {
-        self.put(&share_name(epoch), &share.encode());
-    }
-
-    async fn get_share(&mut self, epoch: Epoch) -> Option<Share> {
-        self.get(&share_name(epoch))
-    }
-
-    async fn put_seed(&mut self, epoch: Epoch, seed: Summary) {
-        self.put(&seed_name(epoch), &seed.encode());
-    }
-
-    async fn get_seed(&mut self, epoch: Epoch) -> Option<Summary> {
-        self.get(&seed_name(epoch))
-    }
-
-    async fn put_dealing<P: commonware_cryptography::PublicKey>(
-        &mut self,
-        epoch: Epoch,
-        dealer: P,
-        private: DealerPrivMsg,
-    ) {
-        self.put(&dealing_name(epoch, &dealer), &private.encode());
-    }
-
-    async fn get_dealing<P: commonware_cryptography::PublicKey>(
-        &mut self,
-        epoch: Epoch,
-        dealer: &P,
-    ) -> Option<DealerPrivMsg> {
-        self.get(&dealing_name(epoch, dealer))
-    }
-
-    async fn prune(&mut self, min: Epoch) {
-        // Stale secrets are harmless to keep but should not linger: log and go on.
-        if let Err(e) = self.prune_below(min) {
-            warn!(error = %e, min = min.get(), "pruning old secret ceremony material failed");
-        }
-    }
-}
 
 /// Key of a [StorageSecretStore] entry: kind (1 byte), epoch (8 bytes, big-endian) and, for a
 /// dealing, the SHA-256 of the encoded dealer key (32 bytes; zero otherwise).
@@ -253,7 +34,7 @@ type StoreKey = commonware_utils::sequence::FixedBytes<41>;
 const KIND_SHARE: u8 = 0;
 const KIND_SEED: u8 = 1;
 const KIND_DEALING: u8 = 2;
-/// The marker written once the store is seeded (see [FileSecretStore::open]).
+/// The marker written once the store is seeded (see [StorageSecretStore::open]).
 const KIND_INITIALIZED: u8 = 0xff;
 
 fn store_key(kind: u8, epoch: u64, dealer: Option<&[u8]>) -> StoreKey {
@@ -269,9 +50,10 @@ fn store_key(kind: u8, epoch: u64, dealer: Option<&[u8]>) -> StoreKey {
 }
 
 /// The node's secret ceremony material in the runtime's storage (a `Metadata` partition), so
-/// that the deterministic runtime's crashes and torn writes reach it in simulations (the
-/// `std::fs` [FileSecretStore] would escape them). Every write is synced before it returns; a
-/// write that cannot be synced stops the node, as in [FileSecretStore].
+/// that the deterministic runtime's crashes and torn writes reach it in simulations (plain
+/// `std::fs` files would escape them). Every write is synced before it returns; a write that
+/// cannot be synced stops the node (panics) rather than let the ceremony go on as if it were:
+/// a dealer that forgets its seed after a crash deals again differently, which is equivocation.
 pub struct StorageSecretStore<E: commonware_runtime::Storage + Clock + commonware_runtime::Metrics>
 {
     meta: Option<commonware_storage::metadata::Metadata<E, StoreKey, Vec<u8>>>,
@@ -282,7 +64,7 @@ where
     E: commonware_runtime::Storage + Clock + commonware_runtime::Metrics,
 {
     /// Opens the store in `partition`. On the first open only, seeds it with the trusted
-    /// dealer's epoch-0 `share` and marks it initialized (as [FileSecretStore::open]).
+    /// dealer's epoch-0 `share` and marks it initialized, so a pruned share 0 never returns.
     pub async fn open(
         context: E,
         partition: String,
@@ -685,19 +467,7 @@ mod tests {
     use commonware_runtime::{Runner as _, Spawner as _, Supervisor as _, deterministic};
     use std::sync::atomic::{AtomicBool, Ordering};
 
-    /// A fresh folder under the system's temporary folder.
-    fn temp_dir(name: &str) -> PathBuf {
-        let dir = std::env::temp_dir().join(format!("aigov-dkg-{name}-{}", std::process::id()));
-        let _ = fs::remove_dir_all(&dir);
-        dir
-    }
-
-    fn mode(path: &Path) -> u32 {
-        use std::os::unix::fs::PermissionsExt as _;
-        fs::metadata(path).unwrap().permissions().mode() & 0o777
-    }
-
-    /// Shares, seeds and dealings round-trip through private files; pruning removes whole
+    /// Shares, seeds and dealings round-trip through the store; pruning removes whole
     /// epochs; a reopened store is never seeded again, so a pruned epoch-0 share stays gone.
     #[test]
     fn the_storage_store_keeps_secrets_across_reopens_and_seeds_epoch_zero_once() {
@@ -748,77 +518,6 @@ mod tests {
             assert_eq!(store.get_seed(Epoch::new(1)).await, None);
             assert_eq!(store.get_seed(Epoch::new(2)).await, Some(seed));
         });
-    }
-
-    #[test]
-    fn the_file_store_keeps_secrets_privately_and_seeds_epoch_zero_once() {
-        let keys: Vec<_> = (0..4)
-            .map(|_| PrivateKey::generate().public_key())
-            .collect();
-        let dealt = setup::deal(&keys).unwrap();
-        let share0 = dealt.shares[&keys[0].0].clone();
-        let share1 = dealt.shares[&keys[1].0].clone();
-        let dir = temp_dir("store");
-        deterministic::Runner::default().start(|_| async move {
-            let mut store = FileSecretStore::open(&dir, Some(&share0)).unwrap();
-            assert_eq!(mode(&dir), 0o700);
-            assert_eq!(store.get_share(Epoch::zero()).await, Some(share0.clone()));
-            assert_eq!(mode(&dir.join("share-0")), 0o600);
-            let seed = commonware_cryptography::transcript::Transcript::new(
-                b"test",
-                commonware_cryptography::transcript::Version::V1,
-            )
-            .summarize();
-            let dealing = DealerPrivMsg::new(Scalar::from(7u64));
-            let dealer = &keys[2].0;
-            store.put_share(Epoch::new(1), share1.clone()).await;
-            store.put_seed(Epoch::new(1), seed).await;
-            store
-                .put_dealing(Epoch::new(1), dealer.clone(), dealing.clone())
-                .await;
-            store.put_seed(Epoch::new(2), seed).await;
-            assert_eq!(store.get_share(Epoch::new(1)).await, Some(share1.clone()));
-            assert_eq!(store.get_seed(Epoch::new(1)).await, Some(seed));
-            assert_eq!(
-                store.get_dealing(Epoch::new(1), dealer).await,
-                Some(dealing.clone())
-            );
-            assert_eq!(store.get_dealing(Epoch::new(1), &keys[3].0).await, None);
-            assert_eq!(store.get_share(Epoch::new(5)).await, None);
-            for entry in fs::read_dir(&dir).unwrap() {
-                let path = entry.unwrap().path();
-                assert_eq!(mode(&path), 0o600, "{}", path.display());
-                assert!(!path.to_string_lossy().ends_with(".tmp"));
-            }
-
-            store.prune(Epoch::new(2)).await;
-            assert_eq!(store.get_share(Epoch::zero()).await, None);
-            assert_eq!(store.get_share(Epoch::new(1)).await, None);
-            assert_eq!(store.get_dealing(Epoch::new(1), dealer).await, None);
-            assert_eq!(store.get_seed(Epoch::new(2)).await, Some(seed));
-
-            // A restart with the share file still at hand does not bring epoch 0 back, and
-            // clears what a crash mid-write left.
-            fs::write(dir.join("seed-9.tmp"), b"half").unwrap();
-            let mut reopened = FileSecretStore::open(&dir, Some(&share0)).unwrap();
-            assert_eq!(reopened.get_share(Epoch::zero()).await, None);
-            assert_eq!(reopened.get_seed(Epoch::new(2)).await, Some(seed));
-            assert!(!dir.join("seed-9.tmp").exists());
-            // A garbled file reads as missing, not as a wrong secret.
-            fs::write(dir.join("seed-2"), b"garbage").unwrap();
-            assert_eq!(reopened.get_seed(Epoch::new(2)).await, None);
-            fs::remove_dir_all(&dir).unwrap();
-        });
-    }
-
-    #[test]
-    fn store_file_names_carry_their_epoch() {
-        assert_eq!(file_epoch("share-12"), Some(12));
-        assert_eq!(file_epoch("seed-0"), Some(0));
-        assert_eq!(file_epoch("dealing-3-abcd"), Some(3));
-        assert_eq!(file_epoch("share-1.tmp"), None);
-        assert_eq!(file_epoch(INITIALIZED), None);
-        assert_eq!(file_epoch("share-x"), None);
     }
 
     /// The registrar installs a signer, a member or a verifier as the info says, and the

@@ -927,18 +927,7 @@ async fn committee_change(context: Ctx) {
     system.max_extensions = 0;
     setup.genesis = std::sync::Arc::new(genesis);
 
-    let all = setup.all_nodes();
-    let oracle = empty_network_with(&context, &setup.participants(), &setup.full_node_keys()).await;
-    for a in &all {
-        for b in &all {
-            if a != b {
-                oracle
-                    .add_link(a.clone(), b.clone(), link(20, 5, 100))
-                    .await
-                    .expect("link");
-            }
-        }
-    }
+    let oracle = full_mesh(&context, &setup).await;
     let v0 = start_validator(&context, &oracle, &setup, 0).await;
     let v1 = start_validator(&context, &oracle, &setup, 1).await;
     let v2 = start_validator(&context, &oracle, &setup, 2).await;
@@ -1038,12 +1027,11 @@ fn a_full_node_checks_state_roots_by_executing() {
     );
 }
 
-/// Four validators reach height 3, then a full node starts (with a genesis differing in one
-/// account's credits if `forged`) and must follow them to height 12.
-async fn full_node_follows(context: Ctx, forged: bool) {
-    let setup = Setup::new(4, 26).with_full_nodes(1);
+/// The simulated network of `setup`'s validators and full nodes, every pair linked by a
+/// reliable 20 ms link.
+async fn full_mesh(context: &Ctx, setup: &Setup) -> NetOracle {
     let all = setup.all_nodes();
-    let oracle = empty_network_with(&context, &setup.participants(), &setup.full_node_keys()).await;
+    let oracle = empty_network_with(context, &setup.participants(), &setup.full_node_keys()).await;
     for a in &all {
         for b in &all {
             if a != b {
@@ -1054,6 +1042,14 @@ async fn full_node_follows(context: Ctx, forged: bool) {
             }
         }
     }
+    oracle
+}
+
+/// Four validators reach height 3, then a full node starts (with a genesis differing in one
+/// account's credits if `forged`) and must follow them to height 12.
+async fn full_node_follows(context: Ctx, forged: bool) {
+    let setup = Setup::new(4, 26).with_full_nodes(1);
+    let oracle = full_mesh(&context, &setup).await;
     let mut validators = Vec::new();
     for i in 0..4 {
         validators.push(start_validator(&context, &oracle, &setup, i).await);
